@@ -65,6 +65,7 @@ int rt_error(RtCtx *ctx, const char *where, const char *fmt, ...);
 int rt_verror(RtCtx *ctx, const char *where, const char *fmt, va_list ap);
 int64_t rt_now(RtCtx *ctx);
 int64_t rt_wall_clock_ns(void);
+int rt_emit(RtCtx *ctx, int port, const void *row);    /* worker.c: row to sink `port` */
 void regex_cache_free(struct RegexCache *c);   /* fn_regex.c */
 
 /* ---- api ----------------------------------------------------------------------------- */
