@@ -132,4 +132,164 @@ int conn_is_common_option(const char *key);
 const char *const *conn_option_values(const char *key);
 const char *conn_opt(const RtConnector *c, const char *key);   /* value or NULL */
 
+/* ==== worker / connectors ===============================================================
+** Internal declarations of the worker runtime (runtime/worker.c, queue.c, linereader.c,
+** main.c) and the connector implementations (connectors/<name>.c). Owned by the worker;
+** other layers should not need them. See the header comment of runtime/worker.c for the
+** thread and queue layout.
+*/
+
+/* ---- queue (queue.c): bounded blocking FIFO of tagged messages ------------------------ */
+typedef enum QKind {
+  QM_BATCH = 1,    /* ptr = payload (SrcBatch* into a pipeline, SinkBuf* into a sink) */
+  QM_WATERMARK,    /* value = watermark ns (later issue) */
+  QM_BARRIER,      /* value = checkpoint epoch (later issue) */
+  QM_EOS           /* the sender `port` has no more messages */
+} QKind;
+
+typedef struct QMsg {
+  int32_t kind;    /* QKind */
+  int32_t port;    /* sender: source port (into a pipeline) or producer subtask (into a sink) */
+  int64_t value;   /* QM_WATERMARK / QM_BARRIER argument */
+  void *ptr;       /* QM_BATCH payload; the queue never owns or frees it */
+} QMsg;
+
+typedef struct Queue Queue;
+Queue *q_new(size_t cap);                  /* cap messages; aborts on OOM */
+void q_free(Queue *q);                     /* no thread may still use it */
+int q_push(Queue *q, const QMsg *m);       /* blocks while full; 0, or -1 once cancelled */
+int q_pop(Queue *q, QMsg *m);              /* blocks while empty; 0, or -1 once cancelled */
+int q_try_pop(Queue *q, QMsg *m);          /* 0 popped, 1 empty, -1 cancelled */
+size_t q_len(Queue *q);
+void q_cancel(Queue *q);                   /* wake everyone; all later operations fail */
+
+/* ---- line reader (linereader.c) -------------------------------------------------------- */
+typedef struct LineReader {
+  int fd;               /* borrowed; the caller closes it */
+  size_t chunk;         /* bytes per read(2); the caller may change it between fills */
+  Buf carry;            /* partial last line held back for the next fill */
+  int eof;              /* read(2) returned 0 */
+  uint64_t bytes_read;  /* total bytes read from fd */
+} LineReader;
+
+void lr_init(LineReader *lr, int fd, size_t chunk);
+/* Replace out's contents with the next whole lines of the stream: out ends just after a '\n',
+** or at end of file for a last line without one. 1 = out holds data, 0 = end of stream,
+** -1 = read error (errno set). */
+int lr_fill(LineReader *lr, Buf *out);
+/* Next line of a filled buffer at *pos (< end): *line and *len, without "\n" or "\r\n";
+** advances *pos. Returns 0 when *pos reached end. Empty lines are returned too. */
+int lr_next(const char **pos, const char *end, const char **line, size_t *len);
+void lr_free(LineReader *lr);
+
+/* ---- source batches -------------------------------------------------------------------- */
+/* A batch of decoded rows from one source. It owns the input bytes and the string arena its
+** rows point into; the worker recycles it (rows, input, arena reset) only after the pipeline's
+** process() returned, because rt_emit copies (encodes) every sink row synchronously. */
+typedef struct SrcBatch {
+  char *rows;           /* cap rows of row_size bytes; n used */
+  int64_t n;            /* rows filled */
+  int64_t cap;          /* rows allocated */
+  uint32_t row_size;    /* schema->row_size of the source */
+  int32_t port;         /* source port */
+  Buf input;            /* raw input the rows' strings may point into */
+  Arena arena;          /* strings the decoder had to copy (unescaped) */
+  void *owner;          /* the worker's source task, to return the batch to its pool */
+} SrcBatch;
+
+/* Pointer to row b->n after making room for k more rows (the new rows are not zeroed and
+** not counted: the caller advances b->n). */
+void *srcb_reserve(SrcBatch *b, int64_t k);
+
+/* ---- connectors: sources --------------------------------------------------------------- */
+enum { SRC_MORE = 0, SRC_END = 1, SRC_ERR = -1 };
+
+typedef struct Source Source;
+typedef struct SourceOps {
+  const char *name;                                   /* connector name */
+  /* Open the connector (files, parse options). 0, or -1 with err set (the worker prefixes
+  ** the table and connector names). */
+  int (*open)(Source *s, char *err, size_t errlen);
+  /* Fill an empty batch (n == 0, input and arena reset) with up to about a thousand rows.
+  ** SRC_MORE: more may follow (the batch may be empty, e.g. nothing due yet: the worker
+  ** checks for a stop request and calls again); SRC_END: no more rows after this batch
+  ** (it may hold rows); SRC_ERR: err is set (complete message, e.g. "FILE:LINE: ..."). */
+  int (*fill)(Source *s, SrcBatch *b, char *err, size_t errlen);
+  void (*close)(Source *s);                           /* release state; called once if opened */
+} SourceOps;
+
+struct Source {
+  const RtConnector *conn;    /* table, options, schema (borrowed from the .so) */
+  const SourceOps *ops;       /* implementation */
+  void *state;                /* connector-private, freed by ops->close */
+  int subtask;                /* this reader's subtask index */
+  int parallelism;            /* number of subtasks reading this table */
+  int batch_rows;             /* target rows per batch (a hint; batches may hold more) */
+  int drop_bad;               /* bad_data = 'drop': skip and count undecodable records */
+  int64_t rows_read;          /* rows handed to the pipeline */
+  int64_t rows_dropped;       /* records skipped as bad data */
+};
+
+/* Decode one record into batch b with the source's Decoder: handles bad_data (fail: sets err
+** to "FILE:LINE: <table>: bad data: <decoder message>"; drop: counts it) and sets the header
+** ts to `arrival_ns` when the table has no event time column. `file`/`line` locate the record
+** (only formatted on error). 0 ok (0-2 rows added to b), -1 error. */
+int src_decode(Source *s, Decoder *d, SrcBatch *b, const char *rec, size_t len,
+               int64_t arrival_ns, const char *file, int64_t line, char *err, size_t errlen);
+
+extern const SourceOps src_single_file;   /* connectors/single_file.c */
+extern const SourceOps src_impulse;       /* connectors/impulse.c */
+
+/* ---- connectors: sinks ----------------------------------------------------------------- */
+typedef struct Sink Sink;
+typedef struct SinkOps {
+  const char *name;                                   /* connector name */
+  int encodes;    /* 0: rows are only counted (blackhole): no encoder, no writer thread */
+  int (*open)(Sink *s, char *err, size_t errlen);     /* 0 / -1 with err */
+  /* Write all n bytes (called from the sink's writer thread only). 0 / -1 with err. */
+  int (*write)(Sink *s, const char *p, size_t n, char *err, size_t errlen);
+  /* Flush and close; called once if opened, also after errors. 0 / -1 with err. */
+  int (*close)(Sink *s, char *err, size_t errlen);
+} SinkOps;
+
+struct Sink {
+  const RtConnector *conn;    /* table, options, schema (borrowed from the .so) */
+  const SinkOps *ops;         /* implementation */
+  void *state;                /* connector-private */
+  int fd;                     /* file sinks: descriptor, -1 when closed */
+  int64_t bytes_written;      /* bytes handed to write() */
+};
+
+/* Write all of p to fd, retrying short writes and EINTR. 0, or -1 with errno set. */
+int sink_write_fd(int fd, const char *p, size_t n);
+
+extern const SinkOps sink_single_file;   /* connectors/single_file.c */
+extern const SinkOps sink_stdout;        /* connectors/stdout.c */
+extern const SinkOps sink_blackhole;     /* connectors/blackhole.c */
+
+/* ---- worker (worker.c) ----------------------------------------------------------------- */
+typedef struct Worker Worker;
+
+typedef struct WkOptions {
+  int parallelism;            /* subtasks per operator; only 1 is supported now */
+  int batch_rows;             /* target rows per source batch (0: default 1024) */
+  size_t sink_flush_bytes;    /* hand a sink buffer to its writer at this size (0: 256 KB) */
+} WkOptions;
+
+/* Load PIPELINE.so, check its ABI, and resolve connectors. NULL with err set on failure. */
+Worker *wk_load(const char *so_path, const WkOptions *opt, char *err, size_t errlen);
+/* Run to completion: until every source ended (bounded input exhausted, or a stop request)
+** and every sink is flushed and closed. 0 ok, -1 error (wk_error tells why). */
+int wk_run(Worker *w);
+const char *wk_error(const Worker *w);
+/* One line per source and sink: rows read / dropped as bad data / written. */
+void wk_summary(const Worker *w, FILE *out);
+void wk_free(Worker *w);
+/* Ask all sources to stop and the worker to finish cleanly. Async-signal-safe. */
+void wk_request_stop(void);
+int wk_stop_requested(void);
+/* Connector implementations by name; NULL if this worker lacks it. */
+const SourceOps *wk_source_ops(const char *connector);
+const SinkOps *wk_sink_ops(const char *connector);
+
 #endif /* ARROYO_RUNTIME_H */

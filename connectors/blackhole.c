@@ -1,0 +1,16 @@
+/*
+** connectors/blackhole.c: the blackhole sink, which discards rows.
+**
+** `encodes` is 0, so the worker creates no encoder, no buffers and no writer thread for it:
+** rt_emit only counts the row. That keeps benchmarks through a blackhole measuring the
+** pipeline, not JSON encoding. It never fails and has no options.
+*/
+#include "../runtime/runtime.h"
+
+static int bh_open(Sink *s, char *err, size_t errlen) { return 0; }
+
+static int bh_write(Sink *s, const char *p, size_t n, char *err, size_t errlen) { return 0; }
+
+static int bh_close(Sink *s, char *err, size_t errlen) { return 0; }
+
+const SinkOps sink_blackhole = { "blackhole", 0, bh_open, bh_write, bh_close };

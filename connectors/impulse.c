@@ -1,0 +1,190 @@
+/*
+** connectors/impulse.c: Arroyo's impulse source, a generator of (counter, subtask_index) rows.
+**
+** Columns (in this order in the schema the compiler passes): counter BIGINT UNSIGNED NOT NULL,
+** subtask_index BIGINT UNSIGNED NOT NULL. Options:
+**   event_rate           events per second (float), paced by the wall clock;
+**                        0 (or >= 1e9) means as fast as possible
+**   message_count        stop after this many rows (bounded source); absent: unbounded
+**   event_time_interval  microseconds: event time = start_time + counter * interval;
+**                        absent: event time = wall clock when the batch is made
+**   start_time           RFC 3339 text or integer nanoseconds since the epoch; default now
+**
+** Pacing: event i is due at t0 + i / event_rate. A fill emits every event already due (at
+** most batch_rows); if a full batch falls due within a few milliseconds it waits for it, so
+** fast rates still produce full batches while slow rates deliver each row on time. When
+** nothing is due it sleeps (at most 50 ms, so stop requests are seen) and returns an empty
+** batch. Unbounded impulse sources end only on a stop request (SIGINT/SIGTERM).
+** It does not split rates or counts across parallel subtasks (later issue): every subtask
+** counts from 0 at the full rate.
+*/
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "../runtime/runtime.h"
+
+#define UNTHROTTLED_RATE 1e9
+#define MAX_SLEEP_NS 50000000LL      /* 50 ms: how late a stop request may be noticed */
+#define BATCH_WAIT_NS 5000000LL      /* wait up to 5 ms for a full batch to fall due */
+
+typedef struct Impulse {
+  double rate;             /* events per second; 0 = unthrottled */
+  int bounded;             /* message_count given */
+  uint64_t count;          /* message_count */
+  int has_interval;        /* event_time_interval given */
+  int64_t interval_ns;     /* event time step per counter */
+  int64_t start_ns;        /* event time of counter 0 (with an interval) */
+  int64_t t0;              /* wall clock when the source started (for pacing) */
+  uint64_t next;           /* next counter value */
+  uint32_t off_counter;    /* row offsets of the two columns */
+  uint32_t off_subtask;
+  uint32_t null_counter;   /* null flag offsets, UINT32_MAX when NOT NULL */
+  uint32_t null_subtask;
+} Impulse;
+
+/* Whole string is a non-negative decimal integer. */
+static int parse_u64(const char *s, uint64_t *out) {
+  if (!s || !*s) return -1;
+  uint64_t v = 0;
+  for (const char *p = s; *p; p++) {
+    if (*p < '0' || *p > '9') return -1;
+    uint64_t d = (uint64_t)(*p - '0');
+    if (v > (UINT64_MAX - d) / 10) return -1;
+    v = v * 10 + d;
+  }
+  *out = v;
+  return 0;
+}
+
+static int find_col(const RtSchema *sc, const char *name, int fallback, uint32_t *off,
+                    uint32_t *null_off, char *err, size_t errlen) {
+  int idx = -1;
+  for (uint32_t i = 0; i < sc->ncols; i++)
+    if (sc->cols[i].name && strcmp(sc->cols[i].name, name) == 0) { idx = (int)i; break; }
+  if (idx < 0 && (uint32_t)fallback < sc->ncols) idx = fallback;
+  if (idx < 0) { snprintf(err, errlen, "schema has no column '%s'", name); return -1; }
+  const RtColumn *c = &sc->cols[idx];
+  if (c->type != RT_U64 && c->type != RT_I64) {
+    snprintf(err, errlen, "column '%s' must be BIGINT UNSIGNED", name);
+    return -1;
+  }
+  *off = c->offset;
+  *null_off = c->nullable ? c->null_offset : UINT32_MAX;
+  return 0;
+}
+
+static int imp_open(Source *s, char *err, size_t errlen) {
+  Impulse *im = calloc(1, sizeof *im);
+  if (!im) { fprintf(stderr, "arroyo: out of memory\n"); abort(); }
+  const char *v;
+  if ((v = conn_opt(s->conn, "event_rate")) != NULL) {
+    char *end;
+    errno = 0;
+    im->rate = strtod(v, &end);
+    if (end == v || *end || errno || !(im->rate >= 0) || isinf(im->rate)) {
+      snprintf(err, errlen, "event_rate must be a non-negative number, not '%s'", v);
+      goto fail;
+    }
+    if (im->rate >= UNTHROTTLED_RATE) im->rate = 0;
+  }
+  if ((v = conn_opt(s->conn, "message_count")) != NULL) {
+    if (parse_u64(v, &im->count) < 0) {
+      snprintf(err, errlen, "message_count must be a non-negative integer, not '%s'", v);
+      goto fail;
+    }
+    im->bounded = 1;
+  }
+  if ((v = conn_opt(s->conn, "event_time_interval")) != NULL) {
+    uint64_t us;
+    if (parse_u64(v, &us) < 0 || us > (uint64_t)INT64_MAX / 1000) {
+      snprintf(err, errlen, "event_time_interval must be an integer number of microseconds, "
+               "not '%s'", v);
+      goto fail;
+    }
+    im->has_interval = 1;
+    im->interval_ns = (int64_t)us * 1000;
+  }
+  im->t0 = rt_wall_clock_ns();
+  im->start_ns = im->t0;
+  if ((v = conn_opt(s->conn, "start_time")) != NULL) {
+    uint64_t ns;
+    if (parse_u64(v, &ns) == 0 && ns <= (uint64_t)INT64_MAX) im->start_ns = (int64_t)ns;
+    else if (ts_parse(v, strlen(v), &im->start_ns) < 0) {
+      snprintf(err, errlen, "start_time must be an RFC 3339 timestamp or integer nanoseconds, "
+               "not '%s'", v);
+      goto fail;
+    }
+  }
+  if (find_col(s->conn->schema, "counter", 0, &im->off_counter, &im->null_counter, err,
+               errlen) < 0 ||
+      find_col(s->conn->schema, "subtask_index", 1, &im->off_subtask, &im->null_subtask, err,
+               errlen) < 0)
+    goto fail;
+  s->state = im;
+  return 0;
+fail:
+  free(im);
+  return -1;
+}
+
+static void sleep_ns(int64_t ns) {
+  if (ns <= 0) return;
+  if (ns > MAX_SLEEP_NS) ns = MAX_SLEEP_NS;
+  struct timespec ts = { (time_t)(ns / 1000000000), (long)(ns % 1000000000) };
+  nanosleep(&ts, NULL);
+}
+
+/* Wall clock time at which counter i is due. */
+static int64_t due_at(const Impulse *im, uint64_t i) {
+  return im->t0 + (int64_t)((double)i * 1e9 / im->rate);
+}
+
+static int imp_fill(Source *s, SrcBatch *b, char *err, size_t errlen) {
+  Impulse *im = s->state;
+  if (im->bounded && im->next >= im->count) return SRC_END;
+  uint64_t n = (uint64_t)s->batch_rows;
+  if (im->bounded && im->count - im->next < n) n = im->count - im->next;
+  int64_t now = rt_wall_clock_ns();
+  if (im->rate > 0) {
+    uint64_t full = im->next + n - 1;           /* last counter of a full batch */
+    int64_t full_at = due_at(im, full);
+    if (full_at > now) {
+      if (full_at - now <= BATCH_WAIT_NS) {
+        sleep_ns(full_at - now);
+        now = rt_wall_clock_ns();
+      } else {
+        /* events due by now: floor(elapsed * rate) + 1 (event 0 is due at t0) */
+        uint64_t due = (uint64_t)((double)(now - im->t0) * im->rate / 1e9) + 1;
+        if (due <= im->next) {                  /* nothing due: wait for the next one */
+          sleep_ns(due_at(im, im->next) - now);
+          return SRC_MORE;
+        }
+        if (due - im->next < n) n = due - im->next;
+      }
+    }
+  }
+  char *rows = srcb_reserve(b, (int64_t)n);
+  uint32_t rs = b->row_size;
+  memset(rows, 0, (size_t)n * rs);
+  uint64_t sub = (uint64_t)s->subtask;
+  for (uint64_t i = 0; i < n; i++) {
+    char *r = rows + i * rs;
+    uint64_t c = im->next + i;
+    memcpy(r + im->off_counter, &c, 8);
+    memcpy(r + im->off_subtask, &sub, 8);
+    ((RtRowHeader *)r)->ts = im->has_interval ? im->start_ns + (int64_t)c * im->interval_ns : now;
+  }
+  /* null flags are already 0 (not null) from the memset */
+  b->n = (int64_t)n;
+  im->next += n;
+  return im->bounded && im->next >= im->count ? SRC_END : SRC_MORE;
+}
+
+static void imp_close(Source *s) {
+  free(s->state);
+  s->state = NULL;
+}
+
+const SourceOps src_impulse = { "impulse", imp_open, imp_fill, imp_close };
