@@ -1,0 +1,566 @@
+/*
+** tests/unit/test_worker.c: unit and end-to-end tests of the worker runtime.
+**
+** - queue.c: FIFO order, bounded blocking push, several producers with end-of-stream,
+**   cancellation waking blocked threads.
+** - linereader.c: lines across read boundaries (every chunk size from 1 byte), a last line
+**   without '\n', empty lines, CRLF, a line longer than the chunk, an empty file.
+** - worker.c + connectors: tests/unit/fixtures/passthrough.c (a pipeline written by hand
+**   against abi.h) is compiled with cc into a .so in a temp directory, then run in-process
+**   (wk_load/wk_run) and through $BIN/arroyo-worker (exit codes, messages, SIGTERM, stdout
+**   with backpressure). Expected JSON text assumes the json codec writes columns in schema
+**   order as {"col":value,...} with null for NULL.
+** Run from the repository root (the fixture and runtime/ are found relative to it). It does
+** not measure throughput (see the worker's report / bench/).
+*/
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "unit.h"
+#include "runtime.h"
+
+static char tmp[256];          /* per-run temp directory */
+static const char *bin_dir;    /* where arroyo-worker lives ($BIN or bin) */
+
+static const char *tpath(const char *name) {
+  static char bufs[8][512];
+  static int k;
+  char *b = bufs[k++ % 8];
+  snprintf(b, 512, "%s/%s", tmp, name);
+  return b;
+}
+
+static void write_file(const char *path, const char *s, size_t n) {
+  FILE *f = fopen(path, "wb");
+  if (!f) { perror(path); exit(1); }
+  fwrite(s, 1, n, f);
+  fclose(f);
+}
+
+/* Whole file as a NUL-terminated string (caller frees); NULL if missing. */
+static char *read_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  Buf b = {0};
+  char chunk[65536];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_put(&b, chunk, n);
+  fclose(f);
+  buf_cstr(&b);
+  if (len) *len = b.len;
+  return b.p;
+}
+
+static int64_t mono_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void sleep_ms(int ms) {
+  struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+  nanosleep(&ts, NULL);
+}
+
+/* ---- queue ---------------------------------------------------------------------------- */
+
+typedef struct ProdArg { Queue *q; int id; int n; volatile int done; } ProdArg;
+
+static void *producer(void *arg) {
+  ProdArg *a = arg;
+  for (int i = 0; i < a->n; i++) {
+    QMsg m = { QM_BATCH, a->id, i, NULL };
+    if (q_push(a->q, &m) < 0) return NULL;
+    __atomic_store_n(&a->done, i + 1, __ATOMIC_SEQ_CST);
+  }
+  QMsg eos = { QM_EOS, a->id, 0, NULL };
+  q_push(a->q, &eos);
+  return NULL;
+}
+
+static void *blocked_pop(void *arg) {
+  QMsg m;
+  intptr_t rc = q_pop(arg, &m);
+  return (void *)rc;
+}
+
+static void test_queue(void) {
+  QMsg m;
+  Queue *q = q_new(2);
+  CHECK_I64(q_try_pop(q, &m), 1);
+  QMsg a = { QM_BATCH, 0, 10, NULL }, b = { QM_EOS, 1, 20, NULL };
+  CHECK_I64(q_push(q, &a), 0);
+  CHECK_I64(q_push(q, &b), 0);
+  CHECK_I64(q_len(q), 2);
+  CHECK_I64(q_pop(q, &m), 0);
+  CHECK(m.kind == QM_BATCH && m.value == 10);
+  CHECK_I64(q_try_pop(q, &m), 0);
+  CHECK(m.kind == QM_EOS && m.port == 1 && m.value == 20);
+  q_free(q);
+
+  /* Bounded: a producer into a 1-slot queue stalls until the consumer pops. */
+  q = q_new(1);
+  ProdArg pa = { q, 7, 3, 0 };
+  pthread_t th;
+  pthread_create(&th, NULL, producer, &pa);
+  sleep_ms(50);
+  CHECK_I64(__atomic_load_n(&pa.done, __ATOMIC_SEQ_CST), 1);   /* second push blocked */
+  CHECK_I64(q_len(q), 1);
+  for (int i = 0; i < 3; i++) {
+    CHECK_I64(q_pop(q, &m), 0);
+    CHECK(m.kind == QM_BATCH && m.port == 7 && m.value == i);
+  }
+  CHECK_I64(q_pop(q, &m), 0);
+  CHECK_I64(m.kind, QM_EOS);
+  pthread_join(th, NULL);
+  CHECK_I64(pa.done, 3);
+  q_free(q);
+
+  /* Two producers, small queue: each producer's messages arrive in order, EOS last. */
+  q = q_new(3);
+  ProdArg p0 = { q, 0, 50000, 0 }, p1 = { q, 1, 50000, 0 };
+  pthread_t t0, t1;
+  pthread_create(&t0, NULL, producer, &p0);
+  pthread_create(&t1, NULL, producer, &p1);
+  int64_t next[2] = { 0, 0 };
+  int eos = 0, order_ok = 1, max_len_ok = 1;
+  while (eos < 2) {
+    if (q_len(q) > 3) max_len_ok = 0;
+    q_pop(q, &m);
+    if (m.kind == QM_EOS) { if (next[m.port] != 50000) order_ok = 0; eos++; continue; }
+    if (m.value != next[m.port]) order_ok = 0;
+    next[m.port]++;
+  }
+  pthread_join(t0, NULL);
+  pthread_join(t1, NULL);
+  CHECK(order_ok);
+  CHECK(max_len_ok);
+  CHECK_I64(next[0] + next[1], 100000);
+  q_free(q);
+
+  /* Cancel wakes a consumer blocked on an empty queue and a producer blocked on a full one. */
+  q = q_new(1);
+  pthread_create(&th, NULL, blocked_pop, q);
+  sleep_ms(20);
+  q_cancel(q);
+  void *ret;
+  pthread_join(th, &ret);
+  CHECK_I64((intptr_t)ret, -1);
+  CHECK_I64(q_push(q, &a), -1);
+  q_free(q);
+  q = q_new(1);
+  q_push(q, &a);
+  ProdArg pc = { q, 3, 5, 0 };
+  pthread_create(&th, NULL, producer, &pc);
+  sleep_ms(20);
+  q_cancel(q);
+  pthread_join(th, NULL);
+  CHECK_I64(pc.done, 0);
+  CHECK_I64(q_pop(q, &m), -1);
+  q_free(q);
+}
+
+/* ---- line reader ---------------------------------------------------------------------- */
+
+/* Split file content with the given read size; lines joined with '|'. */
+static char *split(const char *content, size_t n, size_t chunk, int *fills) {
+  const char *path = tpath("lines.txt");
+  write_file(path, content, n);
+  FILE *f = fopen(path, "rb");
+  LineReader lr;
+  lr_init(&lr, fileno(f), chunk);
+  Buf in = {0}, out = {0};
+  int rc, first = 1;
+  *fills = 0;
+  while ((rc = lr_fill(&lr, &in)) > 0) {
+    (*fills)++;
+    /* every fill ends at a line boundary (or at end of file) */
+    if (in.len && in.p[in.len - 1] != '\n' && !lr.eof) buf_puts(&out, "<SPLIT>");
+    const char *pos = in.p, *end = in.p + in.len, *line;
+    size_t len;
+    while (lr_next(&pos, end, &line, &len)) {
+      if (!first) buf_putc(&out, '|');
+      first = 0;
+      buf_put(&out, line, len);
+    }
+  }
+  if (rc < 0) buf_puts(&out, "<ERR>");
+  lr_free(&lr);
+  fclose(f);
+  buf_free(&in);
+  buf_cstr(&out);
+  return out.p;
+}
+
+static void check_split(const char *content, const char *want) {
+  size_t chunks[] = { 1, 2, 3, 4, 5, 7, 16, 65536 };
+  for (size_t i = 0; i < sizeof chunks / sizeof chunks[0]; i++) {
+    int fills;
+    char *got = split(content, strlen(content), chunks[i], &fills);
+    CHECK_MSG(got && strcmp(got, want) == 0, "chunk %zu: got \"%s\", want \"%s\"", chunks[i],
+              got ? got : "(null)", want);
+    free(got);
+  }
+}
+
+static void test_lines(void) {
+  check_split("a\nbb\nccc\n", "a|bb|ccc");
+  check_split("a\nbb\nccc", "a|bb|ccc");              /* no trailing newline */
+  check_split("a\n\n\nb\n", "a|||b");                 /* empty lines are returned */
+  check_split("x\r\ny\r\nz", "x|y|z");                /* CRLF */
+  check_split("\n", "");
+  check_split("only", "only");
+  check_split("r\r", "r");                            /* lone CR at end of file */
+  int fills;
+  char *got = split("", 0, 4, &fills);
+  CHECK_STR(got, "");
+  CHECK_I64(fills, 0);
+  free(got);
+  /* A line much longer than the read size arrives whole. */
+  Buf big = {0};
+  buf_puts(&big, "s\n");
+  for (int i = 0; i < 100000; i++) buf_putc(&big, (char)('a' + i % 26));
+  buf_puts(&big, "\ne\n");
+  got = split(big.p, big.len, 4096, &fills);
+  CHECK(got && strlen(got) == 100000 + 4 && strncmp(got, "s|abc", 5) == 0 &&
+        strcmp(got + strlen(got) - 2, "|e") == 0);
+  free(got);
+  buf_free(&big);
+}
+
+/* ---- end to end ----------------------------------------------------------------------- */
+
+static const char *fixture_src;   /* path of passthrough.c */
+static const char *runtime_dir;   /* -I path for abi.h */
+
+/* Compile the fixture with extra -D flags into tmp/<name>. 0 ok. */
+static int build_fixture(const char *name, const char *defs) {
+  const char *cc = getenv("CC");
+  char cmd[4096];
+  snprintf(cmd, sizeof cmd, "%s -shared -fPIC -O2 -Wall -Werror -I%s %s %s -o %s",
+           cc && *cc ? cc : "cc", runtime_dir, defs, fixture_src, tpath(name));
+  int rc = system(cmd);
+  CHECK_MSG(rc == 0, "fixture build failed: %s", cmd);
+  return rc == 0 ? 0 : -1;
+}
+
+/* Run a fixture in-process. Returns wk_run's result; err gets the error, summary the
+** summary text (both may be NULL). */
+static int run_inproc(const char *so, char *err, size_t errlen, char **summary) {
+  char lerr[2048] = "";
+  Worker *w = wk_load(tpath(so), NULL, lerr, sizeof lerr);
+  CHECK_MSG(w != NULL, "wk_load: %s", lerr);
+  if (!w) return -2;
+  int rc = wk_run(w);
+  if (err) snprintf(err, errlen, "%s", rc < 0 ? wk_error(w) : "");
+  if (summary) {
+    size_t n;
+    FILE *f = open_memstream(summary, &n);
+    wk_summary(w, f);
+    fclose(f);
+  }
+  wk_free(w);
+  return rc;
+}
+
+static void test_passthrough(void) {
+  const char *in = "{\"id\":1,\"name\":\"a\",\"price\":1.5}\n"
+                   "\n"
+                   "{\"id\":2,\"name\":\"bé\",\"price\":null}\r\n"
+                   "{\"id\":3,\"price\":-0.25}";          /* no trailing newline */
+  write_file(tpath("in.json"), in, strlen(in));
+  char defs[1024];
+  snprintf(defs, sizeof defs, "-DIN_PATH='\"%s\"' -DOUT_PATH='\"%s\"'", tpath("in.json"),
+           tpath("out.json"));
+  if (build_fixture("pass.so", defs) < 0) return;
+  char err[2048], *summary = NULL;
+  CHECK_I64(run_inproc("pass.so", err, sizeof err, &summary), 0);
+  char *out = read_file(tpath("out.json"), NULL);
+  CHECK_STR(out, "{\"id\":1,\"name\":\"a\",\"price\":1.5}\n"
+                 "{\"id\":2,\"name\":\"bé\",\"price\":null}\n"
+                 "{\"id\":3,\"name\":null,\"price\":-0.25}\n");
+  CHECK(summary && strstr(summary, "source 'src' (single_file): 3 rows read, 0 dropped"));
+  CHECK(summary && strstr(summary, "sink 'out' (single_file): 3 rows written"));
+  free(out);
+  free(summary);
+}
+
+/* Many rows, some long, so lines cross read boundaries and batches fill up. */
+static void test_many_rows(void) {
+  const int n = 200000;
+  Buf in = {0};
+  for (int i = 0; i < n; i++) {
+    int len = i % 1000 == 7 ? 70000 : i % 13;
+    buf_printf(&in, "{\"id\":%d,\"name\":\"", i);
+    for (int k = 0; k < len; k++) buf_putc(&in, (char)('a' + (i + k) % 26));
+    buf_printf(&in, "\",\"price\":%d.5}\n", i % 100);
+  }
+  write_file(tpath("many.json"), in.p, in.len);
+  char defs[1024];
+  snprintf(defs, sizeof defs, "-DIN_PATH='\"%s\"' -DOUT_PATH='\"%s\"'", tpath("many.json"),
+           tpath("many.out"));
+  if (build_fixture("many.so", defs) < 0) { buf_free(&in); return; }
+  char err[2048];
+  int rc = run_inproc("many.so", err, sizeof err, NULL);
+  CHECK_MSG(rc == 0, "%s", err);
+  size_t len;
+  char *out = read_file(tpath("many.out"), &len);
+  CHECK(out != NULL);
+  if (out) {
+    /* Output is the input, byte for byte (same column order, same number formatting). */
+    CHECK_I64(len, in.len);
+    CHECK(len == in.len && memcmp(out, in.p, len) == 0);
+  }
+  free(out);
+  buf_free(&in);
+}
+
+static void test_bad_data(void) {
+  const char *in = "{\"id\":1,\"name\":\"a\",\"price\":1.5}\n"
+                   "{\"id\":2,\"name\":\"b\",\"price\":2.5}\n"
+                   "{\"id\":\"oops\",\"name\":\"c\",\"price\":3.5}\n"
+                   "{\"id\":4,\"name\":\"d\",\"price\":4.5}\n";
+  write_file(tpath("bad.json"), in, strlen(in));
+  char defs[1024], err[2048], want[1024], *summary = NULL;
+  snprintf(defs, sizeof defs, "-DIN_PATH='\"%s\"' -DOUT_PATH='\"%s\"'", tpath("bad.json"),
+           tpath("bad.out"));
+  if (build_fixture("bad_fail.so", defs) < 0) return;
+  CHECK_I64(run_inproc("bad_fail.so", err, sizeof err, NULL), -1);
+  snprintf(want, sizeof want, "%s:3: src: bad data: ", tpath("bad.json"));
+  CHECK_MSG(strncmp(err, want, strlen(want)) == 0, "got \"%s\", want prefix \"%s\"", err, want);
+  CHECK_MSG(strstr(err, "id") != NULL, "decoder message should name the field: %s", err);
+
+  snprintf(defs, sizeof defs, "-DIN_PATH='\"%s\"' -DOUT_PATH='\"%s\"' -DBAD_DATA='\"drop\"'",
+           tpath("bad.json"), tpath("drop.out"));
+  if (build_fixture("bad_drop.so", defs) < 0) return;
+  CHECK_I64(run_inproc("bad_drop.so", err, sizeof err, &summary), 0);
+  CHECK(summary && strstr(summary, "3 rows read, 1 dropped as bad data"));
+  CHECK(summary && strstr(summary, "3 rows written"));
+  char *out = read_file(tpath("drop.out"), NULL);
+  CHECK_STR(out, "{\"id\":1,\"name\":\"a\",\"price\":1.5}\n{\"id\":2,\"name\":\"b\",\"price\":2.5}\n"
+                 "{\"id\":4,\"name\":\"d\",\"price\":4.5}\n");
+  free(out);
+  free(summary);
+
+  /* Missing input file: the message names the table and the path. */
+  snprintf(defs, sizeof defs, "-DIN_PATH='\"%s\"' -DOUT_PATH='\"%s\"'", tpath("absent.json"),
+           tpath("absent.out"));
+  if (build_fixture("absent.so", defs) < 0) return;
+  CHECK_I64(run_inproc("absent.so", err, sizeof err, NULL), -1);
+  CHECK_MSG(strstr(err, "source 'src'") && strstr(err, tpath("absent.json")) &&
+            strstr(err, "No such file"), "%s", err);
+
+  /* Unwritable sink path. */
+  snprintf(defs, sizeof defs, "-DIN_PATH='\"%s\"' -DOUT_PATH='\"%s/nodir/x.json\"'",
+           tpath("bad.json"), tmp);
+  if (build_fixture("nodir.so", defs) < 0) return;
+  CHECK_I64(run_inproc("nodir.so", err, sizeof err, NULL), -1);
+  CHECK_MSG(strstr(err, "sink 'out'") && strstr(err, "nodir/x.json"), "%s", err);
+
+  /* An error recorded by generated code stops the pipeline with its message. */
+  snprintf(defs, sizeof defs, "-DIN_PATH='\"%s\"' -DOUT_PATH='\"%s\"' -DFAIL_AT=2",
+           tpath("in.json"), tpath("fail.out"));
+  if (build_fixture("fail.so", defs) < 0) return;
+  CHECK_I64(run_inproc("fail.so", err, sizeof err, NULL), -1);
+  CHECK_STR(err, "q.sql:2:17: division by zero");
+}
+
+static void test_impulse(void) {
+  char defs[1024], err[2048], *summary = NULL;
+  /* Bounded, unthrottled, event time from start_time + counter * interval. */
+  snprintf(defs, sizeof defs, "-DIMPULSE -DCOUNT='\"5000\"' -DINTERVAL='\"1000\"' "
+           "-DSTART='\"1000000000\"' -DOUT_PATH='\"%s\"'", tpath("imp.out"));
+  if (build_fixture("imp.so", defs) < 0) return;
+  CHECK_I64(run_inproc("imp.so", err, sizeof err, &summary), 0);
+  CHECK(summary && strstr(summary, "source 'imp' (impulse): 5000 rows read"));
+  size_t len;
+  char *out = read_file(tpath("imp.out"), &len);
+  Buf want = {0};
+  for (int i = 0; i < 5000; i++)
+    buf_printf(&want, "{\"counter\":%d,\"subtask_index\":0,\"ts\":%lld}\n", i,
+               1000000000LL + (long long)i * 1000000);
+  CHECK(out && len == want.len && memcmp(out, want.p, len) == 0);
+  free(out);
+  free(summary);
+  buf_free(&want);
+
+  /* RFC 3339 start time. */
+  snprintf(defs, sizeof defs, "-DIMPULSE -DCOUNT='\"2\"' -DINTERVAL='\"1000000\"' "
+           "-DSTART='\"2023-09-18T14:23:10Z\"' -DOUT_PATH='\"%s\"'", tpath("imp2.out"));
+  if (build_fixture("imp2.so", defs) < 0) return;
+  CHECK_I64(run_inproc("imp2.so", err, sizeof err, NULL), 0);
+  out = read_file(tpath("imp2.out"), NULL);
+  CHECK_STR(out, "{\"counter\":0,\"subtask_index\":0,\"ts\":1695046990000000000}\n"
+                 "{\"counter\":1,\"subtask_index\":0,\"ts\":1695046991000000000}\n");
+  free(out);
+
+  /* Paced: 100 events at 1000/s take about 99 ms; event time = wall clock. */
+  snprintf(defs, sizeof defs, "-DIMPULSE -DCOUNT='\"100\"' -DRATE='\"1000\"' "
+           "-DOUT_PATH='\"%s\"'", tpath("imp3.out"));
+  if (build_fixture("imp3.so", defs) < 0) return;
+  int64_t wall0 = rt_wall_clock_ns(), t0 = mono_ns();
+  CHECK_I64(run_inproc("imp3.so", err, sizeof err, NULL), 0);
+  int64_t elapsed = mono_ns() - t0, wall1 = rt_wall_clock_ns();
+  CHECK_MSG(elapsed >= 90000000, "paced run took %lld ns", (long long)elapsed);
+  out = read_file(tpath("imp3.out"), NULL);
+  int lines = 0, ts_ok = 1;
+  for (char *p = out; p && *p; p++) {
+    if (*p != '\n') continue;
+    lines++;
+  }
+  char *ts = out ? strstr(out, "\"ts\":") : NULL;
+  if (!ts || atoll(ts + 5) < wall0 || atoll(ts + 5) > wall1) ts_ok = 0;
+  CHECK_I64(lines, 100);
+  CHECK(ts_ok);
+  free(out);
+
+  /* Invalid option value. */
+  snprintf(defs, sizeof defs, "-DIMPULSE -DRATE='\"fast\"' -DOUT_PATH='\"%s\"'",
+           tpath("imp4.out"));
+  if (build_fixture("imp4.so", defs) < 0) return;
+  CHECK_I64(run_inproc("imp4.so", err, sizeof err, NULL), -1);
+  CHECK_MSG(strstr(err, "source 'imp' (impulse)") && strstr(err, "event_rate"), "%s", err);
+}
+
+static void test_blackhole(void) {
+  char defs[1024], err[2048], *summary = NULL;
+  snprintf(defs, sizeof defs, "-DIN_PATH='\"%s\"' -DSINK='\"blackhole\"'", tpath("in.json"));
+  if (build_fixture("bh.so", defs) < 0) return;
+  CHECK_I64(run_inproc("bh.so", err, sizeof err, &summary), 0);
+  CHECK(summary && strstr(summary, "sink 'out' (blackhole): 3 rows written"));
+  free(summary);
+}
+
+/* ---- command line --------------------------------------------------------------------- */
+
+/* Run "arroyo-worker ARGS" through sh with stderr to tmp/err.txt; exit status. */
+static int cli(const char *args, const char *redirect) {
+  char cmd[4096];
+  snprintf(cmd, sizeof cmd, "%s/arroyo-worker %s 2>%s %s", bin_dir, args, tpath("err.txt"),
+           redirect ? redirect : "");
+  int rc = system(cmd);
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static int err_has(const char *s) {
+  char *e = read_file(tpath("err.txt"), NULL);
+  int ok = e && strstr(e, s);
+  if (!ok) fprintf(stderr, "stderr was: %s\n", e ? e : "(none)");
+  free(e);
+  return ok;
+}
+
+static void test_cli(void) {
+  char path[1024], args[2048];
+  snprintf(path, sizeof path, "%s/arroyo-worker", bin_dir);
+  if (access(path, X_OK) != 0) {
+    CHECK_MSG(0, "%s not built", path);
+    return;
+  }
+  CHECK_I64(cli(tpath("pass.so"), NULL), 0);
+  CHECK(err_has("arroyo-worker: source 'src' (single_file): 3 rows read, 0 dropped as bad data"));
+  CHECK(err_has("arroyo-worker: sink 'out' (single_file): 3 rows written"));
+
+  snprintf(args, sizeof args, "%s --parallelism 2", tpath("pass.so"));
+  CHECK_I64(cli(args, NULL), 2);
+  CHECK(err_has("not supported yet"));
+  snprintf(args, sizeof args, "%s --parallelism=1", tpath("pass.so"));
+  CHECK_I64(cli(args, NULL), 0);
+  snprintf(args, sizeof args, "%s --checkpoint-dir %s", tpath("pass.so"), tmp);
+  CHECK_I64(cli(args, NULL), 2);
+  CHECK(err_has("not supported yet"));
+  snprintf(args, sizeof args, "%s --checkpoint-interval 10s", tpath("pass.so"));
+  CHECK_I64(cli(args, NULL), 2);
+  snprintf(args, sizeof args, "%s --restore", tpath("pass.so"));
+  CHECK_I64(cli(args, NULL), 2);
+  CHECK_I64(cli("", NULL), 2);
+  snprintf(args, sizeof args, "%s --bogus", tpath("pass.so"));
+  CHECK_I64(cli(args, NULL), 2);
+  CHECK_I64(cli(tpath("no-such.so"), NULL), 1);
+  CHECK(err_has("arroyo-worker: error: cannot load pipeline"));
+  CHECK_I64(cli(tpath("fail.so"), NULL), 1);
+  CHECK(err_has("arroyo-worker: error: q.sql:2:17: division by zero"));
+  CHECK_I64(cli(tpath("bad_fail.so"), NULL), 1);
+  CHECK(err_has(":3: src: bad data: "));
+  CHECK_I64(cli(tpath("bad_drop.so"), NULL), 0);
+  CHECK(err_has("3 rows read, 1 dropped as bad data"));
+
+  /* stdout sink behind a reader that starts late: backpressure, nothing lost. */
+  char defs[1024];
+  snprintf(defs, sizeof defs, "-DIN_PATH='\"%s\"' -DSINK='\"stdout\"'", tpath("many.json"));
+  if (build_fixture("stdout.so", defs) == 0) {
+    char redir[1024];
+    snprintf(redir, sizeof redir, "| (sleep 0.3; cat > %s)", tpath("stdout.out"));
+    CHECK_I64(cli(tpath("stdout.so"), redir), 0);
+    size_t a, b;
+    char *x = read_file(tpath("stdout.out"), &a), *y = read_file(tpath("many.json"), &b);
+    CHECK(x && y && a == b && memcmp(x, y, a) == 0);
+    free(x);
+    free(y);
+  }
+
+  /* Unbounded impulse: SIGTERM stops it cleanly with exit 0 and whole lines written. */
+  snprintf(defs, sizeof defs, "-DIMPULSE -DRATE='\"100000\"' -DOUT_PATH='\"%s\"'",
+           tpath("term.out"));
+  if (build_fixture("term.so", defs) == 0) {
+    pid_t pid = fork();
+    if (pid == 0) {
+      freopen(tpath("err.txt"), "w", stderr);
+      execl(path, "arroyo-worker", tpath("term.so"), (char *)NULL);
+      _exit(127);
+    }
+    sleep_ms(300);
+    kill(pid, SIGTERM);
+    int st;
+    waitpid(pid, &st, 0);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    size_t len;
+    char *out = read_file(tpath("term.out"), &len);
+    CHECK(out && len > 0 && out[len - 1] == '\n');
+    CHECK(out && strncmp(out, "{\"counter\":0,", 13) == 0);
+    CHECK(err_has("source 'imp' (impulse): "));
+    free(out);
+  }
+}
+
+int main(void) {
+  const char *b = getenv("BIN");
+  bin_dir = b && *b ? b : "bin";
+  /* __FILE__ is tests/unit/test_worker.c as make passes it; fixtures sit beside it. */
+  static char fx[1024], rd[1024];
+  const char *slash = strrchr(__FILE__, '/');
+  int dirlen = slash ? (int)(slash - __FILE__) : 1;
+  snprintf(fx, sizeof fx, "%.*s/fixtures/passthrough.c", dirlen, slash ? __FILE__ : ".");
+  snprintf(rd, sizeof rd, "%.*s/../../runtime", dirlen, slash ? __FILE__ : ".");
+  fixture_src = fx;
+  runtime_dir = rd;
+  snprintf(tmp, sizeof tmp, "/tmp/arroyo-test-worker-XXXXXX");
+  if (!mkdtemp(tmp)) { perror("mkdtemp"); return 1; }
+
+  test_queue();
+  test_lines();
+  test_passthrough();
+  test_many_rows();
+  test_bad_data();
+  test_impulse();
+  test_blackhole();
+  test_cli();
+
+  if (!unit_failed) {
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmp);
+  } else {
+    fprintf(stderr, "test files kept in %s\n", tmp);
+  }
+  printf("%d passed, %d failed\n", unit_passed, unit_failed);
+  return unit_failed ? 1 : 0;
+}
