@@ -525,7 +525,9 @@ static int prepare(Worker *w) {
         wk_fail(w, "sink '%s' (%s): %s", c->table, c->connector, err[0] ? err : "no encoder");
         return -1;
       }
-      t->data = q_new(SINK_POOL + 1);   /* all buffers plus one QM_EOS per producer */
+      /* room for every buffer plus one QM_EOS per producer: pushes to `data` never wait
+      ** for the writer; producers wait on the `free` pool instead */
+      t->data = q_new(SINK_POOL + (size_t)t->nproducers);
       t->free = q_new(SINK_POOL);
       t->bufs = calloc(SINK_POOL, sizeof *t->bufs);
       if (!t->bufs) { fprintf(stderr, "arroyo: out of memory\n"); abort(); }

@@ -111,6 +111,7 @@ static void test_queue(void) {
   ProdArg pa = { q, 7, 3, 0 };
   pthread_t th;
   pthread_create(&th, NULL, producer, &pa);
+  for (int i = 0; i < 2000 && __atomic_load_n(&pa.done, __ATOMIC_SEQ_CST) < 1; i++) sleep_ms(1);
   sleep_ms(50);
   CHECK_I64(__atomic_load_n(&pa.done, __ATOMIC_SEQ_CST), 1);   /* second push blocked */
   CHECK_I64(q_len(q), 1);
@@ -517,7 +518,11 @@ static void test_cli(void) {
       execl(path, "arroyo-worker", tpath("term.so"), (char *)NULL);
       _exit(127);
     }
-    sleep_ms(300);
+    /* wait until it is producing (the handler is installed by then), then stop it */
+    struct stat stt;
+    for (int i = 0; i < 500 && (stat(tpath("term.out"), &stt) != 0 || stt.st_size == 0); i++)
+      sleep_ms(10);
+    sleep_ms(100);
     kill(pid, SIGTERM);
     int st;
     waitpid(pid, &st, 0);
