@@ -11,10 +11,10 @@
 **   start_time           RFC 3339 text or integer nanoseconds since the epoch; default now
 **
 ** Pacing: event i is due at t0 + i / event_rate. A fill emits every event already due (at
-** most batch_rows); if a full batch falls due within a few milliseconds it waits for it, so
-** fast rates still produce full batches while slow rates deliver each row on time. When
-** nothing is due it sleeps (at most 50 ms, so stop requests are seen) and returns an empty
-** batch. Unbounded impulse sources end only on a stop request (SIGINT/SIGTERM).
+** most batch_rows), once a full batch is due or the next event is due and 5 ms passed since
+** the previous batch: fast rates produce full batches, medium rates one batch per 5 ms, slow
+** rates each row on time. While waiting it sleeps at most 50 ms (so stop requests are seen)
+** and returns an empty batch. Unbounded impulse sources end only on a stop request (SIGINT/SIGTERM).
 ** It does not split rates or counts across parallel subtasks (later issue): every subtask
 ** counts from 0 at the full rate.
 */
@@ -27,7 +27,7 @@
 
 #define UNTHROTTLED_RATE 1e9
 #define MAX_SLEEP_NS 50000000LL      /* 50 ms: how late a stop request may be noticed */
-#define BATCH_WAIT_NS 5000000LL      /* wait up to 5 ms for a full batch to fall due */
+#define MIN_BATCH_GAP_NS 5000000LL   /* paced: at most one partial batch per 5 ms */
 
 typedef struct Impulse {
   double rate;             /* events per second; 0 = unthrottled */
@@ -37,6 +37,7 @@ typedef struct Impulse {
   int64_t interval_ns;     /* event time step per counter */
   int64_t start_ns;        /* event time of counter 0 (with an interval) */
   int64_t t0;              /* wall clock when the source started (for pacing) */
+  int64_t last_emit;       /* wall clock of the previous paced batch */
   uint64_t next;           /* next counter value */
   uint32_t off_counter;    /* row offsets of the two columns */
   uint32_t off_subtask;
@@ -136,9 +137,19 @@ static void sleep_ns(int64_t ns) {
   nanosleep(&ts, NULL);
 }
 
-/* Wall clock time at which counter i is due. */
+/* Wall clock time at which counter i is due (rounded up, so "due_at(i) <= now" is exact). */
 static int64_t due_at(const Impulse *im, uint64_t i) {
-  return im->t0 + (int64_t)((double)i * 1e9 / im->rate);
+  return im->t0 + (int64_t)ceil((double)i * 1e9 / im->rate);
+}
+
+/* Number of counters due at `now`: the first k with due_at(k) > now. The float estimate is
+** corrected against due_at so both agree exactly. */
+static uint64_t due_count(const Impulse *im, int64_t now) {
+  if (now < im->t0) return 0;
+  uint64_t k = (uint64_t)((double)(now - im->t0) * im->rate / 1e9) + 1;
+  while (due_at(im, k) <= now) k++;
+  while (k > 0 && due_at(im, k - 1) > now) k--;
+  return k;
 }
 
 static int imp_fill(Source *s, SrcBatch *b, char *err, size_t errlen) {
@@ -148,22 +159,22 @@ static int imp_fill(Source *s, SrcBatch *b, char *err, size_t errlen) {
   if (im->bounded && im->count - im->next < n) n = im->count - im->next;
   int64_t now = rt_wall_clock_ns();
   if (im->rate > 0) {
-    uint64_t full = im->next + n - 1;           /* last counter of a full batch */
-    int64_t full_at = due_at(im, full);
-    if (full_at > now) {
-      if (full_at - now <= BATCH_WAIT_NS) {
-        sleep_ns(full_at - now);
-        now = rt_wall_clock_ns();
-      } else {
-        /* events due by now: floor(elapsed * rate) + 1 (event 0 is due at t0) */
-        uint64_t due = (uint64_t)((double)(now - im->t0) * im->rate / 1e9) + 1;
-        if (due <= im->next) {                  /* nothing due: wait for the next one */
-          sleep_ns(due_at(im, im->next) - now);
-          return SRC_MORE;
-        }
-        if (due - im->next < n) n = due - im->next;
-      }
+    /* Emit when a full batch is due, or when the next event is due but no sooner than
+    ** MIN_BATCH_GAP after the previous batch: slow rates get every row on time, medium
+    ** rates get one batch per gap instead of a batch per row. */
+    int64_t target = due_at(im, im->next + n - 1);
+    int64_t soon = due_at(im, im->next);
+    if (soon < im->last_emit + MIN_BATCH_GAP_NS) soon = im->last_emit + MIN_BATCH_GAP_NS;
+    if (soon < target) target = soon;
+    if (target > now) {
+      sleep_ns(target - now);                   /* at most MAX_SLEEP_NS */
+      now = rt_wall_clock_ns();
+      if (now < target) return SRC_MORE;        /* let the worker look for a stop request */
     }
+    uint64_t due = due_count(im, now);
+    if (due <= im->next) return SRC_MORE;
+    if (due - im->next < n) n = due - im->next;
+    im->last_emit = now;
   }
   char *rows = srcb_reserve(b, (int64_t)n);
   uint32_t rs = b->row_size;

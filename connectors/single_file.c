@@ -23,7 +23,7 @@
 #include "../runtime/runtime.h"
 
 #define MIN_CHUNK (16 * 1024)
-#define MAX_CHUNK (1024 * 1024)
+#define MAX_CHUNK (512 * 1024)
 
 typedef struct FileSource {
   const char *path;      /* borrowed from the connector options */
