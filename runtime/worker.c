@@ -214,6 +214,7 @@ int rt_emit(RtCtx *ctx, int port, const void *row) {
   SinkOut *o = &pt->outs[port];
   o->rows++;
   if (!o->enc) return 0;                                   /* blackhole: count only */
+  if (!o->cur) return RT_ERR;              /* a failed hand-off already recorded an error */
   if (enc_record(o->enc, row, o->cur) < 0)
     return rt_error(ctx, NULL, "sink '%s': cannot encode row", o->t->snk.conn->table);
   if (o->cur->len >= pt->w->opt.sink_flush_bytes && hand_off(o) < 0)
@@ -223,11 +224,19 @@ int rt_emit(RtCtx *ctx, int port, const void *row) {
 
 /* ---- threads ------------------------------------------------------------------------------ */
 
+/* Name the calling thread "<prefix><table>" (15 bytes max) for top, perf and gdb. */
+static void name_thread(const char *prefix, const char *table) {
+  char name[16];
+  snprintf(name, sizeof name, "%s%s", prefix, table);
+  pthread_setname_np(pthread_self(), name);
+}
+
 static void *source_main(void *arg) {
   SourceTask *t = arg;
   Worker *w = t->w;
   char err[1024];
   QMsg m;
+  name_thread("src:", t->src.conn->table);
   for (;;) {
     if (wk_stop_requested() || failed(w)) break;
     if (q_pop(t->free, &m) < 0) return NULL;
@@ -273,6 +282,7 @@ static void *pipe_main(void *arg) {
   const RtPipeline *p = w->p;
   RtCtx *ctx = pt->ctx;
   QMsg m;
+  name_thread("pipeline", "");
   for (uint32_t i = 0; i < p->nsinks; i++) {
     SinkOut *o = &pt->outs[i];
     if (!o->enc) continue;
@@ -303,8 +313,8 @@ static void *pipe_main(void *arg) {
   /* End of stream: last partial buffer first, then QM_EOS (see the invariants). */
   for (uint32_t i = 0; i < p->nsinks; i++) {
     SinkOut *o = &pt->outs[i];
-    if (!o->t->started) continue;
-    if (o->cur && o->cur->len > 0 && hand_off(o) < 0) return NULL;
+    if (!o->enc) continue;                       /* no writer thread to tell */
+    if (o->cur->len > 0 && hand_off(o) < 0) return NULL;
     QMsg eos = { QM_EOS, 0, 0, NULL };
     if (q_push(o->t->data, &eos) < 0) return NULL;
   }
@@ -318,6 +328,7 @@ static void *sink_main(void *arg) {
   char err[1024];
   int eos = 0;
   QMsg m;
+  name_thread("sink:", s->conn->table);
   while (eos < t->nproducers) {
     if (q_pop(t->data, &m) < 0) return NULL;
     if (m.kind == QM_EOS) { eos++; continue; }
