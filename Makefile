@@ -13,13 +13,14 @@ OPT ?= -O2
 SAN ?=
 CFLAGS_BASE = -std=gnu11 -g $(OPT) -Wall -Wextra -Werror -Wno-unused-parameter \
   -Wno-missing-field-initializers -D_GNU_SOURCE -fno-strict-aliasing -pthread $(SAN)
-CFLAGS += $(CFLAGS_BASE)
+CFLAGS += $(CFLAGS_BASE) -DARROYO_RUNTIME_DIR=\"$(CURDIR)/runtime\"
 LDLIBS_RT = -lpthread -ldl -lm -lzstd
 LDLIBS_CC = -ltcc -ldl -lm -lpthread
 
 RUNTIME_SRC := $(filter-out runtime/main.c,$(wildcard runtime/*.c)) \
                $(filter-out connectors/registry.c,$(wildcard connectors/*.c))
-COMPILER_SRC := $(filter-out compiler/main.c,$(wildcard compiler/*.c codegen/*.c)) connectors/registry.c
+COMPILER_SRC := $(filter-out compiler/main.c,$(wildcard compiler/*.c codegen/*.c)) connectors/registry.c \
+                runtime/arena.c runtime/timefmt.c runtime/numfmt.c
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 
 RUNTIME_OBJ := $(RUNTIME_SRC:%.c=$(BUILD)/%.o)

@@ -29,4 +29,335 @@ int arroyo_compile_sql(const CompileOptions *opt, const char *text, size_t len,
 int cc_build(const char *backend, const char *c_source, const char *c_path, const char *out_so,
              char **diag_out);
 
-#endif
+/* (public part ends here) */
+
+/* ======================================================================================
+** Internals below: shared by lex.c, parse.c, bind.c, plan.c, codegen/ files, cc.c.
+** ====================================================================================== */
+#include <setjmp.h>
+#include "../runtime/runtime.h"   /* Arena, Buf, RtType, ConnSpec */
+
+/* ---- compile context and diagnostics (diag.c) ---------------------------------------- */
+typedef struct Catalog Catalog;
+typedef struct Cx {
+  Arena arena;              /* all compile memory; freed once at the end */
+  const char *filename;     /* for messages */
+  const char *src;          /* script text (NUL-terminated copy) */
+  size_t srclen;
+  jmp_buf fail;             /* diag_error longjmps here (compile entry point only) */
+  Buf diag;                 /* collected messages */
+  int nerrors;              /* number of errors */
+  Catalog *cat;             /* tables, views, udfs */
+  const CompileOptions *opt;
+} Cx;
+
+/* Report an error at line:col and abandon the compile (longjmp to the entry point). */
+void diag_error(Cx *cx, int line, int col, const char *fmt, ...)
+  __attribute__((noreturn, format(printf, 4, 5)));
+void *cx_alloc(Cx *cx, size_t n);               /* zeroed arena memory */
+char *cx_strndup(Cx *cx, const char *s, size_t n);
+char *cx_printf(Cx *cx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *cx_lower(Cx *cx, const char *s);
+
+/* ---- lexer (lex.c) ------------------------------------------------------------------ */
+typedef enum TokKind {
+  TK_EOF, TK_IDENT, TK_QIDENT, TK_STRING, TK_INT, TK_FLOAT,
+  TK_LP, TK_RP, TK_COMMA, TK_DOT, TK_SEMI, TK_LBRACKET, TK_RBRACKET,
+  TK_PLUS, TK_MINUS, TK_STAR, TK_SLASH, TK_PERCENT, TK_CONCAT,
+  TK_EQ, TK_EQEQ, TK_NE, TK_LT, TK_LE, TK_GT, TK_GE,
+  TK_ARROW, TK_ARROW2, TK_CAST2, TK_COLON
+} TokKind;
+
+typedef struct Tok {
+  TokKind kind;        /* token class */
+  const char *p;       /* start in the source */
+  int len;             /* bytes in the source */
+  int line, col;       /* 1-based position */
+  char *text;          /* identifier (lower-cased unless quoted) or unescaped string */
+  int textlen;         /* bytes in text */
+} Tok;
+
+typedef struct Lexer {
+  Cx *cx;
+  const char *p, *end;  /* cursor and end of source */
+  int line;             /* current line */
+  const char *linestart;/* start of current line (for columns) */
+} Lexer;
+
+void lex_init(Lexer *lx, Cx *cx, const char *src, size_t len);
+Tok lex_next(Lexer *lx);
+
+/* ---- types (types.c) ---------------------------------------------------------------- */
+enum { T_NULL = RT_TYPE_COUNT, T_INTERVAL, T_KIND_COUNT };  /* expression-only kinds */
+typedef struct SqlType {
+  uint8_t kind;       /* RtType or T_NULL / T_INTERVAL */
+  uint8_t prec;       /* DECIMAL precision */
+  uint8_t scale;      /* DECIMAL scale */
+} SqlType;
+
+const char *type_name(SqlType t);           /* "BIGINT", "DECIMAL(10,2)", ... (static/arena) */
+const char *type_c(SqlType t);              /* C storage type: "int64_t", "RtStr", ... */
+int type_is_int(SqlType t);                 /* I32 I64 U32 U64 */
+int type_is_signed_int(SqlType t);
+int type_is_float(SqlType t);               /* F32 F64 */
+int type_is_numeric(SqlType t);             /* ints, floats, decimal */
+int type_is_stringy(SqlType t);             /* TEXT JSON BYTEA */
+SqlType type_make(int kind);
+int type_eq(SqlType a, SqlType b);
+
+/* ---- AST (parse.c) ------------------------------------------------------------------ */
+typedef enum ExprKind {
+  E_INT, E_FLOAT, E_STRING, E_BOOL, E_NULL, E_INTERVAL, E_TYPED_LIT,
+  E_COLUMN, E_UNARY, E_BINARY, E_ISNULL, E_ISTRUE, E_DISTINCT, E_IN, E_BETWEEN, E_LIKE,
+  E_CASE, E_CAST, E_CALL, E_EXTRACT, E_STAR, E_SUBSCRIPT
+} ExprKind;
+
+typedef enum OpKind {
+  OP_NONE, OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MOD, OP_CONCAT,
+  OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_AND, OP_OR, OP_NOT, OP_NEG, OP_PLUS,
+  OP_ARROW, OP_ARROW2
+} OpKind;
+
+typedef struct TypeName {
+  SqlType t;          /* resolved type */
+  int line, col;
+} TypeName;
+
+typedef struct Expr Expr;
+struct Expr {
+  ExprKind kind;
+  OpKind op;            /* E_UNARY / E_BINARY */
+  int line, col;        /* position of the expression's first token (or operator) */
+  int negate;           /* NOT IN / NOT BETWEEN / NOT LIKE / IS NOT NULL / IS NOT DISTINCT */
+  int ci;               /* ILIKE */
+  int try_cast;         /* TRY_CAST */
+  Expr *a, *b, *c;      /* operands: binary a op b; BETWEEN a b c; LIKE a b [ESCAPE c]; CASE operand a */
+  Expr **list;          /* IN list, call args, CASE WHEN/THEN pairs */
+  int nlist;
+  Expr *else_;          /* CASE ELSE */
+  const char *name;     /* column / function name (lower-case) or EXTRACT field */
+  const char *qual;     /* column qualifier */
+  int64_t ival;         /* E_INT (or u64 bits when uval) / E_BOOL */
+  int is_u64;           /* E_INT literal above INT64_MAX */
+  double fval;          /* E_FLOAT */
+  const char *sval;     /* E_STRING / E_TYPED_LIT text */
+  int slen;
+  RtInterval iv;        /* E_INTERVAL */
+  TypeName cast;        /* E_CAST target / E_TYPED_LIT type */
+  int distinct;         /* count(DISTINCT x) */
+  Expr *filter;         /* agg(x) FILTER (WHERE ...) */
+  int has_over;         /* OVER (...) present (window functions, later) */
+};
+
+typedef struct SelectItem {
+  Expr *e;              /* expression (NULL for *) */
+  const char *alias;    /* AS alias (lower-case) or NULL */
+  int star;             /* SELECT * or t.* */
+  const char *star_qual;/* t in t.* */
+  int line, col;
+} SelectItem;
+
+typedef struct Select Select;
+typedef struct FromItem {
+  const char *table;    /* table or view name, NULL for subquery */
+  Select *sub;          /* subquery */
+  const char *alias;    /* alias or NULL */
+  int line, col;
+} FromItem;
+
+struct Select {
+  SelectItem *items; int nitems;
+  FromItem *from; int nfrom;
+  Expr *where;
+  Expr **group; int ngroup;
+  Expr *having;
+  Select *union_next;   /* next SELECT of a UNION ALL chain */
+  int distinct;
+  int line, col;
+};
+
+typedef struct ColumnDef {
+  const char *name;
+  TypeName type;
+  int not_null;
+  int primary_key;
+  Expr *generated;      /* GENERATED ALWAYS AS (expr) STORED */
+  int line, col;
+} ColumnDef;
+
+typedef struct OptionDef {
+  const char *key;      /* lower-case key */
+  const char *value;    /* value text */
+  int line, col;
+} OptionDef;
+
+typedef enum StmtKind { S_CREATE_TABLE, S_CREATE_VIEW, S_INSERT, S_SELECT, S_SET } StmtKind;
+typedef struct Stmt {
+  StmtKind kind;
+  int line, col;
+  const char *name;        /* table / view / sink name */
+  ColumnDef *cols; int ncols;
+  int declared_columns;    /* the statement had a column list */
+  const char **pk; int npk;/* PRIMARY KEY (a, b) */
+  const char *wm_col;      /* WATERMARK FOR col */
+  Expr *wm_expr;           /* AS expr */
+  int wm_line, wm_col_pos;
+  OptionDef *opts; int nopts;
+  Select *query;           /* view body / insert source / select */
+  const char *set_value;   /* SET name = value */
+} Stmt;
+
+typedef struct Script { Stmt *stmts; int nstmts; } Script;
+
+Script *parse_script(Cx *cx, const char *src, size_t len);
+SqlType parse_type_text(Cx *cx, const char *text, int line, int col);  /* for UDF signatures */
+
+/* ---- catalog and binder (bind.c) ---------------------------------------------------- */
+typedef struct Plan Plan;
+typedef struct BExpr BExpr;
+
+typedef struct Column {
+  const char *name;
+  SqlType t;
+  int nullable;
+  int pk;
+  Expr *generated;      /* AST of GENERATED ALWAYS AS */
+  BExpr *gen_bound;     /* bound over the table's physical columns */
+} Column;
+
+typedef enum TableKind { TB_SOURCE, TB_SINK, TB_MEMORY, TB_VIEW } TableKind;
+typedef struct Table {
+  const char *name;
+  TableKind kind;
+  int line, col;
+  Column *cols; int ncols;
+  int declared_columns;
+  OptionDef *opts; int nopts;
+  const ConnSpec *spec;
+  const char *connector;
+  int updating;          /* debezium source / sink */
+  int event_time_col;    /* column index or -1 */
+  int port;              /* source port / sink port, -1 until used */
+  int used;              /* referenced by a query */
+  Plan *view;            /* TB_VIEW: bound plan */
+  Plan *mem_union;       /* TB_MEMORY: union of the plans inserted into it */
+  Plan **mem_inputs; int nmem_inputs, mem_cap;
+  int binding;           /* cycle detection for views/memory tables */
+  Stmt *stmt;
+} Table;
+
+typedef struct Udf {
+  const char *name;
+  SqlType *args; int nargs;
+  SqlType ret;
+  const char *file;     /* declaring file */
+  int line;
+} Udf;
+
+struct Catalog {
+  Table **tables; int ntables, cap;
+  Udf *udfs; int nudfs;
+  char **udf_sources; int nudf_sources;
+  const char **udf_paths;
+  Table **sources; int nsources;   /* in port order */
+  Table **sinks; int nsinks;       /* in port order */
+  Plan **sink_plans; int nsink_plans; /* every P_SINK node */
+  int next_plan_id;
+};
+
+typedef enum BExprKind {
+  B_LIT, B_COL, B_OP, B_CALL, B_CAST, B_CASE, B_ISNULL, B_ISTRUE, B_DISTINCT, B_IN,
+  B_LIKE, B_UDF
+} BExprKind;
+
+/* Builtin scalar functions. ORDER FnId: must match fn_table[] in funcs.c */
+typedef enum FnId {
+  F_NONE,
+  F_LOWER, F_UPPER, F_INITCAP, F_REVERSE, F_LENGTH, F_OCTET_LENGTH, F_SUBSTR, F_CONCAT,
+  F_CONCAT_WS, F_BTRIM, F_LTRIM, F_RTRIM, F_REPLACE, F_STARTS_WITH, F_ENDS_WITH, F_STRPOS,
+  F_SPLIT_PART, F_LPAD, F_RPAD, F_REPEAT, F_LEFT, F_RIGHT, F_ASCII, F_CHR, F_TO_HEX, F_MD5,
+  F_REGEXP_LIKE, F_REGEXP_REPLACE,
+  F_ABS, F_CEIL, F_FLOOR, F_ROUND, F_TRUNC, F_SQRT, F_CBRT, F_POWER, F_EXP, F_LN, F_LOG10,
+  F_LOG2, F_LOG, F_MOD, F_SIGN, F_PI, F_SIN, F_COS, F_TAN, F_ASIN, F_ACOS, F_ATAN, F_ATAN2,
+  F_GREATEST, F_LEAST, F_RANDOM,
+  F_COALESCE, F_NULLIF, F_NVL, F_IF,
+  F_NOW, F_DATE_TRUNC, F_DATE_PART, F_TO_TIMESTAMP, F_TO_TIMESTAMP_MILLIS,
+  F_TO_TIMESTAMP_MICROS, F_TO_TIMESTAMP_NANOS, F_TO_TIMESTAMP_SECONDS, F_FROM_UNIXTIME,
+  F_TO_CHAR, F_TO_UNIXTIME_MILLIS,
+  F_JSON_GET, F_JSON_GET_TEXT, F_JSON_GET_STR, F_JSON_GET_INT, F_JSON_GET_FLOAT,
+  F_JSON_GET_BOOL, F_JSON_GET_JSON, F_JSON_LENGTH, F_JSON_CONTAINS, F_EXTRACT_JSON_STRING,
+  F_GET_FIRST_JSON_OBJECT,
+  F_COUNT_
+} FnId;
+
+struct BExpr {
+  BExprKind kind;
+  SqlType t;            /* result type */
+  int nullable;         /* may be NULL */
+  int line, col;        /* source position (for runtime error messages) */
+  OpKind op;            /* B_OP */
+  FnId fn;              /* B_CALL */
+  Udf *udf;             /* B_UDF */
+  int colidx;           /* B_COL: index into the input's columns */
+  int negate;           /* IS NOT NULL, NOT IN, NOT LIKE, IS NOT DISTINCT, IS NOT TRUE.. */
+  int ci;               /* ILIKE */
+  int istrue_value;     /* B_ISTRUE: 1 TRUE, 0 FALSE */
+  int try_cast;
+  BExpr **args; int nargs;   /* operands; CASE: when,then pairs; IN: a, list... */
+  BExpr *else_;         /* CASE ELSE (may be NULL) */
+  BExpr *operand;       /* CASE operand (simple CASE) */
+  /* B_LIT value */
+  int is_null;
+  int64_t ival; uint64_t uval; double fval;
+  const char *sval; int slen;
+  RtInterval iv;
+  const char *text;     /* source text of the expression, for messages */
+};
+
+/* ---- plan (plan.c) ------------------------------------------------------------------ */
+typedef enum PlanKind { P_SCAN, P_FILTER, P_PROJECT, P_UNION, P_SINK, P_MEMORY } PlanKind;
+
+typedef struct PCol {
+  const char *name;     /* output column name */
+  const char *qual;     /* table alias that qualifies it, or NULL */
+  SqlType t;
+  int nullable;
+} PCol;
+
+struct Plan {
+  PlanKind kind;
+  int id;                /* stable node id (n1, n2, ...) in creation order */
+  PCol *cols; int ncols; /* output schema */
+  Plan **inputs; int ninputs;
+  Plan **parents; int nparents, parents_cap;
+  Table *table;          /* P_SCAN source, P_SINK sink, P_MEMORY memory table */
+  BExpr *pred;           /* P_FILTER */
+  BExpr **exprs;         /* P_PROJECT (ncols), P_UNION casts are implicit */
+  int updating;          /* rows may carry retractions */
+  const char *label;     /* for EXPLAIN: e.g. the SQL of a filter */
+};
+
+Plan *plan_new(Cx *cx, PlanKind kind, int ncols);
+void plan_add_input(Cx *cx, Plan *p, Plan *in);
+void plan_link_parents(Cx *cx);                /* fill parents[] from inputs[] over all sinks */
+char *plan_explain(Cx *cx);                    /* EXPLAIN text for all sinks */
+char *bexpr_text(Cx *cx, const BExpr *e);      /* SQL-ish rendering for EXPLAIN */
+
+void bind_script(Cx *cx, Script *s);           /* fills cx->cat; errors longjmp */
+
+/* ---- functions (funcs.c) ------------------------------------------------------------ */
+typedef struct FnInfo {
+  const char *name;     /* SQL name */
+  FnId id;
+  int min_args, max_args;
+} FnInfo;
+const FnInfo *fn_lookup(const char *name);     /* NULL when unknown */
+const FnInfo *fn_info(FnId id);
+/* Bind a call: checks arity/types and sets e->t / e->nullable; may insert casts. */
+void fn_bind(Cx *cx, BExpr *e, const Expr *src);
+BExpr *bind_cast(Cx *cx, BExpr *e, SqlType to, int line, int col, int explicit_cast);
+
+/* ---- code generation (codegen/) ----------------------------------------------------- */
+char *cg_generate(Cx *cx, const char *plan_text);   /* the whole C file */
+
+#endif /* ARROYO_COMPILER_H internals */

@@ -1,0 +1,223 @@
+/*
+** compiler/plan.c: the logical plan DAG: node construction, parent links, source port
+** assignment, and the EXPLAIN text (also embedded at the top of the generated C).
+** Plans are DAGs because a view or memory table read twice is one shared node; code
+** generation walks from each source scan up through parents[] (produce/consume).
+*/
+#include <string.h>
+#include "compiler.h"
+
+Plan *plan_new(Cx *cx, PlanKind kind, int ncols) {
+  Plan *p = cx_alloc(cx, sizeof *p);
+  p->kind = kind;
+  p->id = ++cx->cat->next_plan_id;
+  p->ncols = ncols;
+  p->cols = cx_alloc(cx, sizeof(PCol) * (size_t)(ncols ? ncols : 1));
+  return p;
+}
+
+void plan_add_input(Cx *cx, Plan *p, Plan *in) {
+  Plan **n = cx_alloc(cx, sizeof(Plan *) * (size_t)(p->ninputs + 1));
+  if (p->ninputs) memcpy(n, p->inputs, sizeof(Plan *) * (size_t)p->ninputs);
+  n[p->ninputs++] = in;
+  p->inputs = n;
+}
+
+static void add_parent(Cx *cx, Plan *child, Plan *parent) {
+  for (int i = 0; i < child->nparents; i++) if (child->parents[i] == parent) return;
+  if (child->nparents == child->parents_cap) {
+    child->parents_cap = child->parents_cap ? child->parents_cap * 2 : 2;
+    Plan **n = cx_alloc(cx, sizeof(Plan *) * (size_t)child->parents_cap);
+    if (child->nparents) memcpy(n, child->parents, sizeof(Plan *) * (size_t)child->nparents);
+    child->parents = n;
+  }
+  child->parents[child->nparents++] = parent;
+}
+
+static void link(Cx *cx, Plan *p, char *visited) {
+  if (visited[p->id]) return;
+  visited[p->id] = 1;
+  if (p->kind == P_SCAN) p->table->used = 2;    /* 2: reachable from a sink */
+  for (int i = 0; i < p->ninputs; i++) {
+    add_parent(cx, p->inputs[i], p);
+    link(cx, p->inputs[i], visited);
+  }
+}
+
+void plan_link_parents(Cx *cx) {
+  Catalog *cat = cx->cat;
+  char *visited = cx_alloc(cx, (size_t)cat->next_plan_id + 1);
+  for (int i = 0; i < cat->nsink_plans; i++) link(cx, cat->sink_plans[i], visited);
+  /* Ports in declaration order, only for sources some sink depends on. */
+  for (int i = 0; i < cat->ntables; i++) {
+    Table *t = cat->tables[i];
+    if (t->kind != TB_SOURCE || t->used != 2) continue;
+    t->port = cat->nsources;
+    Table **n = cx_alloc(cx, sizeof(Table *) * (size_t)(cat->nsources + 1));
+    if (cat->nsources) memcpy(n, cat->sources, sizeof(Table *) * (size_t)cat->nsources);
+    n[cat->nsources++] = t;
+    cat->sources = n;
+  }
+}
+
+/* ---- expression text ----------------------------------------------------------------- */
+static const char *op_text(OpKind op) {
+  switch (op) {
+    case OP_ADD: return "+"; case OP_SUB: return "-"; case OP_MUL: return "*";
+    case OP_DIV: return "/"; case OP_MOD: return "%"; case OP_CONCAT: return "||";
+    case OP_EQ: return "="; case OP_NE: return "<>"; case OP_LT: return "<";
+    case OP_LE: return "<="; case OP_GT: return ">"; case OP_GE: return ">=";
+    case OP_AND: return "AND"; case OP_OR: return "OR"; case OP_NOT: return "NOT";
+    case OP_NEG: return "-"; default: return "?";
+  }
+}
+
+static void render(Buf *b, const BExpr *e) {
+  switch (e->kind) {
+    case B_LIT:
+      if (e->is_null) { buf_puts(b, "NULL"); break; }
+      switch (e->t.kind) {
+        case RT_BOOL: buf_puts(b, e->ival ? "true" : "false"); break;
+        case RT_TEXT: case RT_JSON: case RT_BYTEA:
+          buf_putc(b, '\'');
+          for (int i = 0; i < e->slen; i++) {
+            if (e->sval[i] == '\'') buf_putc(b, '\'');
+            buf_putc(b, e->sval[i]);
+          }
+          buf_putc(b, '\'');
+          break;
+        case RT_F32: case RT_F64:
+          if (e->sval) buf_puts(b, e->sval); else buf_printf(b, "%.17g", e->fval);
+          break;
+        case RT_U64: buf_printf(b, "%llu", (unsigned long long)e->uval); break;
+        case T_INTERVAL: buf_printf(b, "INTERVAL '%s'", e->sval ? e->sval : "?"); break;
+        case RT_TIMESTAMP: buf_printf(b, "TIMESTAMP '%s'", e->sval ? e->sval : "?"); break;
+        default: buf_printf(b, "%lld", (long long)e->ival); break;
+      }
+      break;
+    case B_COL: buf_puts(b, e->text ? e->text : "?"); break;
+    case B_OP:
+      if (e->nargs == 1) {
+        buf_puts(b, op_text(e->op));
+        buf_puts(b, e->op == OP_NOT ? " " : "");
+        render(b, e->args[0]);
+      } else {
+        buf_putc(b, '(');
+        render(b, e->args[0]);
+        buf_printf(b, " %s ", op_text(e->op));
+        render(b, e->args[1]);
+        buf_putc(b, ')');
+      }
+      break;
+    case B_CALL: case B_UDF:
+      buf_puts(b, e->kind == B_UDF ? e->udf->name : fn_info(e->fn)->name);
+      buf_putc(b, '(');
+      for (int i = 0; i < e->nargs; i++) {
+        if (i) buf_puts(b, ", ");
+        if (e->args[i]) render(b, e->args[i]);
+      }
+      buf_putc(b, ')');
+      break;
+    case B_CAST:
+      buf_puts(b, "CAST(");
+      render(b, e->args[0]);
+      buf_printf(b, " AS %s)", type_name(e->t));
+      break;
+    case B_CASE:
+      buf_puts(b, "CASE");
+      for (int i = 0; i < e->nargs; i += 2) {
+        buf_puts(b, " WHEN ");
+        render(b, e->args[i]);
+        buf_puts(b, " THEN ");
+        render(b, e->args[i + 1]);
+      }
+      if (e->else_) { buf_puts(b, " ELSE "); render(b, e->else_); }
+      buf_puts(b, " END");
+      break;
+    case B_ISNULL:
+      render(b, e->args[0]);
+      buf_puts(b, e->negate ? " IS NOT NULL" : " IS NULL");
+      break;
+    case B_ISTRUE:
+      render(b, e->args[0]);
+      buf_printf(b, " IS %s%s", e->negate ? "NOT " : "", e->istrue_value ? "TRUE" : "FALSE");
+      break;
+    case B_DISTINCT:
+      render(b, e->args[0]);
+      buf_puts(b, e->negate ? " IS NOT DISTINCT FROM " : " IS DISTINCT FROM ");
+      render(b, e->args[1]);
+      break;
+    case B_IN:
+      render(b, e->args[0]);
+      buf_puts(b, e->negate ? " NOT IN (" : " IN (");
+      for (int i = 1; i < e->nargs; i++) {
+        if (i > 1) buf_puts(b, ", ");
+        render(b, e->args[i]);
+      }
+      buf_putc(b, ')');
+      break;
+    case B_LIKE:
+      render(b, e->args[0]);
+      buf_printf(b, " %s%s ", e->negate ? "NOT " : "", e->ci ? "ILIKE" : "LIKE");
+      render(b, e->args[1]);
+      break;
+  }
+}
+
+char *bexpr_text(Cx *cx, const BExpr *e) {
+  Buf b = {0};
+  render(&b, e);
+  char *s = cx_strndup(cx, b.p ? b.p : "", b.len);
+  buf_free(&b);
+  return s;
+}
+
+/* ---- EXPLAIN ------------------------------------------------------------------------ */
+static void explain_node(Cx *cx, Buf *b, Plan *p, int depth) {
+  for (int i = 0; i < depth; i++) buf_puts(b, "  ");
+  switch (p->kind) {
+    case P_SCAN: {
+      const char *fmt = NULL;
+      for (int i = 0; i < p->table->nopts; i++)
+        if (!strcmp(p->table->opts[i].key, "format")) fmt = p->table->opts[i].value;
+      buf_printf(b, "[n%d] scan %s (%s%s%s)%s", p->id, p->table->name, p->table->connector,
+                 fmt ? ", " : "", fmt ? fmt : "", p->updating ? " updating" : "");
+      break;
+    }
+    case P_FILTER: buf_printf(b, "[n%d] filter %s", p->id, bexpr_text(cx, p->pred)); break;
+    case P_PROJECT:
+      buf_printf(b, "[n%d] project ", p->id);
+      for (int i = 0; i < p->ncols; i++) {
+        const char *t = bexpr_text(cx, p->exprs[i]);
+        buf_printf(b, "%s%s", i ? ", " : "", t);
+        if (strcmp(t, p->cols[i].name) != 0) buf_printf(b, " AS %s", p->cols[i].name);
+      }
+      break;
+    case P_UNION: buf_printf(b, "[n%d] union all", p->id); break;
+    case P_MEMORY: buf_printf(b, "[n%d] memory table %s (union of its inserts)", p->id, p->table->name); break;
+    case P_SINK: {
+      const char *fmt = NULL;
+      for (int i = 0; i < p->table->nopts; i++)
+        if (!strcmp(p->table->opts[i].key, "format")) fmt = p->table->opts[i].value;
+      buf_printf(b, "[n%d] sink %s (%s%s%s) port %d", p->id, p->table->name, p->table->connector,
+                 fmt ? ", " : "", fmt ? fmt : "", p->table->port);
+      for (int i = 0; i < p->ncols; i++) {
+        const char *t = bexpr_text(cx, p->exprs[i]);
+        buf_printf(b, "%s%s", i ? ", " : ": ", t);
+        if (strcmp(t, p->cols[i].name) != 0) buf_printf(b, " AS %s", p->cols[i].name);
+      }
+      break;
+    }
+  }
+  buf_putc(b, '\n');
+  for (int i = 0; i < p->ninputs; i++) explain_node(cx, b, p->inputs[i], depth + 1);
+}
+
+char *plan_explain(Cx *cx) {
+  Buf b = {0};
+  Catalog *cat = cx->cat;
+  for (int i = 0; i < cat->nsink_plans; i++) explain_node(cx, &b, cat->sink_plans[i], 0);
+  char *s = cx_strndup(cx, b.p ? b.p : "", b.len);
+  buf_free(&b);
+  return s;
+}
