@@ -493,7 +493,7 @@ static BExpr *bind_json_arrow(Cx *cx, Expr *src, BExpr *a, Expr *key) {
   e->args = cx_alloc(cx, sizeof(BExpr *) * 2);
   e->args[0] = a;
   e->args[1] = k;
-  e->t = type_make(src->op == OP_ARROW ? RT_JSON : RT_TEXT);
+  e->t = type_make(RT_TEXT);   /* both yield text: -> the JSON text of the value, ->> unquoted */
   e->nullable = src->op == OP_ARROW ? a->nullable : 1;
   return e;
 }
