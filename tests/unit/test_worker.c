@@ -169,6 +169,21 @@ static void test_queue(void) {
   q_free(q);
 }
 
+/* ---- connector lookup ------------------------------------------------------------------ */
+
+static void test_lookup(void) {
+  static const RtOption opts[] = { { "bad_data", "drop" }, { "path", "/x.json" } };
+  RtConnector c = { "t", "single_file", 2, opts, NULL, 0, 0, -1 };
+  CHECK_STR(conn_opt(&c, "path"), "/x.json");
+  CHECK(conn_opt(&c, "format") == NULL);
+  CHECK(wk_source_ops("single_file") == &src_single_file);
+  CHECK(wk_source_ops("impulse") == &src_impulse);
+  CHECK(wk_source_ops("blackhole") == NULL);
+  CHECK(wk_sink_ops("stdout") == &sink_stdout);
+  CHECK(wk_sink_ops("blackhole") == &sink_blackhole && !sink_blackhole.encodes);
+  CHECK(wk_sink_ops("kafka") == NULL);
+}
+
 /* ---- line reader ---------------------------------------------------------------------- */
 
 /* Split file content with the given read size; lines joined with '|'. */
@@ -551,6 +566,7 @@ int main(void) {
   if (!mkdtemp(tmp)) { perror("mkdtemp"); return 1; }
 
   test_queue();
+  test_lookup();
   test_lines();
   test_passthrough();
   test_many_rows();
