@@ -568,7 +568,7 @@ def main(argv=None):
         if tag == "XFAIL":
             line += " (not expected to pass yet)"
         print(line, flush=True)
-        if res.status == "FAIL" and args.verbose:
+        if res.status == "FAIL" and counts and args.verbose:
             for d in res.details:
                 print(d)
 

@@ -1,0 +1,60 @@
+-- tests/golden/errors/cases.sql: compile errors and where they are reported.
+--
+-- Each case starts with a header line "-- case NAME: LINE:COL: error: TEXT". Its SQL is every
+-- line up to the next header; line 1 is the line right after the header. The runner writes
+-- the case to NAME.sql, runs bin/arroyo-compile on it, and requires a non-zero exit, no -o
+-- file, and stderr containing "NAME.sql:LINE:COL: error: TEXT" (a prefix of the message).
+-- Columns are 1-based byte offsets of the offending token (operator, name, option key).
+
+-- case unknown_column: 2:17: error: unknown column
+CREATE TABLE impulse WITH (connector = 'impulse', event_rate = '10', message_count = '1');
+SELECT counter, nope FROM impulse;
+
+-- case unknown_function: 4:3: error: unknown function
+CREATE TABLE impulse WITH (connector = 'impulse', event_rate = '10', message_count = '1');
+SELECT
+  counter,
+  frobnicate(counter) AS f
+FROM impulse;
+
+-- case unknown_table: 2:15: error: unknown table
+CREATE TABLE impulse WITH (connector = 'impulse', event_rate = '10', message_count = '1');
+SELECT x FROM missing_table;
+
+-- case unknown_connector: 2:3: error: unknown connector
+CREATE TABLE t (id BIGINT) WITH (
+  connector = 'nope',
+  type = 'source'
+);
+SELECT id FROM t;
+
+-- case unknown_option: 4:3: error: unknown option
+CREATE TABLE impulse WITH (
+  connector = 'impulse',
+  event_rate = '10',
+  colour = 'blue'
+);
+SELECT counter FROM impulse;
+
+-- case syntax_error_where: 2:34: error: syntax error
+CREATE TABLE impulse WITH (connector = 'impulse', event_rate = '10', message_count = '1');
+SELECT counter FROM impulse WHERE;
+
+-- case syntax_error_keyword: 2:1: error: syntax error
+CREATE TABLE impulse WITH (connector = 'impulse', event_rate = '10', message_count = '1');
+SELEC counter FROM impulse;
+
+-- case syntax_error_after_comments: 5:46: error: syntax error
+CREATE TABLE impulse WITH (connector = 'impulse', event_rate = '10', message_count = '1');
+-- a line comment
+/* a block comment
+   over two lines */ SELECT counter
+FROM impulse WHERE counter > 1 AND counter < ;
+
+-- case type_mismatch: 2:14: error: cannot apply
+CREATE TABLE impulse WITH (connector = 'impulse', event_rate = '10', message_count = '1');
+SELECT 'abc' + counter AS x FROM impulse;
+
+-- case unterminated_string: 2:8: error: unterminated
+CREATE TABLE impulse WITH (connector = 'impulse', event_rate = '10', message_count = '1');
+SELECT 'abc FROM impulse;
