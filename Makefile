@@ -1,6 +1,9 @@
 # arroyo-c top-level Makefile.
 #   make            build bin/arroyo-compile and bin/arroyo-worker
 #   make test       build, then run unit, golden and peer tests (prints "N passed, M failed")
+#   make check      scripts/setup.sh (install packages), build, then every test (= CI)
+#   make demo       scripts/setup.sh, build, then compile and run the queries in demo/
+#   make peer       build, then only the peer suite (PEER_DIR, PEER_ARGS)
 #   make asan       the same tests with AddressSanitizer + UndefinedBehaviorSanitizer
 #   make fuzz       build the libFuzzer target for lexer/parser/binder (clang)
 #   make bench      run the benchmarks in bench/
@@ -66,8 +69,32 @@ fuzz:
 bench: all
 	bench/run.sh
 
+# Entry points for a fresh Debian machine (README.md): install the packages, build, then run
+# the demo queries or every test suite. PEER_DIR is the Arroyo peer suite; PEER_ARGS adds
+# run_peer.py options (e.g. PEER_ARGS="--only select_star --verbose").
+PEER_DIR ?= ../shared/peer-tests/arroyo
+PEER_ARGS ?=
+
+demo:
+	scripts/setup.sh
+	$(MAKE) all
+	@mkdir -p $(BUILD)/demo
+	$(BIN)/arroyo-compile demo/demo.sql -o $(BUILD)/demo/demo.so
+	$(BIN)/arroyo-worker $(BUILD)/demo/demo.so
+	$(BIN)/arroyo-compile demo/cars.sql -o $(BUILD)/demo/cars.so
+	$(BIN)/arroyo-worker $(BUILD)/demo/cars.so
+
+check:
+	scripts/setup.sh
+	$(MAKE) all
+	BUILD=$(BUILD) BIN=$(BIN) tests/run_all.sh
+
+peer: all
+	python3 tests/peer/run_peer.py --suite $(PEER_DIR) --label peer \
+	  --expected tests/peer/expected_pass.txt $(PEER_ARGS)
+
 clean:
 	rm -rf build build-asan bin
 
-.PHONY: all test asan fuzz bench clean
+.PHONY: all test asan fuzz bench clean demo check peer
 -include $(RUNTIME_OBJ:.o=.d) $(COMPILER_OBJ:.o=.d)
