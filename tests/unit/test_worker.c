@@ -381,6 +381,15 @@ static void test_bad_data(void) {
   CHECK_I64(run_inproc("nodir.so", err, sizeof err, NULL), -1);
   CHECK_MSG(strstr(err, "sink 'out'") && strstr(err, "nodir/x.json"), "%s", err);
 
+  /* A failing write in the sink's writer thread stops everything with its message. */
+  if (access("/dev/full", W_OK) == 0) {
+    snprintf(defs, sizeof defs, "-DIN_PATH='\"%s\"' -DOUT_PATH='\"/dev/full\"'",
+             tpath("many.json"));
+    if (build_fixture("full.so", defs) < 0) return;
+    CHECK_I64(run_inproc("full.so", err, sizeof err, NULL), -1);
+    CHECK_STR(err, "sink 'out' (single_file): cannot write '/dev/full': No space left on device");
+  }
+
   /* An error recorded by generated code stops the pipeline with its message. */
   snprintf(defs, sizeof defs, "-DIN_PATH='\"%s\"' -DOUT_PATH='\"%s\"' -DFAIL_AT=2",
            tpath("in.json"), tpath("fail.out"));
