@@ -51,6 +51,7 @@ static void emit_struct(Emitter *em, Cx *cx, TableLayout *L, const char *what) {
   em_line(em, "/* %s */", c_comment(cx, what));
   em_open(em, "typedef struct %s {", L->sname);
   em_line(em, "RtRowHeader h;                /* event time, retraction flag */");
+  int nnull = 0;
   for (int i = 0; i < L->t->ncols; i++) {
     Column *c = &L->t->cols[i];
     if (!L->fields[i]) continue;
@@ -58,7 +59,16 @@ static void emit_struct(Emitter *em, Cx *cx, TableLayout *L, const char *what) {
             (int)(28 - strlen(type_c(c->t)) - strlen(L->fields[i]) > 0 ?
                   28 - strlen(type_c(c->t)) - strlen(L->fields[i]) : 1), "",
             c_comment(cx, c->name), type_name(c->t), c->nullable ? "" : " NOT NULL");
-    if (c->nullable) em_line(em, "uint8_t %s_null;", L->fields[i]);
+    nnull += c->nullable;
+  }
+  /* NULL flags live in their own struct: c_ident never makes a name starting with '_', so
+  ** no column can collide with `_null`, and a column named "x_null" cannot collide with the
+  ** flag of column "x". */
+  if (nnull) {
+    em_open(em, "struct {");
+    for (int i = 0; i < L->t->ncols; i++)
+      if (L->fields[i] && L->t->cols[i].nullable) em_line(em, "uint8_t %s;", L->fields[i]);
+    em_close(em, " _null;                       /* 1 = the column is NULL */");
   }
   em_close(em, cx_printf(cx, " %s;", L->sname));
   em_line(em, "%s", "");
@@ -75,7 +85,7 @@ static void emit_descriptor(Emitter *em, Cx *cx, TableLayout *L, const char *pre
     em_line(em, "{ %s, %s, %d, %d, %d, (uint32_t)offsetof(%s, %s), %s },",
             c_string(cx, c->name, strlen(c->name)), rt_type_enum[c->t.kind], c->nullable,
             c->t.prec, c->t.scale, L->sname, L->fields[i],
-            c->nullable ? cx_printf(cx, "(uint32_t)offsetof(%s, %s_null)", L->sname, L->fields[i])
+            c->nullable ? cx_printf(cx, "(uint32_t)offsetof(%s, _null.%s)", L->sname, L->fields[i])
                         : "UINT32_MAX");
   }
   if (n == 0) em_line(em, "{ 0, 0, 0, 0, 0, 0, 0 }");
@@ -150,7 +160,7 @@ static void consume(Gen *gen, Plan *p, const CgVal *in, const char *hdr) {
       for (int i = 0; i < p->ncols; i++) {
         Column *c = &p->table->cols[i];
         if (c->nullable) {
-          em_line(em, "%s.%s = %s; %s.%s_null = %s;", o, L->fields[i], out[i].v, o, L->fields[i], out[i].n);
+          em_line(em, "%s.%s = %s; %s._null.%s = %s;", o, L->fields[i], out[i].v, o, L->fields[i], out[i].n);
         } else {
           if (strcmp(out[i].n, "0") != 0) {
             const char *msg = cx_printf(cx, "NULL value for NOT NULL column '%s' of %s", c->name,
@@ -212,7 +222,7 @@ static void emit_source_consume(Gen *gen, TableLayout *L) {
   for (int i = 0; i < t->ncols; i++) {
     if (t->cols[i].generated) continue;
     in[i].v = cx_printf(cx, "r->%s", L->fields[i]);
-    in[i].n = t->cols[i].nullable ? cx_printf(cx, "r->%s_null", L->fields[i]) : "0";
+    in[i].n = t->cols[i].nullable ? cx_printf(cx, "r->_null.%s", L->fields[i]) : "0";
   }
   Cg g = { cx, em, 0, gen->tmp, "r->h" };
   for (int i = 0; i < t->ncols; i++) {

@@ -850,6 +850,18 @@ BExpr *bind_cast(Cx *cx, BExpr *e, SqlType to, int line, int col, int explicit_c
     n->nullable = 1;
     return n;
   }
+  /* a TEXT literal where a TIMESTAMP is expected is parsed now (ts > '2023-01-01') */
+  if (e->kind == B_LIT && !e->is_null && e->t.kind == RT_TEXT && to.kind == RT_TIMESTAMP) {
+    int64_t ns;
+    if (ts_parse(e->sval, (size_t)e->slen, &ns) < 0)
+      diag_error(cx, e->line, e->col, "invalid TIMESTAMP literal '%s'", e->sval);
+    BExpr *n = bnew(cx, B_LIT, NULL);
+    n->line = e->line; n->col = e->col;
+    n->t = to;
+    n->ival = ns;
+    n->sval = e->sval;
+    return n;
+  }
   if (!cast_allowed(e->t, to, explicit_cast)) {
     if (explicit_cast)
       diag_error(cx, line, col, "cannot cast %s to %s", type_name(e->t), type_name(to));
@@ -861,17 +873,6 @@ BExpr *bind_cast(Cx *cx, BExpr *e, SqlType to, int line, int col, int explicit_c
     BExpr *n = bnew(cx, B_LIT, NULL);
     *n = *e;
     n->t = to;
-    return n;
-  }
-  if (e->kind == B_LIT && !e->is_null && e->t.kind == RT_TEXT && to.kind == RT_TIMESTAMP) {
-    int64_t ns;
-    if (ts_parse(e->sval, (size_t)e->slen, &ns) < 0)
-      diag_error(cx, e->line, e->col, "invalid TIMESTAMP literal '%s'", e->sval);
-    BExpr *n = bnew(cx, B_LIT, NULL);
-    n->line = e->line; n->col = e->col;
-    n->t = to;
-    n->ival = ns;
-    n->sval = e->sval;
     return n;
   }
   BExpr *c = bnew(cx, B_CAST, NULL);
