@@ -3,8 +3,9 @@
 -- largest BIGINT UNSIGNED stay exact integers; FLOAT/DOUBLE print shortest round-trip
 -- (3.0 stays a float, 1e21 parses to the same f64); TIMESTAMP prints without zone, with a
 -- fraction only when non-zero (.500 for half a second, .000001 for one microsecond); a JSON
--- column holds the value's JSON text, written as a string (inputs are compact, so no
--- whitespace question); explicit null and a missing key (row 3's j) both read as NULL.
+-- column is written as the JSON value itself, not as a string (Arroyo's json encoder writes
+-- its JSON type raw, re-serialized compactly; inputs are compact with sorted keys, so that is
+-- the input text); explicit null and a missing key (row 3's j) both read as NULL.
 CREATE TABLE t (
   b BOOLEAN,
   i INT,
