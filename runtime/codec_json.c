@@ -34,6 +34,7 @@
 ** It does NOT read files, split lines or decide what to do with bad records (the source
 ** connector does: bad_data = fail | drop).
 */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "json_scan.h"
@@ -62,6 +63,15 @@ static JsCol *cols_from_schema(const RtSchema *s) {
     c[i].precision = rc->precision;
     c[i].off = rc->offset;
     c[i].null_off = rc->null_offset;
+    c[i].raw_key = 1;
+    for (uint32_t k = 0; k < c[i].name_len; k++) {
+      unsigned char ch = (unsigned char)rc->name[k];
+      if (ch == '"' || ch == '\\' || ch < 0x20) c[i].raw_key = 0;
+      if (k < 16) {
+        c[i].kw[k / 8] |= (uint64_t)ch << (8 * (k % 8));
+        c[i].km[k / 8] |= (uint64_t)0xFF << (8 * (k % 8));
+      }
+    }
   }
   return c;
 }
@@ -168,6 +178,18 @@ void dec_free(Decoder *d) {
   free(d);
 }
 
+/* Do the name_len bytes at k (k + 16 <= end not required) equal column c's name? */
+static inline int key_eq(const char *k, const char *end, const JsCol *c) {
+  uint32_t n = c->name_len;
+  if (n <= 16 && end - k >= 16) {
+    uint64_t a, b;
+    memcpy(&a, k, 8);
+    memcpy(&b, k + 8, 8);
+    return (((a ^ c->kw[0]) & c->km[0]) | ((b ^ c->kw[1]) & c->km[1])) == 0;
+  }
+  return memcmp(k, c->name, n) == 0;
+}
+
 static int lookup_key(const Decoder *d, const char *k, size_t n) {
   uint32_t h = key_hash(k, n) & d->slot_mask;
   for (;;) {
@@ -177,6 +199,24 @@ static int lookup_key(const Decoder *d, const char *k, size_t n) {
     if (c->name_len == n && memcmp(c->name, k, n) == 0) return ci;
     h = (h + 1) & d->slot_mask;
   }
+}
+
+/* Key at *p (the opening quote) by hashing: column index, -1 unknown, -2 error. Advances
+** *p past the closing quote. */
+static int slow_key(const Decoder *d, JsIn *in, const char **pp) {
+  const char *k = *pp + 1, *kq = k, *end = in->end;
+  while (kq < end && *kq != '"' && *kq != '\\' && (unsigned char)*kq >= 0x20) kq++;
+  size_t klen;
+  if (kq < end && *kq == '"') {
+    klen = (size_t)(kq - k);
+    *pp = kq + 1;
+  } else {
+    RtStr ks;                          /* escaped key (rare): unescape into the arena */
+    if (!(*pp = js_string(in, k - 1, &ks, 0))) return -2;
+    k = ks.ptr;
+    klen = (size_t)ks.len;
+  }
+  return lookup_key(d, k, klen);
 }
 
 /* The value at p does not fit column c. If it is not even valid JSON, say so instead. */
@@ -337,25 +377,22 @@ const char *jdec_object(Decoder *d, JsIn *in, const char *p, char *row) {
   p = js_ws(p + 1, end);
   if (p < end && *p == '}') { p++; goto done; }
   for (;;) {
-    /* key */
+    /* key: first try the column after the previous one, compared in place; the byte after
+    ** the name must be the closing quote, so a longer key cannot match a prefix */
     if (p >= end || *p != '"') return js_syntax_error(in, p, "expected a key string");
-    const char *k = p + 1, *kq = k;
-    while (kq < end && *kq != '"' && *kq != '\\' && (unsigned char)*kq >= 0x20) kq++;
-    size_t klen;
+    const char *k = p + 1;
     int ci;
-    if (kq < end && *kq == '"') {
-      klen = (size_t)(kq - k);
-      p = kq + 1;
-    } else {
-      RtStr ks;                        /* escaped key (rare): unescape into the arena */
-      if (!(p = js_string(in, k - 1, &ks, 0))) return NULL;
-      k = ks.ptr;
-      klen = (size_t)ks.len;
+    if (next < d->ncols) {
+      const JsCol *c = &cols[next];
+      uint32_t n = c->name_len;
+      if (c->raw_key && end - k > (ptrdiff_t)n && k[n] == '"' && key_eq(k, end, c)) {
+        ci = (int)next;
+        p = k + n + 1;
+        goto have_key;
+      }
     }
-    if (next < d->ncols && cols[next].name_len == klen && memcmp(cols[next].name, k, klen) == 0)
-      ci = (int)next;
-    else
-      ci = lookup_key(d, k, klen);
+    if ((ci = slow_key(d, in, &p)) == -2) return NULL;
+have_key:
     /* ':' */
     if (p < end && *p == ':') p++;
     else {

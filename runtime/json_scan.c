@@ -282,6 +282,58 @@ static const char *skip_string(JsIn *in, const char *p) {
 
 /* ---- numbers --------------------------------------------------------------------------- */
 
+/* If the 8 bytes at p are all digits, their value; else UINT64_MAX. SWAR: check every byte
+** is in '0'..'9' (high nibble 3, and still below 0x3A after adding 6), then combine digit
+** pairs, pairs of pairs and the two halves with three multiply-shift steps. */
+static inline uint64_t eight_digits(const char *p) {
+  uint64_t x;
+  memcpy(&x, p, 8);
+  if ((((x & UINT64_C(0xF0F0F0F0F0F0F0F0)) | (((x + UINT64_C(0x0606060606060606)) &
+        UINT64_C(0xF0F0F0F0F0F0F0F0)) >> 4)) != UINT64_C(0x3333333333333333)))
+    return UINT64_MAX;
+  x -= UINT64_C(0x3030303030303030);
+  x = (x * 10 + (x >> 8)) & UINT64_C(0x00FF00FF00FF00FF);        /* 4 values < 100 */
+  x = (x * 100 + (x >> 16)) & UINT64_C(0x0000FFFF0000FFFF);      /* 2 values < 10000 */
+  return (x * 10000 + (x >> 32)) & UINT64_C(0xFFFFFFFF);         /* little endian: p[0] first */
+}
+
+/* Append the digits at p to *m (at most `room` of them, stopping at a non-digit).
+** Returns the number of digits consumed. */
+static inline int take_digits(const char *p, const char *end, uint64_t *m, int room) {
+  const char *q = p;
+  uint64_t v = *m;
+  while (room >= 8 && end - q >= 8) {
+    uint64_t e = eight_digits(q);
+    if (e == UINT64_MAX) break;
+    v = v * 100000000 + e;
+    q += 8;
+    room -= 8;
+  }
+  for (; room > 0 && q < end && (unsigned)(*q - '0') <= 9; q++, room--) v = v * 10 + (unsigned)(*q - '0');
+  *m = v;
+  return (int)(q - p);
+}
+
+/* Slow tail of the digit runs: digits beyond the 19 taken fast. Keeps a 20th digit when it
+** fits in 64 bits; later digits only move the exponent (integer part) or are dropped
+** (fraction), marking the number inexact when they are not zero. */
+static const char *more_digits(const char *p, const char *end, uint64_t *m, int *nd,
+                               int *exp10, int frac, uint8_t *inexact) {
+  for (; p < end && (unsigned)(*p - '0') <= 9; p++) {
+    unsigned d = (unsigned)(*p - '0');
+    if (*nd == 19 && *m <= (UINT64_MAX - d) / 10) {
+      *m = *m * 10 + d;
+      ++*nd;
+      if (frac) --*exp10;
+    } else {
+      if (!frac) ++*exp10;
+      if (d) *inexact = 1;
+      *nd = 20;
+    }
+  }
+  return p;
+}
+
 /* number -> '-'? ('0' | [1-9][0-9]*) ('.' [0-9]+)? ([eE] [+-]? [0-9]+)? */
 const char *js_number(JsIn *in, const char *p, JsNum *num) {
   const char *s = p, *end = in->end;
@@ -295,25 +347,25 @@ const char *js_number(JsIn *in, const char *p, JsNum *num) {
   if (*p == '0') {
     p++;
   } else {
-    for (; p < end && (unsigned)(*p - '0') <= 9; p++) {
-      unsigned d = (unsigned)(*p - '0');
-      if (nd < 19 || (nd == 19 && m <= (UINT64_MAX - d) / 10)) { m = m * 10 + d; nd++; }
-      else { exp10++; if (d) num->inexact = 1; }
-    }
+    nd = take_digits(p, end, &m, 19);
+    p += nd;
+    if (nd == 19 && p < end && (unsigned)(*p - '0') <= 9)
+      p = more_digits(p, end, &m, &nd, &exp10, 0, &num->inexact);
   }
   if (p < end && *p == '.') {
     num->is_int = 0;
     p++;
     if (p >= end || (unsigned)(*p - '0') > 9) return js_syntax_error(in, p, "invalid number");
-    for (; p < end && (unsigned)(*p - '0') <= 9; p++) {
-      unsigned d = (unsigned)(*p - '0');
-      if (nd < 19 || (nd == 19 && m <= (UINT64_MAX - d) / 10)) {
-        if (m || d) { m = m * 10 + d; nd++; }
-        exp10--;
-      } else if (d) {
-        num->inexact = 1;
-      }
+    if (m == 0)                         /* leading zeros of 0.000123 are not significant */
+      while (p < end && *p == '0') { p++; exp10--; }
+    if (nd < 19) {
+      int k = take_digits(p, end, &m, 19 - nd);
+      if (m) nd += k;                   /* (only zeros so far keep nd at 0) */
+      exp10 -= k;
+      p += k;
     }
+    if (p < end && (unsigned)(*p - '0') <= 9)
+      p = more_digits(p, end, &m, &nd, &exp10, 1, &num->inexact);
   }
   if (p < end && (*p | 0x20) == 'e') {
     int eneg = 0, e = 0;

@@ -93,6 +93,9 @@ typedef struct JsCol {
   uint8_t precision;     /* DECIMAL, 0 = unchecked */
   uint32_t off;          /* value offset in the row */
   uint32_t null_off;     /* null flag offset, UINT32_MAX when NOT NULL */
+  uint8_t raw_key;       /* the name appears unescaped in JSON (no '"', '\\', controls) */
+  uint64_t kw[2];        /* name bytes 0..15, zero padded (little-endian loads) */
+  uint64_t km[2];        /* masks of the name bytes in kw */
 } JsCol;
 
 struct Decoder {
