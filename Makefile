@@ -51,10 +51,11 @@ $(BIN)/arroyo-compile: $(BUILD)/compiler/main.o $(BUILD)/libcompiler.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS_CC)
 
 # Unit tests link both layers; each tests/unit/test_X.c is one binary.
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libcompiler.a $(BUILD)/libruntime.a
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libcompiler.a $(BUILD)/libruntime.a \
+                  $(BUILD)/connectors/registry.o
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Iruntime -Icompiler -o $@ $< $(BUILD)/libcompiler.a $(BUILD)/libruntime.a \
-	  $(LDLIBS_CC) $(LDLIBS_RT)
+	$(CC) $(CFLAGS) -Iruntime -Icompiler -o $@ $< $(BUILD)/connectors/registry.o \
+	  $(BUILD)/libcompiler.a $(BUILD)/libruntime.a $(LDLIBS_CC) $(LDLIBS_RT)
 
 test: all
 	BUILD=$(BUILD) BIN=$(BIN) tests/run_all.sh
