@@ -80,8 +80,10 @@ demo:
 	scripts/setup.sh
 	$(MAKE) all
 	@mkdir -p $(BUILD)/demo
+	@echo "== demo/demo.sql: plain SELECT over the impulse generator, rows on stdout"
 	$(BIN)/arroyo-compile demo/demo.sql -o $(BUILD)/demo/demo.so
 	$(BIN)/arroyo-worker $(BUILD)/demo/demo.so
+	@echo "== demo/cars.sql: pickups from demo/cars.json into a stdout sink"
 	$(BIN)/arroyo-compile demo/cars.sql -o $(BUILD)/demo/cars.so
 	$(BIN)/arroyo-worker $(BUILD)/demo/cars.so
 
