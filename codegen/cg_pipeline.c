@@ -287,6 +287,18 @@ char *cg_generate(Cx *cx, const char *plan_text) {
   em_line(em, "static const RtApi *rt;   /* runtime function table, set by the entry point */");
   em_line(em, "#define arroyo_udf_alloc(ctx, n) (rt->alloc((ctx), (n)))");
   em_line(em, "%s", "");
+  /* tcc lowers every struct assignment to a memmove call; defining it here keeps the .so
+  ** free of undefined symbols under both backends (gcc copies small structs inline). */
+  em_line(em, "#ifdef __TINYC__");
+  em_open(em, "void *memmove(void *dst, const void *src, size_t n) {");
+  em_line(em, "unsigned char *d = (unsigned char *)dst;");
+  em_line(em, "const unsigned char *s = (const unsigned char *)src;");
+  em_line(em, "if (d < s) { while (n--) *d++ = *s++; }");
+  em_line(em, "else { d += n; s += n; while (n--) *--d = *--s; }");
+  em_line(em, "return dst;");
+  em_close(em, NULL);
+  em_line(em, "#endif");
+  em_line(em, "%s", "");
 
   /* user-defined functions, verbatim */
   for (int i = 0; i < cat->nudf_sources; i++) {
