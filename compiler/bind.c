@@ -789,10 +789,10 @@ static BExpr *bind_expr(Cx *cx, Scope *sc, Expr *e) {
       return b;
     }
     case E_CAST: {
+      if (e->try_cast)
+        diag_error(cx, e->line, e->col, "TRY_CAST is not supported yet; use CAST");
       BExpr *x = bind_expr(cx, sc, e->a);
-      BExpr *c = bind_cast(cx, x, e->cast.t, e->line, e->col, 1);
-      if (e->try_cast && c->kind == B_CAST) { c->try_cast = 1; c->nullable = 1; }
-      return c;
+      return bind_cast(cx, x, e->cast.t, e->line, e->col, 1);
     }
     case E_CALL:
       return bind_call(cx, sc, e);
