@@ -1,0 +1,113 @@
+/*
+** runtime/api.c: the RtApi table handed to every pipeline .so, and the SQL type names.
+**
+** rt_api() returns one statically filled, read-only table: core services (alloc, emit, error,
+** now), the scalar functions of fn_*.c, libm entry points and the byte hash. It holds no state,
+** so one table serves every loaded pipeline and thread. The functions themselves live in
+** fn_string.c, fn_regex.c, fn_math.c, fn_cast.c, fn_time.c and fn_json.c (prototypes in fn.h).
+** Members are assigned by name (designated initializers), so the compiler checks every
+** function's type against abi.h and a missing member stays NULL rather than shifting others.
+*/
+#include <math.h>
+#include "fn.h"
+
+/* ORDER RtType: index 0 is unused (RtType starts at 1). */
+const char *const rt_type_names[RT_TYPE_COUNT] = {
+  "?", "BOOLEAN", "INT", "BIGINT", "INT UNSIGNED", "BIGINT UNSIGNED", "FLOAT", "DOUBLE",
+  "DECIMAL", "TEXT", "TIMESTAMP", "BYTEA", "JSON",
+};
+
+/* libm's log is SQL's ln; wrapped so the member's name reads as the SQL function. */
+static double m_ln(double x) { return log(x); }
+
+static const RtApi api = {
+  .abi_version = RT_ABI_VERSION,
+  .size = sizeof(RtApi),
+
+  .alloc = rt_alloc,
+  .emit = rt_emit,
+  .error = rt_error,
+  .now = rt_now,
+
+  .fn_lower = fn_lower,
+  .fn_upper = fn_upper,
+  .fn_initcap = fn_initcap,
+  .fn_reverse = fn_reverse,
+  .fn_char_length = fn_char_length,
+  .fn_substr = fn_substr,
+  .fn_concat = fn_concat,
+  .fn_trim = fn_trim,
+  .fn_replace = fn_replace,
+  .fn_starts_with = fn_starts_with,
+  .fn_ends_with = fn_ends_with,
+  .fn_strpos = fn_strpos,
+  .fn_split_part = fn_split_part,
+  .fn_pad = fn_pad,
+  .fn_repeat = fn_repeat,
+  .fn_left = fn_left,
+  .fn_right = fn_right,
+  .fn_ascii = fn_ascii,
+  .fn_chr = fn_chr,
+  .fn_to_hex = fn_to_hex,
+  .fn_md5 = fn_md5,
+  .fn_like = fn_like,
+  .fn_regexp_like = fn_regexp_like,
+  .fn_regexp_replace = fn_regexp_replace,
+
+  .m_sqrt = sqrt,
+  .m_cbrt = cbrt,
+  .m_exp = exp,
+  .m_ln = m_ln,
+  .m_log10 = log10,
+  .m_log2 = log2,
+  .m_pow = pow,
+  .m_floor = floor,
+  .m_ceil = ceil,
+  .m_trunc = trunc,
+  .m_fmod = fmod,
+  .m_sin = sin,
+  .m_cos = cos,
+  .m_tan = tan,
+  .m_asin = asin,
+  .m_acos = acos,
+  .m_atan = atan,
+  .m_atan2 = atan2,
+  .m_round = m_round,
+
+  .cast_text_to_i64 = cast_text_to_i64,
+  .cast_text_to_u64 = cast_text_to_u64,
+  .cast_text_to_f64 = cast_text_to_f64,
+  .cast_text_to_bool = cast_text_to_bool,
+  .cast_text_to_timestamp = cast_text_to_timestamp,
+  .cast_text_to_decimal = cast_text_to_decimal,
+  .cast_i64_to_text = cast_i64_to_text,
+  .cast_u64_to_text = cast_u64_to_text,
+  .cast_f64_to_text = cast_f64_to_text,
+  .cast_f32_to_text = cast_f32_to_text,
+  .cast_bool_to_text = cast_bool_to_text,
+  .cast_timestamp_to_text = cast_timestamp_to_text,
+  .cast_decimal_to_text = cast_decimal_to_text,
+  .cast_interval_to_text = cast_interval_to_text,
+
+  .fn_date_trunc = fn_date_trunc,
+  .fn_date_part = fn_date_part,
+  .fn_ts_add_interval = fn_ts_add_interval,
+  .fn_to_timestamp_text = fn_to_timestamp_text,
+  .fn_from_unixtime = fn_from_unixtime,
+  .fn_to_char = fn_to_char,
+
+  .fn_json_get = fn_json_get,
+  .fn_json_get_text = fn_json_get_text,
+  .fn_json_get_str = fn_json_get_str,
+  .fn_json_get_int = fn_json_get_int,
+  .fn_json_get_float = fn_json_get_float,
+  .fn_json_get_bool = fn_json_get_bool,
+  .fn_json_length = fn_json_length,
+  .fn_json_contains = fn_json_contains,
+  .fn_extract_json_string = fn_extract_json_string,
+  .fn_get_first_json_object = fn_get_first_json_object,
+
+  .hash_bytes = fn_hash_bytes,
+};
+
+const RtApi *rt_api(void) { return &api; }
