@@ -23,8 +23,9 @@
 **      2^52 the rounding interval of v is narrower than 10^-k, so m is the only candidate and
 **      the first k that works gives the shortest digits. Values with a few decimals (prices,
 **      readings, integers) finish here in a handful of multiplications.
-**   2. otherwise snprintf("%.*e") with 15, 16, 17 significant digits (17 always reads back),
-**      and a binary search below 15 when 15 already reads back.
+**   2. otherwise one snprintf("%.39e") for 40 correctly rounded digits; candidates with 15,
+**      16, 17 significant digits are rounded from those and checked with strtod (a binary
+**      search below 15 when 15 already reads back); snprintf("%.16e") is the last resort.
 ** f32 uses the same scheme; its fast-path test runs in double and rejects candidates that
 ** land within one double ulp of an f32 rounding boundary, so it never accepts wrongly.
 **
@@ -84,27 +85,56 @@ static int from_e_format(const char *t, char *d, int *sci_exp) {
   return n;
 }
 
-static int slow_digits(double v, int lo, int hi, ReadsBack ok, char *d, int *sci_exp) {
-  /* smallest precision p in [lo, hi] whose correctly rounded text reads back; hi always does */
-  char t[48];
-  int best = hi;
-  snprintf(t, sizeof t, "%.*e", lo - 1, v);
-  if (ok(t, v)) {
-    /* lo works: search below it */
-    int a = 1, b = lo;             /* invariant: b works */
-    while (a < b) {
-      int mid = (a + b) / 2;
-      snprintf(t, sizeof t, "%.*e", mid - 1, v);
-      if (ok(t, v)) b = mid; else a = mid + 1;
-    }
-    best = b;
-  } else {
-    for (int p = lo + 1; p < hi; p++) {
-      snprintf(t, sizeof t, "%.*e", p - 1, v);
-      if (ok(t, v)) { best = p; break; }
-    }
+/* The first p of the 40 correctly rounded digits in all[], rounded half-up to p digits,
+** as "d.ddde<exp>" text (for strtod) in t and as bare digits in d. Rounding an already
+** rounded 40-digit string differs from rounding the exact value only when digits p+1..40
+** read 5000...; the caller's read-back test catches that (and falls back). */
+static int round_digits(const char *all, int e, int p, char *d, int *sci_exp, char *t) {
+  memcpy(d, all, (size_t)p);
+  if (all[p] >= '5') {
+    int i = p - 1;
+    while (i >= 0 && d[i] == '9') d[i--] = '0';
+    if (i >= 0) d[i]++;
+    else { d[0] = '1'; e++; }                       /* 999.. -> 1000.. */
   }
-  snprintf(t, sizeof t, "%.*e", best - 1, v);
+  int n = p;
+  while (n > 1 && d[n - 1] == '0') n--;
+  *sci_exp = e;
+  char *q = t;
+  *q++ = d[0];
+  *q++ = '.';
+  memcpy(q, d + 1, (size_t)n - 1);
+  q += n - 1;
+  if (n == 1) *q++ = '0';
+  snprintf(q, 16, "e%d", e);
+  return n;
+}
+
+static int slow_digits(double v, int lo, int hi, ReadsBack ok, char *d, int *sci_exp) {
+  /* one correctly rounded 40-digit expansion, then the smallest precision p whose rounding
+  ** reads back (lo, lo+1, ..., hi; below lo by binary search when lo already does) */
+  char t[80], all[48], cand[48];
+  snprintf(t, sizeof t, "%.39e", v);
+  all[0] = t[0];
+  memcpy(all + 1, t + 2, 39);                       /* t = "d.ddd...de[+-]XX" */
+  all[40] = '0';
+  int e = atoi(t + 42), n;
+  n = round_digits(all, e, lo, d, sci_exp, cand);
+  if (ok(cand, v)) {
+    int a = 1, b = lo;                              /* invariant: b reads back */
+    while (a < b) {
+      int mid = (a + b) / 2, se;
+      char dd[48];
+      round_digits(all, e, mid, dd, &se, cand);
+      if (ok(cand, v)) b = mid; else a = mid + 1;
+    }
+    return round_digits(all, e, b, d, sci_exp, cand);
+  }
+  for (int p = lo + 1; p <= hi; p++) {
+    n = round_digits(all, e, p, d, sci_exp, cand);
+    if (ok(cand, v)) return n;
+  }
+  snprintf(t, sizeof t, "%.*e", hi - 1, v);        /* always reads back */
   return from_e_format(t, d, sci_exp);
 }
 
