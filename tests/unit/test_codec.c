@@ -140,49 +140,39 @@ static void test_all_types(void) {
   dec_free(d);
 }
 
+static const char *perm_kv[] = { "\"id\":5", "\"i32\":-3", "\"text\":\"x\"", "\"f64\":0.25",
+                                  "\"b\":true", "\"ts\":1000", "\"unknown\":[1,2]" };
+enum { NPERM = 7 };
+
+/* Decode the record made of the keys in order idx[], for every permutation of idx[k..]. */
+static void permute(Decoder *d, int *idx, int k, int *perms, int *bad) {
+  if (k == NPERM) {
+    char line[512];
+    strcpy(line, "{");
+    for (int i = 0; i < NPERM; i++) { if (i) strcat(line, ","); strcat(line, perm_kv[idx[i]]); }
+    strcat(line, "}");
+    ++*perms;
+    if (dec(d, line) != 1 || rows[0].id != 5 || rows[0].i32 != -3 || !str_is(rows[0].text, "x") ||
+        rows[0].f64 != 0.25 || rows[0].b != 1 || rows[0].ts != 1000 || !rows[0].u32_null) {
+      if ((*bad)++ < 3) fprintf(stderr, "permutation failed: %s (%s)\n", line, err);
+    }
+    return;
+  }
+  for (int i = k; i < NPERM; i++) {
+    int t = idx[k]; idx[k] = idx[i]; idx[i] = t;
+    permute(d, idx, k + 1, perms, bad);
+    t = idx[k]; idx[k] = idx[i]; idx[i] = t;
+  }
+}
+
 static void test_permutations(void) {
   RtConnector c = conn(&row_schema, NULL, 0, -1);
   char e[256];
   Decoder *d = dec_new(&c, e, sizeof e);
-  const char *kv[] = { "\"id\":5", "\"i32\":-3", "\"text\":\"x\"", "\"f64\":0.25",
-                       "\"b\":true", "\"ts\":1000", "\"unknown\":[1,2]" };
-  int n = 7, idx[7], bad = 0;
-  /* all 5040 orders */
-  int c0[7] = { 0 };
-  for (int i = 0; i < n; i++) idx[i] = i;
-  int perms = 0;
-  for (int i = 0; i < n;) {                     /* Heap's algorithm, iterative */
-    char line[512];
-    if (perms == 0 || 1) {
-      strcpy(line, "{");
-      for (int k = 0; k < n; k++) { if (k) strcat(line, ","); strcat(line, kv[idx[k]]); }
-      strcat(line, "}");
-      if (dec(d, line) != 1 || rows[0].id != 5 || rows[0].i32 != -3 || !str_is(rows[0].text, "x") ||
-          rows[0].f64 != 0.25 || rows[0].b != 1 || rows[0].ts != 1000 || !rows[0].u32_null) {
-        if (bad++ < 3) fprintf(stderr, "permutation failed: %s (%s)\n", line, err);
-      }
-      perms++;
-    }
-    if (c0[i] < i) {
-      int j = i % 2 == 0 ? 0 : c0[i], t = idx[j];
-      idx[j] = idx[i]; idx[i] = t;
-      c0[i]++;
-      i = 0;
-      /* decode the new order at the top of the loop */
-      strcpy(line, "{");
-      for (int k = 0; k < n; k++) { if (k) strcat(line, ","); strcat(line, kv[idx[k]]); }
-      strcat(line, "}");
-      if (dec(d, line) != 1 || rows[0].id != 5 || rows[0].i32 != -3 || !str_is(rows[0].text, "x") ||
-          rows[0].f64 != 0.25 || rows[0].b != 1 || rows[0].ts != 1000 || !rows[0].u32_null) {
-        if (bad++ < 3) fprintf(stderr, "permutation failed: %s (%s)\n", line, err);
-      }
-      perms++;
-    } else {
-      c0[i] = 0;
-      i++;
-    }
-  }
-  CHECK(perms >= 5040);
+  int idx[NPERM], perms = 0, bad = 0;
+  for (int i = 0; i < NPERM; i++) idx[i] = i;
+  permute(d, idx, 0, &perms, &bad);
+  CHECK_I64(perms, 5040);
   CHECK_I64(bad, 0);
   /* a duplicate key: the last value wins */
   CHECK_I64(dec(d, "{\"id\":1,\"id\":2}"), 1);
@@ -430,6 +420,59 @@ static void test_unstructured(void) {
   CHECK_I64(enc_record(en, &r, &out), 0);
   CHECK_STR(buf_cstr(&out), "{\"x\":1}\n");
   buf_free(&out);
+  enc_free(en);
+}
+
+/* Many columns (a multi-word seen bitmap), long names and names that need escaping. */
+static void test_wide(void) {
+  enum { W = 70 };
+  static RtColumn wc[W];
+  static char names[W][40];
+  for (int i = 0; i < W; i++) {
+    if (i == 3) snprintf(names[i], sizeof names[i], "a_rather_long_column_name_%d", i);
+    else if (i == 4) snprintf(names[i], sizeof names[i], "quo\"te");
+    else snprintf(names[i], sizeof names[i], "c%d", i);
+    wc[i].name = names[i];
+    wc[i].type = RT_I64;
+    wc[i].nullable = i != 66;
+    wc[i].offset = (uint32_t)(16 + 16 * i);
+    wc[i].null_offset = i != 66 ? (uint32_t)(16 + 16 * i + 8) : UINT32_MAX;
+  }
+  RtSchema ws = { "Wide", 16 + 16 * W, W, wc };
+  RtConnector c = conn(&ws, NULL, 0, -1);
+  char e[256];
+  Decoder *d = dec_new(&c, e, sizeof e);
+  Encoder *en = enc_new(&c, e, sizeof e);
+  static char row[2][16 + 16 * W + 16];
+  char line[4096] = "{";
+  for (int i = W - 1; i >= 0; i--) {             /* reverse order: every key misses the guess */
+    char kv[80];
+    if (i == 4) snprintf(kv, sizeof kv, "\"quo\\\"te\":%d,", i);
+    else snprintf(kv, sizeof kv, "\"%s\":%d,", names[i], i);
+    if (i % 7 != 5) strcat(line, kv);           /* leave some out */
+  }
+  line[strlen(line) - 1] = '}';
+  CHECK_MSG(dec_record(d, line, strlen(line), row, &arena, err, sizeof err) == 1, "%s: %s", err, line);
+  int bad = 0;
+  for (int i = 0; i < W; i++) {
+    int64_t v;
+    memcpy(&v, row[0] + 16 + 16 * i, 8);
+    uint8_t isnull = i == 66 ? 0 : (uint8_t)row[0][16 + 16 * i + 8];
+    if (i % 7 == 5 ? !isnull : (isnull || v != i)) bad++;
+  }
+  CHECK_I64(bad, 0);
+  Buf out = { 0 };
+  CHECK_I64(enc_record(en, row[0], &out), 0);
+  CHECK(strstr(buf_cstr(&out), "{\"c0\":0,\"c1\":1,\"c2\":2,\"a_rather_long_column_name_3\":3,"
+                               "\"quo\\\"te\":4,\"c5\":null,") == buf_cstr(&out));
+  /* and back in schema order (every guess hits) */
+  CHECK_I64(dec_record(d, out.p, out.len - 1, row[1], &arena, err, sizeof err), 1);
+  CHECK(memcmp(row[0] + 16, row[1] + 16, 16 * W) == 0);
+  /* the NOT NULL column past the first 64 bitmap bits */
+  CHECK_I64(dec_record(d, "{\"c1\":1}", 8, row, &arena, err, sizeof err), -1);
+  CHECK(strstr(err, "field 'c66'") != NULL);
+  buf_free(&out);
+  dec_free(d);
   enc_free(en);
 }
 
@@ -775,6 +818,7 @@ UNIT_MAIN(
   test_bad_data();
   test_timestamps();
   test_unstructured();
+  test_wide();
   test_debezium();
   test_encode();
   test_round_trip();
