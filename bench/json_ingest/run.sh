@@ -1,4 +1,4 @@
-#!/usr/bin/env bash
+#!/bin/sh
 # bench/json_ingest/run.sh: JSON-lines ingest, our Decoder vs DuckDB, one thread each.
 #
 #   bench/json_ingest/run.sh [ROWS] [RUNS]      (defaults: 1000000 rows, best of 5 runs)
@@ -11,7 +11,8 @@
 #    ratio ours/duckdb from the best run of each (the machine is shared: best-of is the
 #    least noisy estimate of what each can do).
 # Environment: CC (default cc), KEEP_DATA=0 to delete the generated file afterwards.
-set -euo pipefail
+# POSIX sh (bench/run.sh runs it with sh).
+set -eu
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 rows="${1:-1000000}"
@@ -31,7 +32,10 @@ if [ ! -s "$data" ]; then
 fi
 
 if [ ! -d "$here/node_modules/@duckdb/node-api" ]; then
-  (cd "$here" && npm install --no-save --no-package-lock --silent @duckdb/node-api >/dev/null)
+  if ! (cd "$here" && npm install --no-save --no-package-lock --silent @duckdb/node-api >/dev/null); then
+    echo "json_ingest: could not install @duckdb/node-api with npm; no comparison" >&2
+    exit 1
+  fi
 fi
 
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
