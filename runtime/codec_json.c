@@ -31,6 +31,9 @@
 ** byte b becomes \u00XX (U+00XX, its Latin-1 reading) so the output is always valid JSON.
 ** The "{\"name\":" / ",\"name\":" key prefixes are escaped once at enc_new.
 **
+** A Decoder or Encoder is immutable after *_new except for per-record scratch (the seen
+** bitmap), so each belongs to one thread at a time; make one per subtask.
+**
 ** It does NOT read files, split lines or decide what to do with bad records (the source
 ** connector does: bad_data = fail | drop).
 */
