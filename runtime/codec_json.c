@@ -19,16 +19,15 @@
 ** Field rules (bad data gives "field 'x': expected T, found <value>"):
 **   BOOLEAN true/false; INT/BIGINT/unsigned: integers only, range-checked; FLOAT/DOUBLE:
 **   any number; DECIMAL(p,s): a number or a string holding a decimal literal, exact, rounded
-**   half away from zero beyond s digits; TEXT: string (valid UTF-8); BYTEA: string, its
-**   bytes after unescaping; JSON: the raw text of any value; TIMESTAMP: an RFC 3339 string,
+**   half away from zero beyond s digits; TEXT: string (valid UTF-8); BYTEA: a base64
+**   string (standard alphabet, padding optional); JSON: the raw text of any value; TIMESTAMP: an RFC 3339 string,
 **   or an integer taken as nanoseconds (json.timestamp_format = unix_millis: milliseconds).
 **   null or a missing key gives NULL, an error for NOT NULL columns.
 **
 ** Encoding: the schema's columns in order, NULL as null, TIMESTAMP as ts_format text (or
 ** integer Unix ms with unix_millis), floats via fmt_f64/fmt_f32 with null for NaN/inf,
 ** DECIMAL as a number with exactly `scale` fraction digits ("12.50"), JSON columns embedded
-** as raw JSON, BYTEA as a JSON string: bytes that form valid UTF-8 pass through, any other
-** byte b becomes \u00XX (U+00XX, its Latin-1 reading) so the output is always valid JSON.
+** as raw JSON, BYTEA as a base64 string (standard alphabet, padded), as Arroyo writes it.
 ** The "{\"name\":" / ",\"name\":" key prefixes are escaped once at enc_new.
 **
 ** A Decoder or Encoder is immutable after *_new except for per-record scratch (the seen
@@ -41,6 +40,53 @@
 #include <stdlib.h>
 #include <string.h>
 #include "json_scan.h"
+
+/* BYTEA travels in JSON as base64 (standard alphabet, padded), as Arroyo writes it. */
+static const char b64chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static char *base64_encode(char *p, const char *src, int64_t n) {
+  const unsigned char *s = (const unsigned char *)src;
+  int64_t i = 0;
+  for (; i + 2 < n; i += 3) {
+    uint32_t v = (uint32_t)s[i] << 16 | (uint32_t)s[i + 1] << 8 | s[i + 2];
+    *p++ = b64chars[v >> 18]; *p++ = b64chars[(v >> 12) & 63];
+    *p++ = b64chars[(v >> 6) & 63]; *p++ = b64chars[v & 63];
+  }
+  if (i < n) {
+    uint32_t v = (uint32_t)s[i] << 16 | (i + 1 < n ? (uint32_t)s[i + 1] << 8 : 0);
+    *p++ = b64chars[v >> 18]; *p++ = b64chars[(v >> 12) & 63];
+    *p++ = i + 1 < n ? b64chars[(v >> 6) & 63] : '=';
+    *p++ = '=';
+  }
+  return p;
+}
+
+static int b64val(unsigned char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+
+/* Decode padded or unpadded base64; returns the byte count or -1 for invalid input. */
+static int64_t base64_decode(const char *src, int64_t n, char *out) {
+  while (n > 0 && src[n - 1] == '=') n--;
+  if (n % 4 == 1) return -1;
+  int64_t o = 0;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (int64_t i = 0; i < n; i++) {
+    int v = b64val((unsigned char)src[i]);
+    if (v < 0) return -1;
+    acc = acc << 6 | (uint32_t)v;
+    bits += 6;
+    if (bits >= 8) { bits -= 8; out[o++] = (char)((acc >> bits) & 0xff); }
+  }
+  return o;
+}
+
 
 static void *xcalloc(size_t n, size_t sz) {
   void *p = calloc(n ? n : 1, sz);
@@ -288,11 +334,23 @@ static const char *dec_value(const Decoder *d, JsIn *in, const JsCol *c, const c
     else { float v = js_num_f32(&n); memcpy(dst, &v, 4); }
     return q;
   }
-  case RT_TEXT: case RT_BYTEA: {
+  case RT_TEXT: {
     if (ch != '"') return type_error(in, c, p, NULL);
     RtStr s;
-    const char *q = js_string(in, p, &s, c->type == RT_TEXT);
+    const char *q = js_string(in, p, &s, 1);
     if (q) memcpy(dst, &s, sizeof s);
+    return q;
+  }
+  case RT_BYTEA: {
+    if (ch != '"') return type_error(in, c, p, NULL);
+    RtStr s;
+    const char *q = js_string(in, p, &s, 0);
+    if (!q) return NULL;
+    char *bytes = arena_alloc(in->arena, (size_t)s.len / 4 * 3 + 3);
+    int64_t n = base64_decode(s.ptr, s.len, bytes);
+    if (n < 0) return type_error(in, c, p, " (not base64)");
+    RtStr b = { bytes, n };
+    memcpy(dst, &b, sizeof b);
     return q;
   }
   case RT_TIMESTAMP: {
@@ -599,10 +657,18 @@ char *jenc_object(const Encoder *e, const char *row, char *p, int ts_millis) {
       else { *p++ = '"'; p += ts_format(x, p); *p++ = '"'; }
       break;
     }
-    case RT_TEXT: case RT_BYTEA: {
+    case RT_TEXT: {
       RtStr s;
       memcpy(&s, v, sizeof s);
-      p = js_escape(p, s.ptr, s.len > 0 ? (size_t)s.len : 0, c->type == RT_BYTEA);
+      p = js_escape(p, s.ptr, s.len > 0 ? (size_t)s.len : 0, 0);
+      break;
+    }
+    case RT_BYTEA: {
+      RtStr s;
+      memcpy(&s, v, sizeof s);
+      *p++ = '"';
+      p = base64_encode(p, s.ptr, s.len > 0 ? s.len : 0);
+      *p++ = '"';
       break;
     }
     case RT_JSON: {

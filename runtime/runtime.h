@@ -81,9 +81,10 @@ int ts_parse(const char *s, size_t n, int64_t *ns_out);
 size_t ts_format(int64_t ns, char *buf);
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
 void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);
-/* Shortest text that parses back to the same value, always with '.' or 'e' ("1.0", "0.1",
-** "1e+20" style as Rust's/serde's ryu: see numfmt.c). Non-finite: "NaN", "inf", "-inf".
-** buf >= 32 bytes; returns length. */
+/* Shortest digits that parse back to the same value (as f32 for fmt_f32), laid out as
+** Arroyo's JSON writer (arrow-json / lexical) does: plain notation when the decimal exponent
+** is in -5..9 ("1.0", "0.00001", "123456789.0"), otherwise "1.0e21" / "5.0e-324".
+** Non-finite: "NaN", "inf", "-inf" (JSON encoders write null). buf >= 32 bytes; returns length. */
 size_t fmt_f64(double v, char *buf);
 size_t fmt_f32(float v, char *buf);
 size_t fmt_i64(int64_t v, char *buf);
