@@ -49,6 +49,15 @@ static int parse_uint(RtStr t, uint64_t limit, uint64_t *mag, int *neg) {
   *neg = 0;
   if (p < e && (*p == '+' || *p == '-')) { *neg = *p == '-'; p++; }
   if (p == e) return -1;
+  if (e - p <= 18) {                             /* 18 digits cannot overflow: no checks */
+    for (; p < e; p++) {
+      unsigned d = (unsigned char)*p - '0';
+      if (d > 9) return -1;
+      v = v * 10 + d;
+    }
+    *mag = v;
+    return v > limit ? -2 : 0;
+  }
   for (; p < e; p++) {
     unsigned d = (unsigned char)*p - '0';
     if (d > 9) return -1;

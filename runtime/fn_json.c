@@ -47,8 +47,18 @@ static int hex4(const char *p, uint32_t *v) {
 /* p at '"': returns the byte after the closing quote, or NULL if malformed. *esc is set when
 ** the string contains escapes. */
 static const char *skip_string(const char *p, const char *e, int *esc) {
+  const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
   p++;
   for (;;) {
+    /* 8 bytes at a time while none is '"', '\\' or a control character (SWAR zero-byte test) */
+    while (e - p >= 8) {
+      uint64_t w, q, b;
+      memcpy(&w, p, 8);
+      q = w ^ (ones * '"');
+      b = w ^ (ones * '\\');
+      if (((q - ones) & ~q) & highs || ((b - ones) & ~b) & highs || ((w - ones * 0x20) & ~w) & highs) break;
+      p += 8;
+    }
     while (p < e && !str_stop[(unsigned char)*p]) p++;
     if (p >= e) return NULL;
     if (*p == '"') return p + 1;

@@ -519,22 +519,27 @@ static const uint8_t md5_r[64] = {
   6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21,
 };
 
+static inline uint32_t rotl32(uint32_t x, int r) { return (x << r) | (x >> (32 - r)); }
+
+/* One 64-byte block. The four rounds are separate, unrolled loops (constant shifts and word
+** indexes, no per-step branch on the round);
+** each step computes b + rotl(a + f(b,c,d) + m[g] + k[i], r[i]) and rotates the registers. */
 static void md5_block(uint32_t h[4], const unsigned char *blk) {
-  uint32_t m[16], a = h[0], b = h[1], c = h[2], d = h[3];
+  uint32_t m[16], a = h[0], b = h[1], c = h[2], d = h[3], t;
   for (int i = 0; i < 16; i++)        /* little-endian words, independent of host order */
     m[i] = (uint32_t)blk[4 * i] | (uint32_t)blk[4 * i + 1] << 8 | (uint32_t)blk[4 * i + 2] << 16 |
            (uint32_t)blk[4 * i + 3] << 24;
-  for (int i = 0; i < 64; i++) {
-    uint32_t f;
-    int g;
-    if (i < 16) { f = (b & c) | (~b & d); g = i; }
-    else if (i < 32) { f = (d & b) | (~d & c); g = (5 * i + 1) & 15; }
-    else if (i < 48) { f = b ^ c ^ d; g = (3 * i + 5) & 15; }
-    else { f = c ^ (b | ~d); g = (7 * i) & 15; }
-    uint32_t t = a + f + md5_k[i] + m[g];
-    a = d; d = c; c = b;
-    b = b + ((t << md5_r[i]) | (t >> (32 - md5_r[i])));
-  }
+#define MD5_STEP(fexpr, g, i) \
+  t = a + (fexpr) + m[g] + md5_k[i]; a = d; d = c; c = b; b = b + rotl32(t, md5_r[i]);
+  _Pragma("GCC unroll 16")
+  for (int i = 0; i < 16; i++) { MD5_STEP((b & c) | (~b & d), i, i) }
+  _Pragma("GCC unroll 16")
+  for (int i = 16; i < 32; i++) { MD5_STEP((d & b) | (~d & c), (5 * i + 1) & 15, i) }
+  _Pragma("GCC unroll 16")
+  for (int i = 32; i < 48; i++) { MD5_STEP(b ^ c ^ d, (3 * i + 5) & 15, i) }
+  _Pragma("GCC unroll 16")
+  for (int i = 48; i < 64; i++) { MD5_STEP(c ^ (b | ~d), (7 * i) & 15, i) }
+#undef MD5_STEP
   h[0] += a; h[1] += b; h[2] += c; h[3] += d;
 }
 
@@ -599,8 +604,9 @@ uint64_t fn_hash_bytes(const void *data, int64_t n, uint64_t seed) {
 
 /* Compare one pattern literal character with one subject character. */
 static inline int like_char_eq(const char *a, int an, const char *b, int bn, int ci) {
+  if (an == 1 && bn == 1)
+    return ci ? fn_ascii_lower((unsigned char)*a) == fn_ascii_lower((unsigned char)*b) : *a == *b;
   if (!ci) return an == bn && memcmp(a, b, (size_t)an) == 0;
-  if (an == 1 && bn == 1) return fn_ascii_lower((unsigned char)*a) == fn_ascii_lower((unsigned char)*b);
   int x, y;
   uint32_t ca = fn_utf8_decode((const unsigned char *)a, (const unsigned char *)a + an, &x);
   uint32_t cb = fn_utf8_decode((const unsigned char *)b, (const unsigned char *)b + bn, &y);
@@ -620,15 +626,41 @@ static inline int at_escape(const char *p, const char *pe, int escape) {
   return fn_utf8_decode((const unsigned char *)p, (const unsigned char *)pe, &n) == (uint32_t)escape ? n : 0;
 }
 
-/* Patterns made of literal runs and '%' only, case-sensitive: greedy leftmost search of each
-** run is exact (no backtracking needed), using memmem. */
-static int like_percent_only(RtStr s, RtStr pat) {
+static int is_ascii(const char *p, int64_t n) {
+  int64_t i = 0;
+  uint64_t acc = 0;
+  for (; i + 8 <= n; i += 8) acc |= load64(p + i);
+  for (; i < n; i++) acc |= (unsigned char)p[i];
+  return !(acc & HIGHS);
+}
+
+/* Byte comparison, ASCII case-folded when ci. */
+static int bytes_eq(const char *a, const char *b, int64_t n, int ci) {
+  if (!ci) return n == 0 || memcmp(a, b, (size_t)n) == 0;
+  for (int64_t i = 0; i < n; i++)
+    if (fn_ascii_lower((unsigned char)a[i]) != fn_ascii_lower((unsigned char)b[i])) return 0;
+  return 1;
+}
+
+/* First occurrence of needle[0..k) in [q, e), ASCII case-folded when ci. */
+static const char *bytes_find(const char *q, const char *e, const char *needle, int64_t k, int ci) {
+  if (!ci) return memmem(q, (size_t)(e - q), needle, (size_t)k);
+  unsigned char lo = fn_ascii_lower((unsigned char)needle[0]);
+  for (; e - q >= k; q++)
+    if (fn_ascii_lower((unsigned char)*q) == lo && bytes_eq(q + 1, needle + 1, k - 1, 1)) return q;
+  return NULL;
+}
+
+/* Patterns made of literal runs and '%' only: greedy leftmost search of each run is exact (no
+** backtracking needed). ci folds ASCII case; the caller uses it only when pattern and subject
+** are ASCII, where that equals the code point folding of the general matcher. */
+static int like_percent_only(RtStr s, RtStr pat, int ci) {
   const char *p = pat.ptr, *pe = end_of(pat), *q = s.ptr, *e = end_of(s);
   const char *run = p;
   while (run < pe && *run != '%') run++;
   int64_t k = run - p;                           /* leading run must be a prefix */
-  if (run == pe) return s.len == pat.len && memcmp(s.ptr, pat.ptr, (size_t)k) == 0;
-  if (k > s.len || memcmp(q, p, (size_t)k) != 0) return 0;
+  if (run == pe) return s.len == pat.len && bytes_eq(s.ptr, pat.ptr, k, ci);
+  if (k > s.len || !bytes_eq(q, p, k, ci)) return 0;
   q += k;
   p = run;
   for (;;) {
@@ -637,10 +669,8 @@ static int like_percent_only(RtStr s, RtStr pat) {
     run = p;
     while (run < pe && *run != '%') run++;
     k = run - p;
-    if (run == pe) {                             /* last run must be a suffix */
-      return e - q >= k && memcmp(e - k, p, (size_t)k) == 0;
-    }
-    const char *f = memmem(q, (size_t)(e - q), p, (size_t)k);
+    if (run == pe) return e - q >= k && bytes_eq(e - k, p, k, ci);   /* last run: a suffix */
+    const char *f = bytes_find(q, e, p, k, ci);
     if (!f) return 0;
     q = f + k;
     p = run;
@@ -652,7 +682,7 @@ static int like_percent_only(RtStr s, RtStr pat) {
 ** A pattern ending in the escape character is an error (PostgreSQL). */
 int fn_like(RtCtx *ctx, RtStr s, RtStr pattern, int escape, int ci, uint8_t *out) {
   const char *pb = pattern.ptr, *pe = end_of(pattern), *sb = s.ptr, *se = end_of(s);
-  int simple = !ci;
+  int simple = 1;                                /* only literals and '%' */
   for (const char *p = pb; p < pe; p++) {
     int en = at_escape(p, pe, escape);
     if (en) {
@@ -663,11 +693,16 @@ int fn_like(RtCtx *ctx, RtStr s, RtStr pattern, int escape, int ci, uint8_t *out
       p += en;                                   /* skip the escaped character's first byte */
     } else if (*p == '_') simple = 0;
   }
-  if (simple) { *out = (uint8_t)like_percent_only(s, pattern); return RT_OK; }
+  if (simple && (!ci || (is_ascii(pb, pattern.len) && is_ascii(sb, s.len)))) {
+    *out = (uint8_t)like_percent_only(s, pattern, ci);
+    return RT_OK;
+  }
 
   /* Wildcard matching with one backtrack point: on mismatch, let the last '%' absorb one more
-  ** character. Linear in practice, O(len(s) * len(pattern)) worst case. */
+  ** character. This is complete for LIKE (a later '%' can absorb anything an earlier one
+  ** could). Linear in practice, O(len(s) * len(pattern)) worst case. */
   const char *p = pb, *q = sb, *star_p = NULL, *star_q = NULL;
+  int star_lit = -1;             /* ASCII literal byte that must follow the last '%', or -1 */
   while (q < se) {
     if (p < pe) {
       unsigned char c = (unsigned char)*p;
@@ -680,6 +715,8 @@ int fn_like(RtCtx *ctx, RtStr s, RtStr pattern, int escape, int ci, uint8_t *out
         while (p < pe && *p == '%') p++;
         star_p = p;
         star_q = q;
+        star_lit = p < pe && (unsigned char)*p < 0x80 && *p != '_' && !at_escape(p, pe, escape) ? *p : -1;
+        if (ci && (star_lit | 0x20) >= 'a' && (star_lit | 0x20) <= 'z') star_lit = -1;   /* two cases */
         continue;
       } else if (c == '_') {
         p++;
@@ -692,6 +729,10 @@ int fn_like(RtCtx *ctx, RtStr s, RtStr pattern, int escape, int ci, uint8_t *out
     }
     if (!star_p) { *out = 0; return RT_OK; }
     star_q += char_len_at(star_q, se);
+    if (star_lit >= 0) {       /* jump to the next place the literal after '%' can match */
+      star_q = memchr(star_q, star_lit, (size_t)(se - star_q));
+      if (!star_q) { *out = 0; return RT_OK; }
+    }
     q = star_q;
     p = star_p;
   }

@@ -298,6 +298,15 @@ static void test_like(void) {
   CHECK(like("ÀÉ", "àé", -1, 1) == 1);
   CHECK(like("ÀÉ", "àé", -1, 0) == 0);
   CHECK(like("ΣΟΦΙΑ", "σ_φ%", -1, 1) == 1);
+  CHECK(like("HELLO", "%l_o", -1, 1) == 1);        /* general matcher, case-folded backtracking */
+  CHECK(like("xHELLO", "%h%L_O", -1, 1) == 1);
+  CHECK(like("a-b-c", "%-_", -1, 0) == 1);
+  CHECK(like("a-b-c", "%-__", -1, 0) == 0);
+  CHECK(like("HeLLo WoRLD", "%world", -1, 1) == 1); /* ASCII fast path for ILIKE */
+  CHECK(like("HeLLo WoRLD", "hello%", -1, 1) == 1);
+  CHECK(like("HeLLo WoRLD", "%LO W%", -1, 1) == 1);
+  CHECK(like("HeLLo WoRLD", "%xyz%", -1, 1) == 0);
+  CHECK(like("İ", "i", -1, 1) == 1);              /* non-ASCII subject: code point folding */
   CHECK_ERR(A->fn_like(C, S("abc"), S("ab\\"), '\\', 0, &(uint8_t){0}), "LIKE pattern must not end with escape character");
 }
 
@@ -345,6 +354,22 @@ static void test_regex(void) {
   CHECK(rlike("x\ny", "^y", "m") == 1);
   CHECK(rlike("x\ny", "^y", NULL) == 0);
   CHECK(rlike("héllo", "h.+o", NULL) == 1);
+  /* plain-string patterns take the memmem path: same answers */
+  CHECK(rlike("abc", "b", NULL) == 1);
+  CHECK(rlike("abc", "^a", NULL) == 1);
+  CHECK(rlike("abc", "^b", NULL) == 0);
+  CHECK(rlike("abc", "c$", NULL) == 1);
+  CHECK(rlike("abc", "b$", NULL) == 0);
+  CHECK(rlike("abc", "^abc$", NULL) == 1);
+  CHECK(rlike("abcd", "^abc$", NULL) == 0);
+  CHECK(rlike("ab", "^abc", NULL) == 0);
+  CHECK(rlike("", "", NULL) == 1);
+  CHECK(rlike("x", "", NULL) == 1);
+  CHECK(rlike("a.c", "a\\.c", NULL) == 1);
+  CHECK(rlike("abc", "a\\.c", NULL) == 0);
+  CHECK(rlike("a$", "a\\$", NULL) == 1);
+  CHECK(rlike("ab", "a\\$", NULL) == 0);
+  CHECK(rlike("ñandú", "dú$", NULL) == 1);
   CHECK_ERR(A->fn_regexp_like(C, S("a"), S("(unclosed"), S(""), 0, &(uint8_t){0}),
             "regexp_like: invalid regular expression '(unclosed'");
   CHECK_ERR(A->fn_regexp_like(C, S("a"), S("a"), S("g"), 1, &(uint8_t){0}), "global");
@@ -366,6 +391,10 @@ static void test_regex(void) {
   CHECK_STR(rrepl("abc", "x*", "-", "g"), "-a-b-c-");
   CHECK_STR(rrepl("abxd", "x*", "-", "g"), "-a-b-d-");
   CHECK_STR(rrepl("", "x*", "-", "g"), "-");
+  CHECK_STR(rrepl("abc", "", "-", "g"), "-a-b-c-");
+  CHECK_STR(rrepl("abc", "", "-", NULL), "-abc");
+  CHECK_STR(rrepl("abcabc", "c$", "!", "g"), "abcab!");
+  CHECK_STR(rrepl("abab", "ab", "<\\0>", "g"), "<ab><ab>");
   CHECK_STR(rrepl("ñañ", "a", "€", "g"), "ñ€ñ");
   CHECK_STR(rrepl("aaa", "^a", "b", "g"), "baa");          /* ^ anchors only at the start */
   CHECK_STR(rrepl("one two  three", "\\s+", " ", "g"), "one two three");
