@@ -6,6 +6,17 @@
 ** Generated code never calls these by name: it goes through the table in abi.h, whose comments
 ** are the contract for each function. Conventions (from abi.h): RT_OK / RT_NULL / RT_ERR,
 ** strings returned are allocated with rt_alloc (per-batch scratch) or point into an argument.
+**
+** Where these functions knowingly differ from DataFusion (details in each file's comments):
+**   replace(s, '', x) returns s (PostgreSQL), not x between every character (Rust);
+**   lower/upper/initcap use a built-in simple case table (Latin, Greek, Cyrillic, Armenian,
+**     fullwidth), not all of Unicode; upper('ß') = 'SS' and the final sigma are kept;
+**   regexes are POSIX ERE underneath: leftmost-longest alternation, byte-wise '.', no lazy
+**     quantifiers in regexp_replace, no look-around or \p{..} (errors, not silent changes);
+**   CAST(text AS DECIMAL) rounds extra fractional digits half away from zero;
+**   CAST(interval AS TEXT) of a zero interval is "0 secs" (Arrow prints an empty string);
+**   round(x, d) returns x where DataFusion's x * 10^d would overflow to inf/NaN;
+**   JSONPath results follow document order for objects (serde_json may sort keys).
 */
 #ifndef ARROYO_FN_H
 #define ARROYO_FN_H

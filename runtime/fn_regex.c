@@ -25,7 +25,6 @@
 #include "fn.h"
 
 #define REGEX_CACHE_MAX 64
-#define RX_MAXGROUP 9          /* \1..\9 / $1..$9 in replacements (${n} may go further) */
 #define RX_MAXMATCH 64         /* regmatch_t slots filled per match */
 
 typedef struct RegexEntry {
