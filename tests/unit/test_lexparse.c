@@ -144,7 +144,9 @@ static void test_errors(void) {
   for (int k = 0; k < 2000; k++) {
     char buf[64];
     int n = 1 + (int)((seed = seed * 1103515245 + 12345) % 63);
-    for (int i = 0; i < n; i++) buf[i] = (char)("SELECT FROM a,b()'\"*+-/<>=|;:.0123 \n\x80\x01"[(seed = seed * 1103515245 + 12345) % 46]);
+    static const char alphabet[] = "SELECT FROM a,b()'\"*+-/<>=|;:.0123 \n\x80\x01";
+    for (int i = 0; i < n; i++)
+      buf[i] = alphabet[(seed = seed * 1103515245 + 12345) % (sizeof alphabet - 1)];
     buf[n] = 0;
     parse_err(buf, NULL);
   }
