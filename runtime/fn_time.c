@@ -147,8 +147,8 @@ int fn_date_part(RtCtx *ctx, RtStr field, int64_t ts, double *out) {
     break;
   case 'e':
     if (!strcmp(f, "epoch")) {
-      int64_t s = floor_div(ts, NS_PER_SEC);
-      *out = (double)s + (double)(ts - s * NS_PER_SEC) / 1e9;
+      /* whole seconds and fraction separately: (double)ts / 1e9 would round twice */
+      *out = (double)floor_div(ts, NS_PER_SEC) + (double)floor_mod(ts, NS_PER_SEC) / 1e9;
       return RT_OK;
     }
     break;

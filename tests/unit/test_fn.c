@@ -665,6 +665,25 @@ static void test_time(void) {
   CHECK(part("dow", "1969-12-31T12:00:00Z") == 3);         /* a Wednesday */
   double dv;
   CHECK_ERR(A->fn_date_part(C, S("fortnight"), 0, &dv), "date_part: unsupported field 'fortnight'");
+  /* the ends of the int64 range: no overflow anywhere */
+  const char *fields[] = {"year", "month", "day", "hour", "minute", "second", "millisecond",
+                          "microsecond", "nanosecond", "dow", "isodow", "doy", "week", "isoyear",
+                          "quarter", "epoch"};
+  int okp = 1;
+  for (size_t k = 0; k < sizeof fields / sizeof *fields; k++) {
+    okp &= A->fn_date_part(C, S(fields[k]), INT64_MIN, &dv) == RT_OK;
+    okp &= A->fn_date_part(C, S(fields[k]), INT64_MAX, &dv) == RT_OK;
+  }
+  CHECK(okp);
+  CHECK(A->fn_date_part(C, S("year"), INT64_MIN, &dv) == RT_OK && dv == 1677);
+  CHECK(A->fn_date_part(C, S("year"), INT64_MAX, &dv) == RT_OK && dv == 2262);
+  CHECK(A->fn_date_trunc(C, S("second"), INT64_MAX, &v) == RT_OK);
+  CHECK_STR(TS(v), "2262-04-11T23:47:16");
+  CHECK_ERR(A->fn_date_trunc(C, S("day"), INT64_MIN, &v), "out of range");
+  CHECK_ERR(A->fn_date_trunc(C, S("year"), INT64_MIN, &v), "out of range");
+  RtStr big_o;
+  CHECK(A->fn_to_char(C, INT64_MIN, S("%+ %s %j %U %G"), &big_o) == RT_OK);
+  CHECK_STR(Z(big_o), "1677-09-21T00:12:43.145224192+00:00 -9223372037 264 38 1677");
 
   /* intervals: months on the calendar with clamping, then days, then nanos */
   CHECK_STR(addiv("2023-01-31T10:00:00Z", 1, 0, 0, 1), "2023-02-28T10:00:00");
@@ -719,6 +738,30 @@ static void test_time(void) {
   CHECK_STR(tochar(t, "no specifiers"), "no specifiers");
   CHECK_STR(tochar("1969-07-20T20:17:40Z", "%Y-%m-%d %H:%M:%S %s"), "1969-07-20 20:17:40 -14182940");
   CHECK_STR(tochar("1960-01-01T00:00:00.25Z", "%.3f %S"), ".250 00");
+  /* calendar specifiers against C's strftime (expected values produced by Python's) */
+  static const char *const cal[][2] = {
+    {"1677-09-22T00:00:00Z", "1677-09-22 Wed Wednesday Sep September 265 38 38 38 1677 77 3 3 16 77 22"},
+    {"1900-01-01T00:00:00Z", "1900-01-01 Mon Monday Jan January 001 00 01 01 1900 00 1 1 19 00  1"},
+    {"1900-12-31T00:00:00Z", "1900-12-31 Mon Monday Dec December 365 52 53 01 1901 01 1 1 19 00 31"},
+    {"1969-12-28T00:00:00Z", "1969-12-28 Sun Sunday Dec December 362 52 51 52 1969 69 7 0 19 69 28"},
+    {"1969-12-31T00:00:00Z", "1969-12-31 Wed Wednesday Dec December 365 52 52 01 1970 70 3 3 19 69 31"},
+    {"1970-01-01T00:00:00Z", "1970-01-01 Thu Thursday Jan January 001 00 00 01 1970 70 4 4 19 70  1"},
+    {"1999-12-31T00:00:00Z", "1999-12-31 Fri Friday Dec December 365 52 52 52 1999 99 5 5 19 99 31"},
+    {"2000-01-01T00:00:00Z", "2000-01-01 Sat Saturday Jan January 001 00 00 52 1999 99 6 6 20 00  1"},
+    {"2000-02-29T00:00:00Z", "2000-02-29 Tue Tuesday Feb February 060 09 09 09 2000 00 2 2 20 00 29"},
+    {"2004-12-31T00:00:00Z", "2004-12-31 Fri Friday Dec December 366 52 52 53 2004 04 5 5 20 04 31"},
+    {"2005-01-01T00:00:00Z", "2005-01-01 Sat Saturday Jan January 001 00 00 53 2004 04 6 6 20 05  1"},
+    {"2008-12-29T00:00:00Z", "2008-12-29 Mon Monday Dec December 364 52 52 01 2009 09 1 1 20 08 29"},
+    {"2010-01-03T00:00:00Z", "2010-01-03 Sun Sunday Jan January 003 01 00 53 2009 09 7 0 20 10  3"},
+    {"2020-12-31T00:00:00Z", "2020-12-31 Thu Thursday Dec December 366 52 52 53 2020 20 4 4 20 20 31"},
+    {"2021-01-01T00:00:00Z", "2021-01-01 Fri Friday Jan January 001 00 00 53 2020 20 5 5 20 21  1"},
+    {"2021-01-04T00:00:00Z", "2021-01-04 Mon Monday Jan January 004 01 01 01 2021 21 1 1 20 21  4"},
+    {"2024-12-30T00:00:00Z", "2024-12-30 Mon Monday Dec December 365 52 53 01 2025 25 1 1 20 24 30"},
+    {"2026-12-31T00:00:00Z", "2026-12-31 Thu Thursday Dec December 365 52 52 53 2026 26 4 4 20 26 31"},
+    {"2262-04-11T00:00:00Z", "2262-04-11 Fri Friday Apr April 101 14 14 15 2262 62 5 5 22 62 11"},
+  };
+  for (size_t k = 0; k < sizeof cal / sizeof *cal; k++)
+    CHECK_STR(tochar(cal[k][0], "%Y-%m-%d %a %A %b %B %j %U %W %V %G %g %u %w %C %y %e"), cal[k][1]);
   RtStr o;
   CHECK_ERR(A->fn_to_char(C, 0, S("%Y %Q"), &o), "to_char: invalid format specifier '%Q' in '%Y %Q'");
   CHECK_ERR(A->fn_to_char(C, 0, S("abc %"), &o), "invalid format specifier '%'");
