@@ -13,6 +13,8 @@
 **   [..\]..] [..-] [^..]        -> re-ordered so POSIX brackets mean the same thing
 **   lazy quantifiers *? +? ??   -> accepted by regexp_like (same matches), errors in
 **                                  regexp_replace (POSIX has no lazy matching)
+**   a*+ a++ a** (possessive or  -> errors, as in Rust (POSIX would silently read (a*)+)
+**   stacked quantifiers)
 ** Differences that remain, by design: POSIX matching is leftmost-longest (a|ab on "ab" matches
 ** "ab"; Rust picks "a"), '.' and bracket expressions work on bytes, not UTF-8 characters, and
 ** '.' also matches a newline unless the 'm'/'n' flag is given.
@@ -77,6 +79,7 @@ typedef struct Tr {
   int *group;                  /* group[k] = POSIX index of original group k (grown as needed) */
   int gcap;                    /* capacity of group */
   const char *err;             /* first translation error, or NULL */
+  int brace;                   /* an unescaped '{' was seen: '}' may end a repetition */
 } Tr;
 
 static int is_ere_special(unsigned char c) { return c && strchr(".[]{}()\\*+?^$|", c) != NULL; }
@@ -277,7 +280,14 @@ static void tr_main(Tr *t) {
       buf_putc(&t->out, '(');
       continue;
     }
-    if ((c == '*' || c == '+' || c == '?' || c == '}') && t->e - t->p >= 2 && t->p[1] == '?') {
+    if (c == '{') t->brace = 1;
+    int quant = c == '*' || c == '+' || c == '?' || (c == '}' && t->brace);
+    if (quant && t->e - t->p >= 2 && (t->p[1] == '*' || t->p[1] == '+' || t->p[1] == '{')) {
+      /* Rust rejects these; POSIX would read a*+ as (a*)+, PCRE as possessive: refuse both */
+      t->err = "possessive or nested quantifiers (*+ ++ a** ...) are not supported";
+      return;
+    }
+    if (quant && t->e - t->p >= 2 && t->p[1] == '?') {
       if (t->mode == RX_REPLACE) { t->err = "lazy quantifiers (*? +? ?? {n,m}?) are not supported"; return; }
       buf_putc(&t->out, (char)c);                /* same set of matches: drop the '?' */
       t->p += 2;
