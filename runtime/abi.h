@@ -27,7 +27,7 @@
 #include <stdint.h>
 #include <stddef.h>
 
-#define RT_ABI_VERSION 1u
+#define RT_ABI_VERSION 2u
 #define RT_ENTRY_SYMBOL "arroyo_pipeline_v1"
 
 #define RT_OK 0
@@ -71,6 +71,7 @@ typedef enum RtType {
 /* Every generated row struct starts with this header. */
 typedef struct RtRowHeader {
   int64_t ts;        /* event time, ns since epoch (Arroyo's _timestamp); never written to sinks */
+  uint64_t hash;     /* key hash on keyed edges (routing by hash range, state lookup); else 0 */
   uint8_t retract;   /* 1: this row retracts an earlier identical row (updating streams) */
   uint8_t pad_[7];
 } RtRowHeader;
@@ -115,6 +116,10 @@ typedef struct RtConnector {
 
 typedef struct RtCtx RtCtx;   /* opaque per-subtask context owned by the runtime */
 
+/* Callback for state visits: bucket, key bytes and value of one entry. Non-zero stops. */
+typedef int (*RtVisitFn)(RtCtx *ctx, void *arg, int64_t bucket, const void *key,
+                         uint32_t keylen, void *value);
+
 /* A batch of rows handed to process(). Rows are contiguous structs of schema->row_size bytes.
 ** Strings inside rows point into memory the batch owns; it lives until process() returns. */
 typedef struct RtBatch {
@@ -123,6 +128,68 @@ typedef struct RtBatch {
   uint32_t row_size; /* bytes per row */
   uint32_t pad_;
 } RtBatch;
+
+/* ---- stages (ABI 2) -------------------------------------------------------------------
+** A pipeline is a DAG of stages. A stage is one generated, fused piece of code that runs as
+** N subtasks (threads); it reads from source connectors or from edges (rows produced by other
+** stages), keeps its state in runtime state tables, and writes to sinks or edges.
+** Stages are cut where rows must be re-partitioned by key (before a GROUP BY, a join side).
+*/
+enum RtPortKind { RT_PORT_SOURCE = 1, RT_PORT_EDGE = 2, RT_PORT_SINK = 3 };
+
+typedef struct RtPort {
+  uint8_t kind;          /* RtPortKind: inputs are SOURCE or EDGE, outputs are EDGE or SINK */
+  uint8_t pad_[3];
+  int32_t index;         /* into RtPipeline.sources / edges / sinks */
+} RtPort;
+
+enum RtRouting {
+  RT_ROUTE_FORWARD = 1,  /* producer subtask i feeds consumer subtask i (same parallelism) */
+  RT_ROUTE_HASH = 2,     /* by RtRowHeader.hash: subtask i of N owns hashes in
+                         ** [i * 2^64 / N, (i + 1) * 2^64 / N), see rt_hash_owner() */
+  RT_ROUTE_SINGLE = 3    /* every producer feeds consumer subtask 0 (unkeyed aggregates) */
+};
+
+typedef struct RtEdge {
+  int32_t from_stage;       /* producing stage */
+  int32_t to_stage;         /* consuming stage */
+  int32_t to_input;         /* index into the consumer's inputs[] */
+  uint8_t routing;          /* RtRouting */
+  uint8_t pad_[3];
+  const RtSchema *schema;   /* row layout; the runtime deep-copies strings when batching */
+} RtEdge;
+
+/* A keyed state table: entries (bucket, key bytes) -> value. bucket is a window or pane start
+** for windowed state (so closed windows are dropped a bucket at a time), 0 otherwise. Values
+** are generated structs of value_size bytes, zeroed on creation; RtObj pointers inside them
+** (listed by offset) are owned by the table: freed with the entry, and snapshotted later. */
+typedef struct RtStateDesc {
+  const char *name;              /* for messages and metrics, e.g. "n5 tumble(1h) by driver_id" */
+  uint32_t value_size;           /* sizeof the generated value struct */
+  uint32_t nobjs;                /* RtObj* fields inside the value */
+  const uint32_t *obj_offsets;   /* their offsets */
+  int64_t ttl_ns;                /* > 0: entries not touched for this long are expired (counted) */
+} RtStateDesc;
+
+typedef struct RtStage {
+  const char *name;              /* e.g. "n5_tumble_agg" */
+  uint32_t ninputs;
+  const RtPort *inputs;          /* process() receives the input index */
+  uint32_t noutputs;
+  const RtPort *outputs;         /* rt->emit() takes the output index */
+  uint32_t max_parallelism;      /* 0: any; 1: a single subtask (e.g. aggregate without keys) */
+  uint32_t nstates;
+  const RtStateDesc *states;     /* state tables, indexed by the `table` argument of st_* */
+  /* One batch from input `input`. 0 ok, -1 error (recorded with rt->error). */
+  int (*process)(RtCtx *ctx, int input, const RtBatch *batch);
+  /* The stage's input watermark advanced to wm (min over all inputs and producers; INT64_MAX
+  ** at the end of bounded input): emit what closed. NULL for stages without event-time state.
+  ** The runtime forwards the watermark downstream after this returns. */
+  int (*on_watermark)(RtCtx *ctx, int64_t wm);
+  /* Called after each input batch: emit pending updates (updating aggregates emit one
+  ** retraction + insert per changed key per batch, not per row). NULL when not needed. */
+  int (*flush)(RtCtx *ctx);
+} RtStage;
 
 typedef struct RtPipeline {
   uint32_t abi_version;        /* RT_ABI_VERSION */
@@ -135,8 +202,14 @@ typedef struct RtPipeline {
   const RtConnector *sources;  /* index == input port */
   uint32_t nsinks;
   const RtConnector *sinks;    /* index == output port */
-  /* Push one batch from source port `port` through its fused pipeline. 0 ok, -1 error. */
+  /* ABI 1 shape, still accepted: one fused function for all sources (port == source index),
+  ** every source feeding it directly. NULL when the pipeline is described by stages. */
   int (*process)(RtCtx *ctx, int port, const RtBatch *batch);
+  /* ABI 2: the stage DAG. When nstages > 0, `process` is NULL. */
+  uint32_t nstages;
+  const RtStage *stages;
+  uint32_t nedges;
+  const RtEdge *edges;
 } RtPipeline;
 
 /* ---- the runtime function table ------------------------------------------------------- */
@@ -267,6 +340,43 @@ typedef struct RtApi {
 
   /* hashing (for GROUP BY / shuffles in later issues, and SQL hash functions) */
   uint64_t (*hash_bytes)(const void *p, int64_t n, uint64_t seed);
+
+  /* ---- ABI 2: watermarks ---- */
+  /* A source stage reports, once per source batch, the largest watermark candidate of its
+  ** rows (the WATERMARK expression; default: event time minus the default delay). The
+  ** runtime keeps each source subtask's watermark monotonic and sends it downstream after the
+  ** batch's rows. */
+  void (*source_watermark)(RtCtx *ctx, int input, int64_t wm);
+  int64_t (*current_watermark)(RtCtx *ctx);   /* this subtask's input watermark, INT64_MIN at start */
+  void (*count_late)(RtCtx *ctx, int64_t n);  /* rows dropped for arriving behind the watermark */
+
+  /* ---- ABI 2: state tables (runtime/state.c). `table` indexes the stage's states[]. ---- */
+  /* Find (bucket, key). Missing and create != 0: insert a zeroed value and set *created = 1.
+  ** Returns the value (stable until the entry is removed) or NULL when missing and !create.
+  ** *key_copy (if not NULL) receives the table's own copy of the key bytes, stable as long as
+  ** the entry lives, so values may point into it (e.g. RtStr key columns). */
+  void *(*st_get)(RtCtx *ctx, int table, int64_t bucket, uint64_t hash, const void *key,
+                  uint32_t keylen, int create, int *created, const void **key_copy);
+  int (*st_remove)(RtCtx *ctx, int table, int64_t bucket, uint64_t hash, const void *key,
+                   uint32_t keylen);                         /* 1 removed, 0 absent */
+  int64_t (*st_first_bucket)(RtCtx *ctx, int table);        /* smallest live bucket or INT64_MAX */
+  /* Call fn for every entry of `bucket` in insertion order; stops early if fn returns != 0
+  ** and returns that value. Entries must not be added to or removed from that bucket by fn. */
+  int (*st_visit_bucket)(RtCtx *ctx, int table, int64_t bucket, RtVisitFn fn, void *arg);
+  int (*st_drop_bucket)(RtCtx *ctx, int table, int64_t bucket);  /* free all its entries */
+  void (*st_touch)(RtCtx *ctx, int table, void *value);     /* mark an entry changed */
+  /* Visit every entry touched since the last call, once each, in first-touch order, and
+  ** clear the marks. fn may remove the entry it is given (by st_remove). */
+  int (*st_visit_touched)(RtCtx *ctx, int table, RtVisitFn fn, void *arg);
+  /* Timers on a table (session windows): fire for (time, key) once the watermark reaches
+  ** time. timer_fire calls fn(bucket = time) for every timer with time <= upto, in time order,
+  ** removing each before the call; fn may add new timers. */
+  int (*timer_add)(RtCtx *ctx, int table, int64_t time, uint64_t hash, const void *key,
+                   uint32_t keylen);
+  int (*timer_fire)(RtCtx *ctx, int table, int64_t upto, RtVisitFn fn, void *arg);
+
+  /* ---- ABI 2: aggregate objects (runtime/agg_*.c) ---- */
+  /* (members appended by the aggregate library; see the section below) */
 } RtApi;
 
 /* The one symbol a pipeline .so exports. Called once per load; the .so keeps `api`. */
@@ -336,6 +446,21 @@ static inline int rt_mul_i32(int32_t a, int32_t b, int32_t *r) {
   int64_t s = (int64_t)a * b;
   if (s > INT32_MAX || s < INT32_MIN) return 1;
   *r = (int32_t)s; return 0;
+}
+
+/* Hash mixing for keys (same on every producer, so routing and state agree). */
+static inline uint64_t rt_hash_mix(uint64_t h, uint64_t v) {
+  h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  h ^= h >> 31;
+  h *= 0xbf58476d1ce4e5b9ULL;
+  h ^= h >> 29;
+  return h;
+}
+
+/* Which of n subtasks owns a key hash: subtask i owns [i * 2^64 / n, (i + 1) * 2^64 / n).
+** Ranges (not modulo) so state can be re-split at another parallelism by hash range. */
+static inline uint32_t rt_hash_owner(uint64_t hash, uint32_t n) {
+  return (uint32_t)(((hash >> 32) * (uint64_t)n) >> 32);
 }
 
 #endif /* ARROYO_ABI_H */

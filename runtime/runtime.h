@@ -55,6 +55,12 @@ struct RtCtx {
   struct RegexCache *regex;/* compiled patterns (fn_regex.c owns it) */
   void *worker;            /* the runtime's subtask state (worker.c owns it) */
   int subtask;             /* subtask index */
+  int nsubtasks;           /* subtasks of this stage */
+  const RtStage *stage;    /* ABI 2: the stage this context runs (NULL for ABI 1 pipelines) */
+  struct StateTable **tables; /* stage->nstates tables of this subtask (state.c owns them) */
+  uint32_t ntables;
+  int64_t watermark;       /* this subtask's input watermark (INT64_MIN before any) */
+  int64_t late_rows;       /* rows dropped behind the watermark (rt->count_late) */
 };
 
 RtCtx *rt_ctx_new(void);
