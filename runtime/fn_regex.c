@@ -17,7 +17,9 @@
 **   stacked quantifiers)
 ** Differences that remain, by design: POSIX matching is leftmost-longest (a|ab on "ab" matches
 ** "ab"; Rust picks "a"), '.' and bracket expressions work on bytes, not UTF-8 characters, and
-** '.' also matches a newline unless the 'm'/'n' flag is given.
+** '.' also matches a newline unless the 'm'/'n' flag is given. regcomp/regexec run under the
+** process's LC_CTYPE, which the worker never changes from "C": [[:alnum:]] and friends (so \w,
+** \s) are ASCII-only, and the 'i' flag folds ASCII letters only.
 ** The cache is bounded (REGEX_CACHE_MAX entries, round-robin eviction), keyed by pattern text
 ** and compile flags, so a constant pattern is compiled once per subtask, not once per row.
 */

@@ -75,14 +75,20 @@ static int unit_name(RtStr u, char *buf, size_t cap) {
 
 /* ---- date_trunc ------------------------------------------------------------------------- */
 
+/* "date_trunc: result out of range for 1677-09-21T00:12:43.145224192" */
+static int trunc_range(RtCtx *ctx, int64_t ts) {
+  char buf[48];
+  ts_format(ts, buf);
+  return rt_error(ctx, NULL, "date_trunc: result out of range for %s", buf);
+}
+
 static int trunc_to(RtCtx *ctx, int64_t ts, int64_t unit, int64_t *out) {
-  if (rt_sub_i64(ts, floor_mod(ts, unit), out))
-    return rt_error(ctx, NULL, "date_trunc: timestamp out of range");
+  if (rt_sub_i64(ts, floor_mod(ts, unit), out)) return trunc_range(ctx, ts);
   return RT_OK;
 }
 
-static int days_to_ts(RtCtx *ctx, const char *fname, int64_t days, int64_t *out) {
-  if (rt_mul_i64(days, NS_PER_DAY, out)) return rt_error(ctx, NULL, "%s: timestamp out of range", fname);
+static int days_to_ts(RtCtx *ctx, int64_t ts, int64_t days, int64_t *out) {
+  if (rt_mul_i64(days, NS_PER_DAY, out)) return trunc_range(ctx, ts);
   return RT_OK;
 }
 
@@ -98,13 +104,13 @@ int fn_date_trunc(RtCtx *ctx, RtStr unit, int64_t ts, int64_t *out) {
   if (!strcmp(u, "hour")) return trunc_to(ctx, ts, 3600 * NS_PER_SEC, out);
   if (!strcmp(u, "day")) return trunc_to(ctx, ts, NS_PER_DAY, out);
   int64_t days = floor_div(ts, NS_PER_DAY);
-  if (!strcmp(u, "week")) return days_to_ts(ctx, "date_trunc", days - (dow_sun0(days) + 6) % 7, out);
+  if (!strcmp(u, "week")) return days_to_ts(ctx, ts, days - (dow_sun0(days) + 6) % 7, out);
   Tm t;
   tm_from_ts(ts, &t);
-  if (!strcmp(u, "month")) return days_to_ts(ctx, "date_trunc", days_from_civil(t.year, t.month, 1), out);
+  if (!strcmp(u, "month")) return days_to_ts(ctx, ts, days_from_civil(t.year, t.month, 1), out);
   if (!strcmp(u, "quarter"))
-    return days_to_ts(ctx, "date_trunc", days_from_civil(t.year, (t.month - 1) / 3 * 3 + 1, 1), out);
-  if (!strcmp(u, "year")) return days_to_ts(ctx, "date_trunc", days_from_civil(t.year, 1, 1), out);
+    return days_to_ts(ctx, ts, days_from_civil(t.year, (t.month - 1) / 3 * 3 + 1, 1), out);
+  if (!strcmp(u, "year")) return days_to_ts(ctx, ts, days_from_civil(t.year, 1, 1), out);
 bad:
   return rt_error(ctx, NULL, "date_trunc: unsupported unit '%.*s'", FN_QUOTE(unit));
 }
@@ -164,7 +170,7 @@ bad:
 ** Feb 28/29); then days (exactly 24 h: UTC has no DST); then nanoseconds. So
 ** (ts + 1 month) - 1 month is not always ts. Overflow is an error. */
 int fn_ts_add_interval(RtCtx *ctx, int64_t ts, RtInterval iv, int sign, int64_t *out) {
-  int64_t months = (int64_t)iv.months, days = (int64_t)iv.days, nanos = iv.nanos, d;
+  int64_t months = (int64_t)iv.months, days = (int64_t)iv.days, nanos = iv.nanos, d, ts0 = ts;
   if (sign < 0) {
     months = -months;
     days = -days;
@@ -186,8 +192,12 @@ int fn_ts_add_interval(RtCtx *ctx, int64_t ts, RtInterval iv, int sign, int64_t 
   if (nanos && rt_add_i64(ts, nanos, &ts)) goto range;
   *out = ts;
   return RT_OK;
-range:
-  return rt_error(ctx, NULL, "timestamp %s interval: timestamp out of range", sign < 0 ? "-" : "+");
+range: {
+    char buf[48];
+    ts_format(ts0, buf);
+    return rt_error(ctx, NULL, "timestamp %s interval: result out of range (%s %s %d months %d days %lld ns)",
+                    sign < 0 ? "-" : "+", buf, sign < 0 ? "-" : "+", iv.months, iv.days, (long long)iv.nanos);
+  }
 }
 
 /* ---- parsing and conversion ------------------------------------------------------------- */

@@ -683,7 +683,7 @@ static void test_time(void) {
   CHECK(A->fn_date_part(C, S("year"), INT64_MAX, &dv) == RT_OK && dv == 2262);
   CHECK(A->fn_date_trunc(C, S("second"), INT64_MAX, &v) == RT_OK);
   CHECK_STR(TS(v), "2262-04-11T23:47:16");
-  CHECK_ERR(A->fn_date_trunc(C, S("day"), INT64_MIN, &v), "out of range");
+  CHECK_ERR(A->fn_date_trunc(C, S("day"), INT64_MIN, &v), "date_trunc: result out of range for 1677-09-21T00:12:43.145224192");
   CHECK_ERR(A->fn_date_trunc(C, S("year"), INT64_MIN, &v), "out of range");
   RtStr big_o;
   CHECK(A->fn_to_char(C, INT64_MIN, S("%+ %s %j %U %G"), &big_o) == RT_OK);
@@ -705,7 +705,8 @@ static void test_time(void) {
   CHECK_STR(addiv("2000-03-31T00:00:00Z", -1, 0, 0, 1), "2000-02-29T00:00:00");   /* 2000: leap */
   CHECK_STR(addiv("2023-09-18T00:00:00Z", 0, -10, 0, -1), "2023-09-28T00:00:00");
   RtInterval big = {0, 0, INT64_MAX};
-  CHECK_ERR(A->fn_ts_add_interval(C, T("2023-09-18T00:00:00Z"), big, 1, &v), "out of range");
+  CHECK_ERR(A->fn_ts_add_interval(C, T("2023-09-18T00:00:00Z"), big, 1, &v),
+            "timestamp + interval: result out of range (2023-09-18T00:00:00 + 0 months 0 days 9223372036854775807 ns)");
   RtInterval mn = {0, 0, INT64_MIN};
   CHECK_ERR(A->fn_ts_add_interval(C, 0, mn, -1, &v), "out of range");
   RtInterval yrs = {12 * 1000, 0, 0};
