@@ -147,7 +147,8 @@ int fn_parse_f64(const char *p, size_t n, double *out) {
     return 0;
   }
   if (w == 0) { *out = neg ? -0.0 : 0.0; return 0; }
-  /* slow path: strtod on a NUL-terminated copy (syntax already validated above) */
+  /* slow path: strtod on a NUL-terminated copy (syntax already validated above); numbers
+  ** over 511 characters, which no real data has, pay for a malloc */
   char stack[512], *buf = n < sizeof stack ? stack : malloc(n + 1);
   if (!buf) return -1;
   memcpy(buf, s, n);
