@@ -492,6 +492,13 @@ static void test_casts(void) {
   CHECK(A->cast_text_to_f64(C, S("1e400"), &d) == RT_OK); CHECK(isinf(d));
   CHECK(A->cast_text_to_f64(C, S("-0"), &d) == RT_OK); CHECK(d == 0 && signbit(d));
   CHECK(A->cast_text_to_f64(C, S("0.000"), &d) == RT_OK); CHECK(d == 0 && !signbit(d));
+  {
+    char longnum[700];                             /* over 511 characters: the malloc path */
+    int k = snprintf(longnum, sizeof longnum, "0.");
+    for (int z = 0; z < 550; z++) longnum[k++] = '0';
+    snprintf(longnum + k, sizeof longnum - (size_t)k, "12345e560");
+    CHECK(A->cast_text_to_f64(C, S(longnum), &d) == RT_OK); CHECK(d == 1234500000.0);
+  }
   CHECK(A->cast_text_to_f64(C, S("NaN"), &d) == RT_OK); CHECK(isnan(d));
   CHECK(A->cast_text_to_f64(C, S("inf"), &d) == RT_OK); CHECK(isinf(d) && d > 0);
   CHECK(A->cast_text_to_f64(C, S("-Infinity"), &d) == RT_OK); CHECK(isinf(d) && d < 0);
