@@ -622,6 +622,10 @@ CgVal cg_expr(Cg *g, BExpr *e, const CgVal *in) {
     case B_CAST: return cg_cast(g, e, cg_expr(g, e->args[0], in));
     case B_CALL: return cg_call(g, e, in);
     case B_UDF: return cg_udf(g, e, in);
+    case B_FIELD: {
+      CgVal w = cg_expr(g, e->args[0], in);
+      return val(cx_printf(cx, "%s.%s", w.v, e->field ? "end" : "start"), w.n);
+    }
     case B_OP: {
       if (e->op == OP_AND || e->op == OP_OR) {
         int is_and = e->op == OP_AND;
@@ -744,7 +748,7 @@ CgVal cg_expr(Cg *g, BExpr *e, const CgVal *in) {
       CgVal sp[2] = { s, p };
       CgVal r = declare(g, type_make(RT_BOOL), "like", null_or(g, sp, 2));
       int opened = open_strict(g, r);
-      int esc = e->args[2] ? (unsigned char)e->args[2]->sval[0] : -1;
+      int esc = e->args[2] ? (unsigned char)e->args[2]->sval[0] : (int)'\\';   /* default escape: backslash */
       em_line(g->em, "if (rt->fn_like(ctx, %s, %s, %d, %d, &%s) < 0) return -1;", s.v, p.v, esc, e->ci, r.v);
       if (e->negate) em_line(g->em, "%s = (uint8_t)!%s;", r.v, r.v);
       if (opened) em_close(g->em, NULL);

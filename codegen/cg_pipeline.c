@@ -174,6 +174,8 @@ static void consume(Gen *gen, Plan *p, const CgVal *in, const char *hdr) {
       gen->tmp = g.tmp;
       return;
     }
+    case P_AGGREGATE:
+      diag_error(cx, 1, 1, "internal: aggregate code generation is not wired yet");
     case P_SCAN:
       break;
   }

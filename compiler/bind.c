@@ -12,13 +12,7 @@
 #include <string.h>
 #include "compiler.h"
 
-typedef struct Scope {
-  Plan *input;          /* the FROM item's plan: BExpr column indexes refer to its cols */
-  const char *qual;     /* alias or table name that qualifies its columns */
-} Scope;
-
 static Plan *bind_query(Cx *cx, Select *s);
-static BExpr *bind_expr(Cx *cx, Scope *sc, Expr *e);
 
 /* ---- catalog ------------------------------------------------------------------------ */
 static Table *find_table(Cx *cx, const char *name) {
@@ -240,7 +234,7 @@ static void bind_create_table(Cx *cx, Stmt *st) {
       fake->cols[i].t = t->cols[i].t;
       fake->cols[i].nullable = t->cols[i].nullable;
     }
-    Scope sc = { fake, t->name };
+    Scope sc = { fake, t->name, NULL };
     for (int i = 0; i < t->ncols; i++) {
       if (!t->cols[i].generated) continue;
       BExpr *b = bind_expr(cx, &sc, t->cols[i].generated);
@@ -298,7 +292,7 @@ static Plan *bind_from(Cx *cx, FromItem *f, const char **qual) {
   return NULL;
 }
 
-static int resolve_column(Cx *cx, Scope *sc, Expr *e) {
+int resolve_column(Cx *cx, Scope *sc, Expr *e) {
   if (!sc || !sc->input)
     diag_error(cx, e->line, e->col, "unknown column '%s' (the query has no FROM)", e->name);
   if (e->qual && (!sc->qual || strcmp(e->qual, sc->qual) != 0)) {
@@ -324,7 +318,7 @@ static int resolve_column(Cx *cx, Scope *sc, Expr *e) {
 }
 
 /* ---- expressions ------------------------------------------------------------------ */
-static BExpr *bnew(Cx *cx, BExprKind k, Expr *src) {
+BExpr *bnew(Cx *cx, BExprKind k, Expr *src) {
   BExpr *b = cx_alloc(cx, sizeof *b);
   b->kind = k;
   if (src) { b->line = src->line; b->col = src->col; }
@@ -498,23 +492,18 @@ static BExpr *bind_json_arrow(Cx *cx, Expr *src, BExpr *a, Expr *key) {
   return e;
 }
 
-static const char *const aggregate_names[] = {
-  "count", "sum", "avg", "min", "max", "array_agg", "string_agg", "bit_and", "bit_or",
-  "bit_xor", "bool_and", "bool_or", "median", "stddev", "stddev_pop", "stddev_samp",
-  "var_pop", "var_samp", "variance", "corr", "covar_pop", "covar_samp", "approx_distinct",
-  "approx_percentile_cont", "first_value", "last_value", "regr_slope", "regr_intercept",
-  "regr_count", "regr_r2", "regr_avgx", "regr_avgy", "regr_sxx", "regr_syy", "regr_sxy",
-  "approx_median", "row_number", "rank", "dense_rank", "lag", "lead", NULL };
 
 static BExpr *bind_call(Cx *cx, Scope *sc, Expr *e) {
-  for (int i = 0; aggregate_names[i]; i++)
-    if (strcmp(e->name, aggregate_names[i]) == 0)
-      diag_error(cx, e->line, e->col,
-                 "aggregate and window function '%s' is not supported yet (needs GROUP BY support)",
-                 e->name);
-  if (!strcmp(e->name, "tumble") || !strcmp(e->name, "hop") || !strcmp(e->name, "session") ||
-      !strcmp(e->name, "unnest"))
+  if (agg_is_aggregate_name(e->name))
+    diag_error(cx, e->line, e->col, "aggregate function '%s' is not allowed here", e->name);
+  if (!strcmp(e->name, "tumble") || !strcmp(e->name, "hop") || !strcmp(e->name, "session"))
+    diag_error(cx, e->line, e->col,
+               "window function '%s' is only allowed in the select list and GROUP BY of an aggregating query",
+               e->name);
+  if (!strcmp(e->name, "unnest") || !strcmp(e->name, "row_number"))
     diag_error(cx, e->line, e->col, "'%s' is not supported yet", e->name);
+  if (e->has_over)
+    diag_error(cx, e->line, e->col, "window function calls (OVER) are not supported here");
   if (e->distinct || e->filter)
     diag_error(cx, e->line, e->col, "DISTINCT and FILTER apply only to aggregate functions");
   BExpr **args = cx_alloc(cx, sizeof(BExpr *) * (size_t)(e->nlist ? e->nlist : 1));
@@ -567,8 +556,9 @@ static BExpr *bind_call(Cx *cx, Scope *sc, Expr *e) {
   return b;
 }
 
-static BExpr *bind_expr(Cx *cx, Scope *sc, Expr *e) {
+BExpr *bind_expr(Cx *cx, Scope *sc, Expr *e) {
   BExpr *b;
+  if (sc && sc->agg && (b = agg_bind_special(cx, sc, e))) return b;
   switch (e->kind) {
     case E_INT:
       b = bnew(cx, B_LIT, e);
@@ -616,6 +606,26 @@ static BExpr *bind_expr(Cx *cx, Scope *sc, Expr *e) {
       return b;
     }
     case E_COLUMN: {
+      /* w.start / w.end where w is a WINDOW column of the input */
+      if (e->qual && sc && sc->input && (!sc->qual || strcmp(e->qual, sc->qual) != 0) &&
+          (!strcmp(e->name, "start") || !strcmp(e->name, "end"))) {
+        for (int i = 0; i < sc->input->ncols; i++) {
+          if (sc->input->cols[i].t.kind != T_WINDOW || strcmp(sc->input->cols[i].name, e->qual) != 0)
+            continue;
+          BExpr *w = bnew(cx, B_COL, e);
+          w->colidx = i;
+          w->t = type_make(T_WINDOW);
+          w->text = e->qual;
+          b = bnew(cx, B_FIELD, e);
+          b->field = !strcmp(e->name, "end");
+          b->t = type_make(RT_TIMESTAMP);
+          b->nargs = 1;
+          b->args = cx_alloc(cx, sizeof(BExpr *));
+          b->args[0] = w;
+          b->text = cx_printf(cx, "%s.%s", e->qual, e->name);
+          return b;
+        }
+      }
       int ci = resolve_column(cx, sc, e);
       b = bnew(cx, B_COL, e);
       b->colidx = ci;
@@ -899,12 +909,9 @@ static Plan *bind_select(Cx *cx, Select *s) {
     diag_error(cx, s->line, s->col, "SELECT without FROM is not supported in a streaming query");
   if (s->distinct)
     diag_error(cx, s->line, s->col, "SELECT DISTINCT is not supported yet");
-  if (s->ngroup > 0)
-    diag_error(cx, s->group[0]->line, s->group[0]->col, "GROUP BY is not supported yet");
-  if (s->having) diag_error(cx, s->having->line, s->having->col, "HAVING is not supported yet");
   const char *qual = NULL;
   Plan *in = bind_from(cx, &s->from[0], &qual);
-  Scope sc = { in, qual };
+  Scope sc = { in, qual, NULL };
   if (s->where) {
     BExpr *pred = require_bool(cx, bind_expr(cx, &sc, s->where), "a WHERE condition");
     Plan *f = plan_new(cx, P_FILTER, in->ncols);
@@ -916,6 +923,10 @@ static Plan *bind_select(Cx *cx, Select *s) {
     in = f;
     sc.input = f;
   }
+  int aggregating = s->ngroup > 0 || s->having != NULL;
+  for (int i = 0; i < s->nitems && !aggregating; i++)
+    if (s->items[i].e && expr_has_aggregate(s->items[i].e)) aggregating = 1;
+  if (aggregating) return agg_bind_select(cx, s, in, qual);
   /* expand stars, then bind items */
   int n = 0;
   for (int i = 0; i < s->nitems; i++) {
@@ -1032,6 +1043,12 @@ static Plan *make_sink(Cx *cx, Table *t, Plan *in, Stmt *st) {
       t->cols[i].nullable = 1;
     }
   }
+  for (int i = 0; i < in->ncols; i++)
+    if (in->cols[i].t.kind == T_WINDOW)
+      diag_error(cx, st->line, st->col,
+                 "INSERT INTO %s: column '%s' is a window struct, which cannot be written yet; "
+                 "select %s.start and %s.end instead", t->name, in->cols[i].name, in->cols[i].name,
+                 in->cols[i].name);
   if (in->ncols != t->ncols)
     diag_error(cx, st->line, st->col, "INSERT INTO %s: the query has %d column%s but the table has %d",
                t->name, in->ncols, in->ncols == 1 ? "" : "s", t->ncols);

@@ -88,7 +88,7 @@ void lex_init(Lexer *lx, Cx *cx, const char *src, size_t len);
 Tok lex_next(Lexer *lx);
 
 /* ---- types (types.c) ---------------------------------------------------------------- */
-enum { T_NULL = RT_TYPE_COUNT, T_INTERVAL, T_KIND_COUNT };  /* expression-only kinds */
+enum { T_NULL = RT_TYPE_COUNT, T_INTERVAL, T_WINDOW, T_KIND_COUNT };  /* expression-only kinds */
 typedef struct SqlType {
   uint8_t kind;       /* RtType or T_NULL / T_INTERVAL */
   uint8_t prec;       /* DECIMAL precision */
@@ -146,7 +146,13 @@ struct Expr {
   TypeName cast;        /* E_CAST target / E_TYPED_LIT type */
   int distinct;         /* count(DISTINCT x) */
   Expr *filter;         /* agg(x) FILTER (WHERE ...) */
-  int has_over;         /* OVER (...) present (window functions, later) */
+  int has_over;         /* OVER (...) present */
+  Expr *within;         /* WITHIN GROUP (ORDER BY within) */
+  Expr **partition;     /* OVER (PARTITION BY ...) */
+  int npartition;
+  Expr **order;         /* OVER (... ORDER BY ...) */
+  uint8_t *order_desc;  /* per ORDER BY item: 1 = DESC */
+  int norder;
 };
 
 typedef struct SelectItem {
@@ -267,7 +273,7 @@ struct Catalog {
 
 typedef enum BExprKind {
   B_LIT, B_COL, B_OP, B_CALL, B_CAST, B_CASE, B_ISNULL, B_ISTRUE, B_DISTINCT, B_IN,
-  B_LIKE, B_UDF
+  B_LIKE, B_UDF, B_FIELD
 } BExprKind;
 
 /* Builtin scalar functions. ORDER FnId: must match fn_table[] in funcs.c */
@@ -312,10 +318,42 @@ struct BExpr {
   const char *sval; int slen;
   RtInterval iv;
   const char *text;     /* source text of the expression, for messages */
+  int field;            /* B_FIELD: 0 window.start, 1 window.end (args[0] is the window) */
 };
 
 /* ---- plan (plan.c) ------------------------------------------------------------------ */
-typedef enum PlanKind { P_SCAN, P_FILTER, P_PROJECT, P_UNION, P_SINK, P_MEMORY } PlanKind;
+typedef enum PlanKind { P_SCAN, P_FILTER, P_PROJECT, P_UNION, P_SINK, P_MEMORY, P_AGGREGATE } PlanKind;
+
+/* Aggregate functions. ORDER AggFn: must match agg_table[] in agg.c */
+typedef enum AggFn {
+  A_NONE, A_COUNT_STAR, A_COUNT, A_SUM, A_AVG, A_MIN, A_MAX, A_BIT_AND, A_BIT_OR, A_BIT_XOR,
+  A_BOOL_AND, A_BOOL_OR, A_MEDIAN, A_STDDEV_SAMP, A_STDDEV_POP, A_VAR_SAMP, A_VAR_POP, A_CORR,
+  A_COVAR_SAMP, A_COVAR_POP, A_REGR_SLOPE, A_REGR_INTERCEPT, A_REGR_COUNT, A_REGR_R2,
+  A_REGR_AVGX, A_REGR_AVGY, A_REGR_SXX, A_REGR_SYY, A_REGR_SXY, A_APPROX_DISTINCT,
+  A_APPROX_MEDIAN, A_APPROX_PCT, A_APPROX_PCT_W, A_ARRAY_AGG, A_STRING_AGG, A_FIRST_VALUE,
+  A_LAST_VALUE, A_UDAF, A_COUNT_
+} AggFn;
+
+typedef struct AggCall {
+  AggFn fn;             /* which aggregate */
+  Udf *udaf;            /* A_UDAF */
+  int distinct;         /* agg(DISTINCT x) */
+  BExpr **args;         /* arguments, bound over the aggregate's input */
+  int nargs;
+  BExpr *filter;        /* FILTER (WHERE ...) or NULL */
+  double param;         /* approx_percentile_cont fraction */
+  SqlType t;            /* result type */
+  int nullable;         /* result may be NULL */
+  const char *text;     /* SQL text, for EXPLAIN */
+} AggCall;
+
+typedef enum WinKind { W_NONE, W_TUMBLE, W_HOP, W_SESSION } WinKind;
+typedef struct WindowSpec {
+  WinKind kind;
+  int64_t width;        /* tumble/hop width, ns */
+  int64_t slide;        /* hop slide (== width for tumble), ns */
+  int64_t gap;          /* session gap, ns */
+} WindowSpec;
 
 typedef struct PCol {
   const char *name;     /* output column name */
@@ -335,6 +373,13 @@ struct Plan {
   BExpr **exprs;         /* P_PROJECT (ncols), P_UNION casts are implicit */
   int updating;          /* rows may carry retractions */
   const char *label;     /* for EXPLAIN: e.g. the SQL of a filter */
+  /* P_AGGREGATE: output columns are keys (nkeys), then the window (if any), then aggs */
+  int nkeys;             /* exprs[0..nkeys) are the GROUP BY keys over the input */
+  AggCall *aggs;         /* aggregate calls */
+  int naggs;
+  WindowSpec win;        /* window, or kind W_NONE (updating aggregate) */
+  int wincol;            /* output column index of the window, -1 if none */
+  int stage;             /* codegen: stage whose input this node starts (-1: none) */
 };
 
 Plan *plan_new(Cx *cx, PlanKind kind, int ncols);
@@ -344,6 +389,31 @@ char *plan_explain(Cx *cx);                    /* EXPLAIN text for all sinks */
 char *bexpr_text(Cx *cx, const BExpr *e);      /* SQL-ish rendering for EXPLAIN */
 
 void bind_script(Cx *cx, Script *s);           /* fills cx->cat; errors longjmp */
+
+/* Name scope of an expression: the columns of one input plan. While binding the select list
+** and HAVING of an aggregating SELECT, `agg` is set: aggregate calls, GROUP BY expressions and
+** the window then bind to the aggregate node's output columns (agg.c). */
+typedef struct AggCtx AggCtx;
+typedef struct Scope {
+  Plan *input;          /* BExpr column indexes refer to input->cols */
+  const char *qual;     /* alias or table name that qualifies those columns */
+  AggCtx *agg;          /* non-NULL inside an aggregating SELECT's output expressions */
+} Scope;
+
+BExpr *bind_expr(Cx *cx, Scope *sc, Expr *e);
+BExpr *bnew(Cx *cx, BExprKind k, Expr *src);
+int resolve_column(Cx *cx, Scope *sc, Expr *e);
+
+/* agg.c */
+int agg_is_aggregate_name(const char *name);
+int expr_has_aggregate(const Expr *e);
+/* Bind SELECT ... GROUP BY / aggregates over `in` (already filtered by WHERE): returns the
+** plan whose output is the select list (aggregate, then HAVING filter, then projection). */
+Plan *agg_bind_select(Cx *cx, Select *s, Plan *in, const char *qual);
+/* Called by bind_expr first when sc->agg is set: returns the bound expression if e is an
+** aggregate call, a GROUP BY expression or the window, NULL to bind e normally. */
+BExpr *agg_bind_special(Cx *cx, Scope *sc, Expr *e);
+const char *agg_name(AggFn fn);
 
 /* ---- functions (funcs.c) ------------------------------------------------------------ */
 typedef struct FnInfo {

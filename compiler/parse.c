@@ -471,9 +471,45 @@ static Expr *parse_primary(Parser *ps) {
       e->filter = parse_expr(ps);
       expect(ps, TK_RP, "')'");
     }
-    if (is_kw(peek(ps), "over"))
-      diag_error(ps->cx, peek(ps)->line, peek(ps)->col,
-                 "window functions (OVER) are not supported yet");
+    /* agg(...) WITHIN GROUP (ORDER BY expr) */
+    if (is_kw(peek(ps), "within") && is_kw(peek_at(ps, 1), "group")) {
+      advance(ps); advance(ps);
+      expect(ps, TK_LP, "'('");
+      expect_kw(ps, "order");
+      expect_kw(ps, "by");
+      e->within = parse_expr(ps);
+      if (!accept_kw(ps, "asc") && is_kw(peek(ps), "desc"))
+        diag_error(ps->cx, peek(ps)->line, peek(ps)->col, "WITHIN GROUP (ORDER BY ... DESC) is not supported");
+      expect(ps, TK_RP, "')'");
+    }
+    /* fn(...) OVER ([PARTITION BY expr, ...] [ORDER BY expr [ASC|DESC], ...]) */
+    if (accept_kw(ps, "over")) {
+      e->has_over = 1;
+      expect(ps, TK_LP, "'('");
+      if (is_kw(peek(ps), "partition")) {
+        advance(ps);
+        expect_kw(ps, "by");
+        e->partition = parse_expr_list(ps, &e->npartition, TK_RP);
+      }
+      if (is_kw(peek(ps), "order")) {
+        advance(ps);
+        expect_kw(ps, "by");
+        int cap = 8;
+        e->order = cx_alloc(ps->cx, sizeof(Expr *) * (size_t)cap);
+        e->order_desc = cx_alloc(ps->cx, (size_t)cap);
+        do {
+          if (e->norder == cap) syntax_error(ps, peek(ps), "at most 8 ORDER BY items");
+          e->order[e->norder] = parse_expr(ps);
+          if (accept_kw(ps, "desc")) e->order_desc[e->norder] = 1;
+          else accept_kw(ps, "asc");
+          if (accept_kw(ps, "nulls")) { if (!accept_kw(ps, "first")) expect_kw(ps, "last"); }
+          e->norder++;
+        } while (accept(ps, TK_COMMA));
+      }
+      if (is_kw(peek(ps), "rows") || is_kw(peek(ps), "range"))
+        diag_error(ps->cx, peek(ps)->line, peek(ps)->col, "window frames (ROWS/RANGE) are not supported");
+      expect(ps, TK_RP, "')'");
+    }
     return e;
   }
   Expr *e = new_expr(ps, E_COLUMN, t);

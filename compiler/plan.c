@@ -156,6 +156,10 @@ static void render(Buf *b, const BExpr *e) {
       }
       buf_putc(b, ')');
       break;
+    case B_FIELD:
+      render(b, e->args[0]);
+      buf_puts(b, e->field ? ".end" : ".start");
+      break;
     case B_LIKE:
       render(b, e->args[0]);
       buf_printf(b, " %s%s ", e->negate ? "NOT " : "", e->ci ? "ILIKE" : "LIKE");
@@ -194,6 +198,28 @@ static void explain_node(Cx *cx, Buf *b, Plan *p, int depth) {
       }
       break;
     case P_UNION: buf_printf(b, "[n%d] union all", p->id); break;
+    case P_AGGREGATE: {
+      static const char *const wk[] = { "", "tumble", "hop", "session" };
+      buf_printf(b, "[n%d] %s aggregate", p->id, p->win.kind == W_NONE ? "updating" : wk[p->win.kind]);
+      if (p->win.kind == W_TUMBLE) buf_printf(b, "(%llds)", (long long)(p->win.width / 1000000000LL));
+      if (p->win.kind == W_HOP)
+        buf_printf(b, "(slide %llds, width %llds)", (long long)(p->win.slide / 1000000000LL),
+                   (long long)(p->win.width / 1000000000LL));
+      if (p->win.kind == W_SESSION) buf_printf(b, "(gap %llds)", (long long)(p->win.gap / 1000000000LL));
+      buf_puts(b, " by ");
+      for (int i = 0; i < p->nkeys; i++) buf_printf(b, "%s%s", i ? ", " : "", bexpr_text(cx, p->exprs[i]));
+      if (p->nkeys == 0) buf_puts(b, "()");
+      buf_puts(b, ":");
+      for (int i = 0; i < p->naggs; i++) {
+        AggCall *a = &p->aggs[i];
+        buf_printf(b, "%s %s(%s", i ? "," : "", agg_name(a->fn), a->distinct ? "DISTINCT " : "");
+        for (int k = 0; k < a->nargs; k++) buf_printf(b, "%s%s", k ? ", " : "", bexpr_text(cx, a->args[k]));
+        if (a->fn == A_COUNT_STAR) buf_putc(b, '*');
+        buf_putc(b, ')');
+        if (a->filter) buf_printf(b, " FILTER (WHERE %s)", bexpr_text(cx, a->filter));
+      }
+      break;
+    }
     case P_MEMORY: buf_printf(b, "[n%d] memory table %s (union of its inserts)", p->id, p->table->name); break;
     case P_SINK: {
       const char *fmt = NULL;

@@ -6,13 +6,13 @@
 #include <stdio.h>
 #include "compiler.h"
 
-static const char *const names[T_KIND_COUNT] = {   /* ORDER RtType, then T_NULL, T_INTERVAL */
+static const char *const names[T_KIND_COUNT] = {   /* ORDER RtType, then T_NULL, T_INTERVAL, T_WINDOW */
   "?", "BOOLEAN", "INT", "BIGINT", "INT UNSIGNED", "BIGINT UNSIGNED", "FLOAT", "DOUBLE",
-  "DECIMAL", "TEXT", "TIMESTAMP", "BYTEA", "JSON", "NULL", "INTERVAL" };
+  "DECIMAL", "TEXT", "TIMESTAMP", "BYTEA", "JSON", "NULL", "INTERVAL", "WINDOW" };
 
-static const char *const ctypes[T_KIND_COUNT] = {   /* ORDER RtType, then T_NULL, T_INTERVAL */
+static const char *const ctypes[T_KIND_COUNT] = {   /* ORDER RtType, then T_NULL, T_INTERVAL, T_WINDOW */
   "void", "uint8_t", "int32_t", "int64_t", "uint32_t", "uint64_t", "float", "double",
-  "int64_t", "RtStr", "int64_t", "RtStr", "RtStr", "uint8_t", "RtInterval" };
+  "int64_t", "RtStr", "int64_t", "RtStr", "RtStr", "uint8_t", "RtInterval", "RtWindow" };
 
 const char *type_name(SqlType t) {
   static char buf[8][32];

@@ -49,6 +49,12 @@ typedef struct RtInterval {
   int64_t nanos;    /* nanoseconds */
 } RtInterval;
 
+/* A time window [start, end) (SQL's window struct: window.start, window.end). */
+typedef struct RtWindow {
+  int64_t start;    /* ns, inclusive */
+  int64_t end;      /* ns, exclusive */
+} RtWindow;
+
 /* Column types. ORDER RtType: must match rt_type_names[] in runtime/api.c and the compiler's
 ** SqlType mapping in compiler/types.c.
 ** Storage in a row struct:                                                               */
