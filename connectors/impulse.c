@@ -15,8 +15,13 @@
 ** the previous batch: fast rates produce full batches, medium rates one batch per 5 ms, slow
 ** rates each row on time. While waiting it sleeps at most 50 ms (so stop requests are seen)
 ** and returns an empty batch. Unbounded impulse sources end only on a stop request (SIGINT/SIGTERM).
-** It does not split rates or counts across parallel subtasks (later issue): every subtask
-** counts from 0 at the full rate.
+**
+** Parallelism, as Arroyo's impulse source does it (arroyo-connectors impulse/operator.rs):
+** each of the N subtasks is its own generator. Subtask i writes subtask_index = i and counts
+** its own counter from 0; event_rate is the total rate, so each subtask runs at
+** event_rate / N; message_count is per subtask (Arroyo's `limit` is not divided), so a
+** bounded impulse makes N * message_count rows in all, and subtasks share event times
+** (start_time + counter * event_time_interval).
 */
 #include <errno.h>
 #include <math.h>
@@ -89,6 +94,7 @@ static int imp_open(Source *s, char *err, size_t errlen) {
       goto fail;
     }
     if (im->rate >= UNTHROTTLED_RATE) im->rate = 0;
+    if (s->parallelism > 1) im->rate /= s->parallelism;     /* the total rate is shared */
   }
   if ((v = conn_opt(s->conn, "message_count")) != NULL) {
     if (parse_u64(v, &im->count) < 0) {

@@ -12,6 +12,10 @@
 ** flushes nothing (write(2) is unbuffered) and closes the descriptor. No fsync: durability
 ** comes with checkpoints and two-phase commit in a later issue.
 **
+** Parallelism: like Arroyo's single_file source, only subtask 0 reads the file; the other
+** subtasks open nothing and end at once (their end-of-stream and final watermark let the
+** stages' watermarks advance without them). The sink is one writer thread per table fed by
+** every producing subtask, in whole encoded records, so the file is one valid JSON-lines file.
 ** It does not split files among parallel readers or watch directories (that is the
 ** filesystem connector's job, later).
 */
@@ -37,6 +41,7 @@ typedef struct FileSource {
 static int src_open(Source *s, char *err, size_t errlen) {
   const char *path = conn_opt(s->conn, "path");
   if (!path || !*path) { snprintf(err, errlen, "missing option 'path'"); return -1; }
+  if (s->subtask > 0) return 0;          /* state stays NULL: this subtask reads nothing */
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
@@ -63,6 +68,7 @@ static int src_open(Source *s, char *err, size_t errlen) {
 
 static int src_fill(Source *s, SrcBatch *b, char *err, size_t errlen) {
   FileSource *f = s->state;
+  if (!f) return SRC_END;                /* not subtask 0 */
   int rc = lr_fill(&f->lr, &b->input);
   if (rc < 0) {
     snprintf(err, errlen, "source '%s' (single_file): cannot read '%s': %s", s->conn->table,

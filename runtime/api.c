@@ -108,6 +108,8 @@ static const RtApi api = {
   .fn_get_first_json_object = fn_get_first_json_object,
 
   .hash_bytes = fn_hash_bytes,
+
+  .source_watermark = rt_source_watermark,
 };
 
 const RtApi *rt_api(void) { return &api; }

@@ -7,8 +7,9 @@
 ** Loads the pipeline and runs it (worker.c) until every bounded source is exhausted and all
 ** sinks are flushed and closed, or until SIGINT/SIGTERM, which stops the sources and then
 ** finishes the same clean way (a second signal exits at once). Prints one summary line per
-** source and sink on stderr. Exit status: 0 success, 1 runtime error (message on stderr),
-** 2 usage error or a feature that is not supported yet (parallelism > 1, checkpoints).
+** source, stage (late rows) and sink on stderr. --parallelism N (1..1024, default 1) runs
+** every source and stage as N subtasks (worker.c). Exit status: 0 success, 1 runtime error
+** (message on stderr), 2 usage error or a feature that is not supported yet (checkpoints).
 ** It does not know about connectors or threads.
 */
 #include <signal.h>
@@ -61,12 +62,9 @@ int main(int argc, char **argv) {
       v = flag_value(argc, argv, &i, "--parallelism");
       char *end;
       long n = strtol(v, &end, 10);
-      if (end == v || *end || n < 1 || n > 4096) {
-        fprintf(stderr, "arroyo-worker: --parallelism must be a positive integer, not '%s'\n", v);
-        return 2;
-      }
-      if (n != 1) {
-        fprintf(stderr, "arroyo-worker: --parallelism %ld is not supported yet (only 1)\n", n);
+      if (end == v || *end || n < 1 || n > 1024) {
+        fprintf(stderr, "arroyo-worker: --parallelism must be an integer from 1 to 1024, "
+                "not '%s'\n", v);
         return 2;
       }
       opt.parallelism = (int)n;

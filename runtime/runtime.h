@@ -148,15 +148,16 @@ const char *conn_opt(const RtConnector *c, const char *key);   /* value or NULL 
 
 /* ---- queue (queue.c): bounded blocking FIFO of tagged messages ------------------------ */
 typedef enum QKind {
-  QM_BATCH = 1,    /* ptr = payload (SrcBatch* into a pipeline, SinkBuf* into a sink) */
-  QM_WATERMARK,    /* value = watermark ns (later issue) */
+  QM_BATCH = 1,    /* ptr = payload (SrcBatch* into a stage subtask, Buf* into a sink) */
+  QM_WATERMARK,    /* value = the sender's watermark, ns (INT64_MAX: no more rows ever) */
   QM_BARRIER,      /* value = checkpoint epoch (later issue) */
-  QM_EOS           /* the sender `port` has no more messages */
+  QM_EOS,          /* the sender has no more messages */
+  QM_IDLE          /* the sender is idle: leave it out of the watermark min until it sends */
 } QKind;
 
 typedef struct QMsg {
   int32_t kind;    /* QKind */
-  int32_t port;    /* sender: source port (into a pipeline) or producer subtask (into a sink) */
+  int32_t port;    /* into a stage subtask: the sender's channel there; else unused (0) */
   int64_t value;   /* QM_WATERMARK / QM_BARRIER argument */
   void *ptr;       /* QM_BATCH payload; the queue never owns or frees it */
 } QMsg;
@@ -189,19 +190,20 @@ int lr_fill(LineReader *lr, Buf *out);
 int lr_next(const char **pos, const char *end, const char **line, size_t *len);
 void lr_free(LineReader *lr);
 
-/* ---- source batches -------------------------------------------------------------------- */
-/* A batch of decoded rows from one source. It owns the input bytes and the string arena its
-** rows point into; the worker recycles it (rows, input, arena reset) only after the pipeline's
-** process() returned, because rt_emit copies (encodes) every sink row synchronously. */
+/* ---- row batches ----------------------------------------------------------------------- */
+/* A batch of rows travelling into a stage subtask: decoded rows from a source subtask, or
+** rows a stage emitted on an edge. It owns the bytes its rows' strings point into (`input`
+** for sources, `arena` for both); the consumer returns it to its `pool` only after process()
+** returned, because rt_emit encodes sink rows and deep-copies edge rows synchronously. */
 typedef struct SrcBatch {
   char *rows;           /* cap rows of row_size bytes; n used */
   int64_t n;            /* rows filled */
   int64_t cap;          /* rows allocated */
-  uint32_t row_size;    /* schema->row_size of the source */
-  int32_t port;         /* source port */
-  Buf input;            /* raw input the rows' strings may point into */
-  Arena arena;          /* strings the decoder had to copy (unescaped) */
-  void *owner;          /* the worker's source task, to return the batch to its pool */
+  uint32_t row_size;    /* schema->row_size of the source or edge */
+  int32_t refs;         /* stage subtasks still reading it (atomic); the last one recycles */
+  Buf input;            /* raw input the rows' strings may point into (sources) */
+  Arena arena;          /* strings the decoder had to copy / edge strings */
+  Queue *pool;          /* free pool of its producer, where it goes back when read */
 } SrcBatch;
 
 /* Pointer to row b->n after making room for k more rows (the new rows are not zeroed and
@@ -229,8 +231,8 @@ struct Source {
   const RtConnector *conn;    /* table, options, schema (borrowed from the .so) */
   const SourceOps *ops;       /* implementation */
   void *state;                /* connector-private, freed by ops->close */
-  int subtask;                /* this reader's subtask index */
-  int parallelism;            /* number of subtasks reading this table */
+  int subtask;                /* this reader's subtask index (0..parallelism-1) */
+  int parallelism;            /* number of subtasks reading this table (--parallelism) */
   int batch_rows;             /* target rows per batch (a hint; batches may hold more) */
   int drop_bad;               /* bad_data = 'drop': skip and count undecodable records */
   int64_t rows_read;          /* rows handed to the pipeline */
@@ -278,7 +280,7 @@ extern const SinkOps sink_blackhole;     /* connectors/blackhole.c */
 typedef struct Worker Worker;
 
 typedef struct WkOptions {
-  int parallelism;            /* subtasks per operator; only 1 is supported now */
+  int parallelism;            /* subtasks per source and stage (stages may cap it) */
   int batch_rows;             /* target rows per source batch (0: default 1024) */
   size_t sink_flush_bytes;    /* hand a sink buffer to its writer at this size (0: 256 KB) */
 } WkOptions;
@@ -295,6 +297,10 @@ void wk_free(Worker *w);
 /* Ask all sources to stop and the worker to finish cleanly. Async-signal-safe. */
 void wk_request_stop(void);
 int wk_stop_requested(void);
+/* rt->source_watermark: the watermark candidate of the source batch being processed
+** (kept monotonic per source subtask). A call outside a batch of that source input records
+** an error on ctx. */
+void rt_source_watermark(RtCtx *ctx, int input, int64_t wm);
 /* Connector implementations by name; NULL if this worker lacks it. */
 const SourceOps *wk_source_ops(const char *connector);
 const SinkOps *wk_sink_ops(const char *connector);

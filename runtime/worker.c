@@ -1,43 +1,80 @@
 /*
-** runtime/worker.c: loads a pipeline .so and runs it with threads and bounded queues.
+** runtime/worker.c: loads a pipeline .so and runs its stage DAG as subtask threads joined by
+** bounded queues, with key shuffles, watermarks and end-of-stream between them.
 **
-** Entry points: wk_load (dlopen, ABI check, connector lookup), wk_run (threads until every
-** source ended and every sink is closed), wk_summary, wk_free, wk_request_stop (signals),
-** and rt_emit, the runtime function generated code calls for every sink row.
+** Entry points: wk_load (dlopen, ABI check, graph check, subtask graph), wk_run (threads
+** until every source ended and every sink is closed), wk_summary, wk_free, wk_request_stop
+** (signals), and the RtApi members that need the worker: rt_emit (a row to an edge or sink)
+** and rt_source_watermark.
 **
-** Threads and queues (parallelism 1):
+** The graph. An ABI 2 pipeline is a DAG of stages (abi.h: RtStage, RtEdge). An ABI 1 pipeline
+** (one `process` for everything) runs as one synthesized stage "pipeline" whose inputs are all
+** sources and whose outputs are all sinks. With --parallelism N:
+**   - every source runs N source subtasks (connectors decide what subtask i reads: single_file
+**     reads in subtask 0 only, impulse generates in each);
+**   - every stage runs n = min(N, max_parallelism or N) stage subtasks;
+**   - every encoding sink has one writer thread fed by every subtask that emits to it.
 **
-**   source thread (one per source)            pipeline thread              writer thread
-**   pop an empty SrcBatch from its pool  -->  pop from `in`           (one per encoding sink)
-**   ops->fill: read + decode rows             process(ctx, port, b)
-**   push QM_BATCH to the pipeline's `in`      rt_emit: enc_record into   pop from sink `data`
-**   ...; at the end push QM_EOS               the sink's current Buf;    ops->write(bytes)
-**                                             a full Buf goes to the     push Buf back to the
-**                                             sink's `data` queue  -->   sink's `free` pool
-**                                             recycle b to its pool      QM_EOS: ops->close
+**   source subtask i                 stage subtask j                         sink writer
+**   (one thread each)                (one thread each, own RtCtx)            (one per sink)
+**   pop an empty SrcBatch      +-->  pop from `in` (one queue for all   +->  pop from `data`
+**   ops->fill: read + decode   |     inputs and producers):             |    ops->write
+**   push QM_BATCH to stage     |       QM_BATCH: process(ctx, input, b) |    buffer back to
+**   subtask i % n of every  ---+       then stage->flush(), recycle b,  |    `free`
+**   stage reading the source |        flush partial edge batches      |    EOS from every
+**   ...                      |       QM_WATERMARK / QM_IDLE / QM_EOS:   |    producer: close
+**   at the end: QM_WATERMARK |        per-channel watermark state
+**   INT64_MAX, then QM_EOS   |     rt_emit(out, row):
+**                            |       SINK: enc_record into this subtask's Buf ---------+
+**                            +---    EDGE: copy the row into the batch of the consumer
+**                                      subtask chosen by the edge's routing; a full
+**                                      batch goes to that subtask's `in` queue
 **
-** Every arrow is a bounded Queue (queue.c) of tagged messages, so a slow sink blocks the
-** pipeline thread (no free Buf), which blocks the sources (no free batch): backpressure,
-** nothing dropped. Batches and buffers are preallocated per task and recycled through free
-** pools, so the steady state allocates nothing per row or per batch. Later issues add N
-** pipeline subtasks (one `in` queue and one RtCtx each, key shuffles between them), and send
-** QM_WATERMARK / QM_BARRIER through the same queues in order with the data.
+** Channels. A stage subtask numbers its (input, producer subtask) pairs that can send to it:
+** source subtask i reaches stage subtask i % n; an edge producer i reaches FORWARD: i % n,
+** HASH: every subtask, SINGLE: subtask 0. Every QMsg into `in` carries the channel in `port`.
+** Each channel keeps the producer's latest watermark, an idle flag and an ended flag.
+**
+** Watermarks. For a source channel, generated code reports a batch's largest watermark
+** candidate with rt->source_watermark while it processes that batch; it is kept monotonic per
+** channel (= per source subtask). For an edge channel, the producer sends QM_WATERMARK. The
+** subtask's watermark is the min over its channels, where ended channels do not count and idle
+** ones do not count either unless every live channel is idle (then the subtask is idle itself
+** and says so downstream with QM_IDLE). When the min advances: ctx->watermark is set,
+** stage->on_watermark(ctx, wm) runs, partial edge batches are flushed, and QM_WATERMARK goes
+** to every consumer subtask this subtask can reach, so rows always precede the watermark that
+** follows them on each channel (queues are FIFO per producer). A source subtask that ends sends
+** QM_WATERMARK INT64_MAX then QM_EOS; when all channels ended the min is INT64_MAX, so
+** on_watermark(INT64_MAX) closes every window before the subtask sends its own QM_EOS.
+** A source subtask with the table option idle_micros = T that produced no row for T
+** microseconds sends QM_IDLE; its next batch makes the channel active again.
+**
+** Edge batches are SrcBatch structs from a per-(producer subtask, output) pool: the row
+** struct is copied (memcpy) and TEXT/JSON/BYTEA bytes are deep-copied into the batch's
+** arena, so the batch owns everything its rows point to and the producer's input batch can be
+** recycled at once. The consumer returns the batch to the producer's pool after process().
+** Batches are handed over when full (batch_rows rows, or EDGE_BATCH_BYTES of strings), and
+** partial ones after every input batch and before any watermark, idle marker or QM_EOS.
 **
 ** Invariants:
-**   - rt_emit encodes the row into bytes before it returns, so nothing refers to a source
-**     batch (its rows, input bytes, string arena) or to the ctx scratch arena once process()
-**     returns; that is what makes recycling the batch right after process() safe.
-**   - The pipeline thread hands each sink its last partial Buf BEFORE it sends QM_EOS: the
-**     writer closes the sink when it has seen QM_EOS from every producer, so bytes handed
-**     over later would be lost. wk_run returns 0 only after the writers closed their sinks
-**     without error, so exit status 0 means every row is in the file.
+**   - Every arrow is a bounded Queue; producers block on full queues or empty pools, never
+**     the other way round, and the graph is acyclic (checked at load), so a slow sink slows
+**     everything upstream and nothing is dropped or deadlocks.
+**   - Nothing refers to an input batch or the ctx scratch arena once process() returned: sinks
+**     encode, edges deep-copy. That is what makes recycling right after process() safe.
+**     A source read by several stages shares one batch (reference count): rows are read-only.
+**   - A subtask hands each sink its last partial Buf BEFORE it sends QM_EOS to the writer;
+**     the writer closes the sink after QM_EOS from every producer. wk_run returns 0 only after
+**     the writers closed their sinks without error, so exit status 0 means every row is out.
 **   - The first error wins (wk_fail): it is recorded, then every queue is cancelled so all
 **     threads return promptly; the worker joins them and reports that one message.
-**   - A stop request (SIGINT/SIGTERM) ends each source as if its input were exhausted; the
-**     rest of the shutdown is the normal end-of-stream path, so sinks are flushed and closed.
+**   - A stop request (SIGINT/SIGTERM) ends each source subtask as if its input were exhausted;
+**     the rest is the normal end-of-stream path, so windows close and sinks are flushed.
+**   - Per row there is no lock and no malloc: a row costs a route, a memcpy and the string
+**     copies; locks are taken per batch (queues), allocation happens when pools are created.
 **
-** It does not parse command lines (main.c), read or write bytes itself (connectors/), or
-** decode/encode records (codec_*.c).
+** It does not parse command lines (main.c), read or write bytes itself (connectors/),
+** decode/encode records (codec_*.c) or implement state tables (state.c).
 */
 #include <dlfcn.h>
 #include <pthread.h>
@@ -47,35 +84,40 @@
 #include <string.h>
 #include "runtime.h"
 
-#define SRC_POOL 4           /* batches per source: one being filled, the rest queued/in use */
-#define PIPE_QUEUE_PER_SRC 4 /* `in` queue slots per source */
-#define SINK_POOL 4          /* output buffers per sink: one being filled, the rest queued */
+#define SRC_POOL 4             /* batches per source subtask: one being filled, rest in flight */
+#define SINK_POOL 4            /* output buffers per sink beyond one per producer */
 #define DEFAULT_BATCH_ROWS 1024
 #define DEFAULT_SINK_FLUSH (256 * 1024)
+#define EDGE_BATCH_BYTES (1 << 20)  /* hand an edge batch over once its strings reach this */
+#define MAX_PARALLELISM 1024
 
-typedef struct SourceTask {
-  Worker *w;
-  Source src;              /* connector instance and its counters */
-  SrcBatch *batches;       /* SRC_POOL batches, owned here */
-  Queue *free;             /* empty batches ready to fill (capacity SRC_POOL) */
-  pthread_t th;
-  int started;             /* th is running / must be joined */
-  int opened;              /* ops->open succeeded: ops->close is due */
-} SourceTask;
+static void oom(void) {
+  fprintf(stderr, "arroyo: out of memory\n");
+  abort();
+}
+
+static void *xcalloc(size_t n, size_t size) {
+  void *p = calloc(n ? n : 1, size);
+  if (!p) oom();
+  return p;
+}
+
+typedef struct Task Task;
 
 typedef struct SinkTask {
   Worker *w;
   Sink snk;                /* connector instance */
-  Buf *bufs;               /* SINK_POOL buffers, owned here (NULL when !ops->encodes) */
+  Buf *bufs;               /* nbufs buffers, owned here (NULL when !ops->encodes) */
+  int nbufs;
   Queue *data;             /* full buffers and QM_EOS from the producers */
-  Queue *free;             /* written buffers ready for reuse (capacity SINK_POOL) */
-  int nproducers;          /* pipeline subtasks that send QM_EOS */
+  Queue *free;             /* written buffers ready for reuse (capacity nbufs) */
+  int nproducers;          /* (stage subtask, output) pairs that emit here and send QM_EOS */
   pthread_t th;
   int started;             /* writer thread running / must be joined */
   int opened;              /* ops->open succeeded and ops->close was not called yet */
 } SinkTask;
 
-/* One sink as seen by one pipeline subtask. */
+/* One sink as seen by one stage subtask's output. */
 typedef struct SinkOut {
   SinkTask *t;             /* the sink */
   Encoder *enc;            /* this subtask's encoder; NULL for sinks that only count */
@@ -83,23 +125,107 @@ typedef struct SinkOut {
   int64_t rows;            /* rows emitted to this sink */
 } SinkOut;
 
-/* A pipeline subtask: the thread that runs process(); ctx->worker points here. */
-typedef struct PipeTask {
+/* A string column of an edge schema: deep-copied when a row is batched. */
+typedef struct StrCol {
+  uint32_t off;            /* offset of the RtStr */
+  uint32_t null_off;       /* offset of its null flag, UINT32_MAX when NOT NULL */
+} StrCol;
+
+typedef struct EdgeInfo {
+  StrCol *strs;            /* TEXT / JSON / BYTEA columns of the edge schema */
+  uint32_t nstrs;
+} EdgeInfo;
+
+/* One edge as seen by one producer subtask. */
+typedef struct EdgeOut {
+  const RtEdge *e;         /* descriptor */
+  const EdgeInfo *info;    /* its string columns */
+  Task *dst;               /* the consumer stage's subtasks (ndst of them) */
+  uint32_t ndst;           /* consumer subtasks */
+  uint32_t fwd;            /* FORWARD: the one consumer subtask (producer subtask % ndst) */
+  int *chan;               /* [ndst] this producer's channel at each consumer, -1: unreachable */
+  SrcBatch **cur;          /* [ndst] batch being filled for each consumer, NULL: none yet */
+  SrcBatch *pool;          /* npool batches, owned here */
+  int npool;
+  Queue *free;             /* batches back from the consumers (capacity npool) */
+  int64_t rows;            /* rows emitted on this edge */
+} EdgeOut;
+
+typedef struct Out {
+  uint8_t kind;            /* RT_PORT_EDGE or RT_PORT_SINK */
+  SinkOut sink;            /* kind SINK */
+  EdgeOut edge;            /* kind EDGE */
+} Out;
+
+/* What a stage subtask knows about one producer that can send to it. */
+typedef struct Channel {
+  int64_t wm;              /* the producer's latest watermark, INT64_MIN before any */
+  int32_t input;           /* stage input index */
+  int32_t producer;        /* producer subtask (source subtask or producing stage subtask) */
+  uint8_t source;          /* the input is a source connector (rt->source_watermark) */
+  uint8_t idle;            /* the producer said it is idle and sent nothing since */
+  uint8_t ended;           /* QM_EOS received */
+} Channel;
+
+typedef struct StageRt StageRt;
+
+/* A stage subtask: one thread; ctx->worker points here. */
+struct Task {
   Worker *w;
+  StageRt *sr;             /* its stage */
+  int sub;                 /* subtask index */
   RtCtx *ctx;              /* per-subtask context handed to generated code */
-  Queue *in;               /* batches and QM_EOS from all sources */
-  SinkOut *outs;           /* one per sink, index == sink port */
+  Queue *in;               /* batches, watermarks, idle markers and QM_EOS from all channels */
+  Channel *chans;          /* nchans channels */
+  uint32_t nchans;
+  uint32_t live;           /* channels without QM_EOS yet */
+  int **chan_map;          /* [input][producer subtask] -> channel, -1 when unreachable */
+  Out *outs;               /* one per stage output */
+  int cur_chan;            /* channel of the batch being processed, -1 outside process() */
+  int idle_out;            /* consumers were told this subtask is idle */
+  int64_t rows_in;         /* rows received */
   pthread_t th;
   int started;
-} PipeTask;
+};
+
+struct StageRt {
+  const RtStage *st;       /* descriptor (or the synthesized ABI 1 stage) */
+  int index;               /* in the pipeline's stages[] */
+  int nsub;                /* subtasks */
+  Task *tasks;             /* nsub */
+};
+
+/* Where a source subtask sends its batches: one stage subtask per stage that reads it. */
+typedef struct SrcTarget {
+  Task *task;
+  int chan;                /* channel at that subtask */
+} SrcTarget;
+
+typedef struct SourceTask {
+  Worker *w;
+  Source src;              /* connector instance (subtask, parallelism) and its counters */
+  SrcBatch *batches;       /* SRC_POOL batches, owned here */
+  Queue *free;             /* empty batches ready to fill (capacity SRC_POOL) */
+  SrcTarget *targets;      /* ntargets consumers */
+  int ntargets;
+  int64_t idle_ns;         /* idle_micros option in ns; 0: never idle */
+  pthread_t th;
+  int started;             /* th is running / must be joined */
+  int opened;              /* ops->open succeeded: ops->close is due */
+} SourceTask;
 
 struct Worker {
   WkOptions opt;           /* with defaults filled in */
   void *dl;                /* dlopen handle of the pipeline .so */
   const RtPipeline *p;     /* descriptor returned by the entry point */
-  SourceTask *srcs;        /* p->nsources */
+  int abi1;                /* p->process: one synthesized stage */
+  RtStage abi1_stage;      /* that stage (abi1) */
+  RtPort *abi1_ports;      /* its inputs, then its outputs (abi1) */
+  uint32_t nstages;
+  StageRt *stages;         /* nstages */
+  EdgeInfo *edges;         /* p->nedges */
+  SourceTask *srcs;        /* p->nsources * parallelism, [source * N + subtask] */
   SinkTask *sinks;         /* p->nsinks */
-  PipeTask pipe;           /* the single pipeline subtask (parallelism 1) */
   pthread_mutex_t err_mu;  /* guards err */
   int failed;              /* an error was recorded (atomic) */
   char err[2048];          /* the first error message */
@@ -114,9 +240,20 @@ int wk_stop_requested(void) { return __atomic_load_n(&stop_flag, __ATOMIC_SEQ_CS
 
 static int failed(const Worker *w) { return __atomic_load_n(&w->failed, __ATOMIC_ACQUIRE); }
 
+static uint32_t nsrc_tasks(const Worker *w) {
+  return w->p->nsources * (uint32_t)w->opt.parallelism;
+}
+
 static void cancel_all(Worker *w) {
-  if (w->pipe.in) q_cancel(w->pipe.in);
-  for (uint32_t i = 0; i < w->p->nsources; i++) if (w->srcs[i].free) q_cancel(w->srcs[i].free);
+  for (uint32_t s = 0; s < w->nstages; s++)
+    for (int j = 0; j < w->stages[s].nsub; j++) {
+      Task *t = &w->stages[s].tasks[j];
+      if (t->in) q_cancel(t->in);
+      for (uint32_t o = 0; t->outs && o < t->sr->st->noutputs; o++)
+        if (t->outs[o].kind == RT_PORT_EDGE && t->outs[o].edge.free)
+          q_cancel(t->outs[o].edge.free);
+    }
+  for (uint32_t i = 0; i < nsrc_tasks(w); i++) if (w->srcs[i].free) q_cancel(w->srcs[i].free);
   for (uint32_t i = 0; i < w->p->nsinks; i++) {
     if (w->sinks[i].data) q_cancel(w->sinks[i].data);
     if (w->sinks[i].free) q_cancel(w->sinks[i].free);
@@ -140,6 +277,21 @@ static void wk_fail(Worker *w, const char *fmt, ...) {
 }
 
 const char *wk_error(const Worker *w) { return w->err[0] ? w->err : "unknown error"; }
+
+/* A stage subtask's generated code failed: report ctx's message (named by stage for ABI 2
+** pipelines) unless an earlier error already stopped the worker. Returns -1. */
+static int task_failed(Task *t, const char *what) {
+  Worker *w = t->w;
+  if (failed(w)) return -1;
+  const char *msg = t->ctx->err[0] ? t->ctx->err : NULL;
+  if (w->abi1)
+    wk_fail(w, "%s", msg ? msg : "pipeline process() failed without an error message");
+  else if (msg)
+    wk_fail(w, "stage '%s': %s", t->sr->st->name, msg);
+  else
+    wk_fail(w, "stage '%s': %s() failed without an error message", t->sr->st->name, what);
+  return -1;
+}
 
 /* ---- connector lookup ------------------------------------------------------------------ */
 
@@ -193,7 +345,103 @@ int src_decode(Source *s, Decoder *d, SrcBatch *b, const char *rec, size_t len,
   return 0;
 }
 
-/* ---- rt_emit: the sink side of the pipeline thread --------------------------------------- */
+/* The consumer is done with b: the last of its readers returns it to its pool. The pool
+** queue has room for all its batches, so this push never blocks. */
+static void recycle(SrcBatch *b) {
+  if (__atomic_sub_fetch(&b->refs, 1, __ATOMIC_ACQ_REL) != 0) return;
+  QMsg m = { QM_BATCH, 0, 0, b };
+  q_push(b->pool, &m);
+}
+
+/* ---- edges: the producer side ------------------------------------------------------------ */
+
+/* Hand consumer j the batch being filled for it. 0, or -1 once the worker is stopping. */
+static int hand_edge(EdgeOut *e, uint32_t j) {
+  SrcBatch *b = e->cur[j];
+  e->cur[j] = NULL;
+  b->refs = 1;
+  QMsg m = { QM_BATCH, e->chan[j], 0, b };
+  return q_push(e->dst[j].in, &m);
+}
+
+/* An empty batch from the pool (blocks while every batch is queued or being processed:
+** backpressure from the consumers). NULL once the worker is stopping. */
+static SrcBatch *take_edge_batch(EdgeOut *e, uint32_t batch_rows) {
+  QMsg m;
+  if (q_pop(e->free, &m) < 0) return NULL;
+  SrcBatch *b = m.ptr;
+  b->n = 0;
+  arena_reset(&b->arena);
+  if (b->cap < batch_rows) {
+    free(b->rows);
+    b->rows = malloc((size_t)batch_rows * b->row_size);
+    if (!b->rows) oom();
+    b->cap = batch_rows;
+  }
+  return b;
+}
+
+static const char empty_bytes[1];
+
+/* Copy one row into the batch of the consumer subtask its routing picks. The row struct is
+** copied as is; string bytes move into the batch's arena so the batch owns them. */
+static int edge_emit(RtCtx *ctx, Task *t, EdgeOut *e, const void *row) {
+  uint32_t j;
+  switch (e->e->routing) {
+    case RT_ROUTE_HASH: j = rt_hash_owner(((const RtRowHeader *)row)->hash, e->ndst); break;
+    case RT_ROUTE_SINGLE: j = 0; break;
+    default: j = e->fwd; break;
+  }
+  SrcBatch *b = e->cur[j];
+  uint32_t batch_rows = (uint32_t)t->w->opt.batch_rows;
+  if (!b && !(b = e->cur[j] = take_edge_batch(e, batch_rows)))
+    return rt_error(ctx, NULL, "worker is stopping");      /* real error is on the worker */
+  uint32_t rs = b->row_size;
+  char *dst = b->rows + (size_t)b->n * rs;
+  memcpy(dst, row, rs);
+  for (uint32_t k = 0; k < e->info->nstrs; k++) {
+    const StrCol *sc = &e->info->strs[k];
+    if (sc->null_off != UINT32_MAX && dst[sc->null_off]) continue;
+    RtStr *s = (RtStr *)(dst + sc->off);
+    if (s->len <= 0) { s->ptr = empty_bytes; s->len = 0; continue; }
+    char *p = arena_alloc(&b->arena, (size_t)s->len);
+    memcpy(p, s->ptr, (size_t)s->len);
+    s->ptr = p;
+  }
+  e->rows++;
+  if (++b->n >= (int64_t)batch_rows || b->arena.total >= EDGE_BATCH_BYTES) {
+    if (hand_edge(e, j) < 0) return rt_error(ctx, NULL, "worker is stopping");
+  }
+  return 0;
+}
+
+/* Hand over every partial edge batch (after each input batch, before watermarks/EOS). */
+static int flush_edges(Task *t) {
+  for (uint32_t o = 0; o < t->sr->st->noutputs; o++) {
+    if (t->outs[o].kind != RT_PORT_EDGE) continue;
+    EdgeOut *e = &t->outs[o].edge;
+    for (uint32_t j = 0; j < e->ndst; j++)
+      if (e->cur[j] && e->cur[j]->n > 0 && hand_edge(e, j) < 0) return -1;
+  }
+  return 0;
+}
+
+/* Send a control message (watermark, idle marker, end of stream) to every consumer subtask
+** this subtask can reach on each output edge. */
+static int broadcast(Task *t, int kind, int64_t value) {
+  for (uint32_t o = 0; o < t->sr->st->noutputs; o++) {
+    if (t->outs[o].kind != RT_PORT_EDGE) continue;
+    EdgeOut *e = &t->outs[o].edge;
+    for (uint32_t j = 0; j < e->ndst; j++) {
+      if (e->chan[j] < 0) continue;
+      QMsg m = { kind, e->chan[j], value, NULL };
+      if (q_push(e->dst[j].in, &m) < 0) return -1;
+    }
+  }
+  return 0;
+}
+
+/* ---- sinks: the producer side -------------------------------------------------------------- */
 
 /* Give the filled buffer to the writer and take an empty one. Blocks while all of the sink's
 ** buffers are queued or being written: this is where a slow sink pushes back. */
@@ -207,28 +455,112 @@ static int hand_off(SinkOut *o) {
 }
 
 int rt_emit(RtCtx *ctx, int port, const void *row) {
-  PipeTask *pt = ctx->worker;
-  if (port < 0 || (uint32_t)port >= pt->w->p->nsinks)
-    return rt_error(ctx, NULL, "emit to sink port %d, but the pipeline has %u sinks", port,
-                    pt->w->p->nsinks);
-  SinkOut *o = &pt->outs[port];
+  Task *t = ctx->worker;
+  if (port < 0 || (uint32_t)port >= t->sr->st->noutputs)
+    return rt_error(ctx, NULL, "emit to output %d, but the stage has %u outputs", port,
+                    t->sr->st->noutputs);
+  Out *out = &t->outs[port];
+  if (out->kind == RT_PORT_EDGE) return edge_emit(ctx, t, &out->edge, row);
+  SinkOut *o = &out->sink;
   o->rows++;
   if (!o->enc) return 0;                                   /* blackhole: count only */
   if (!o->cur) return RT_ERR;              /* a failed hand-off already recorded an error */
   if (enc_record(o->enc, row, o->cur) < 0)
     return rt_error(ctx, NULL, "sink '%s': cannot encode row", o->t->snk.conn->table);
-  if (o->cur->len >= pt->w->opt.sink_flush_bytes && hand_off(o) < 0)
+  if (o->cur->len >= t->w->opt.sink_flush_bytes && hand_off(o) < 0)
     return rt_error(ctx, NULL, "worker is stopping");      /* real error is on the worker */
+  return 0;
+}
+
+/* If no more input is waiting, hand partial sink buffers to the writers: a busy subtask
+** still writes in big blocks, an idle one (slow source, preview to stdout) shows its rows
+** right away. */
+static int flush_sinks(Task *t) {
+  for (uint32_t i = 0; i < t->sr->st->noutputs; i++) {
+    if (t->outs[i].kind != RT_PORT_SINK) continue;
+    SinkOut *o = &t->outs[i].sink;
+    if (o->enc && o->cur->len > 0 && hand_off(o) < 0) return -1;
+  }
+  return 0;
+}
+
+/* ---- watermarks ------------------------------------------------------------------------- */
+
+void rt_source_watermark(RtCtx *ctx, int input, int64_t wm) {
+  Task *t = ctx->worker;
+  if (t->cur_chan < 0) {
+    rt_error(ctx, NULL, "source_watermark(input %d) called outside of a source batch", input);
+    return;
+  }
+  Channel *c = &t->chans[t->cur_chan];
+  if (!c->source || c->input != input) {
+    rt_error(ctx, NULL, "source_watermark(input %d) while processing a batch of input %d%s",
+             input, c->input, c->source ? "" : " (an edge)");
+    return;
+  }
+  if (wm > c->wm) c->wm = wm;     /* monotonic per source subtask */
+}
+
+/* The subtask's watermark advanced to wm: close what it closes, then tell the consumers
+** (after the rows on_watermark emitted). */
+static int advance(Task *t, int64_t wm) {
+  RtCtx *ctx = t->ctx;
+  const RtStage *st = t->sr->st;
+  ctx->watermark = wm;
+  if (st->on_watermark) {
+    rt_ctx_begin_batch(ctx);
+    int rc = st->on_watermark(ctx, wm);
+    if (rc < 0 || ctx->failed) return task_failed(t, "on_watermark");
+  }
+  if (flush_edges(t) < 0) return -1;
+  return broadcast(t, QM_WATERMARK, wm);
+}
+
+/* Recompute the min over the channels (see the header comment) and act on a change. */
+static int update_wm(Task *t) {
+  int64_t min = INT64_MAX;
+  uint32_t active = 0, idle = 0;
+  for (uint32_t i = 0; i < t->nchans; i++) {
+    const Channel *c = &t->chans[i];
+    if (c->ended) continue;
+    if (c->idle) { idle++; continue; }
+    active++;
+    if (c->wm < min) min = c->wm;
+  }
+  if (active == 0 && idle > 0) {
+    if (t->idle_out) return 0;
+    t->idle_out = 1;
+    if (flush_edges(t) < 0) return -1;
+    return broadcast(t, QM_IDLE, 0);
+  }
+  if (t->idle_out) {
+    /* Active again: re-announce the current watermark so consumers count this subtask in
+    ** their min again before it sends anything else. */
+    t->idle_out = 0;
+    if (min <= t->ctx->watermark && broadcast(t, QM_WATERMARK, t->ctx->watermark) < 0) return -1;
+  }
+  if (min > t->ctx->watermark) return advance(t, min);
   return 0;
 }
 
 /* ---- threads ------------------------------------------------------------------------------ */
 
-/* Name the calling thread "<prefix><table>" (15 bytes max) for top, perf and gdb. */
-static void name_thread(const char *prefix, const char *table) {
+/* Name the calling thread (15 bytes max) for top, perf and gdb. */
+static void name_thread(const char *fmt, ...) {
   char name[16];
-  snprintf(name, sizeof name, "%s%s", prefix, table);
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(name, sizeof name, fmt, ap);
+  va_end(ap);
   pthread_setname_np(pthread_self(), name);
+}
+
+static int push_targets(SourceTask *t, int kind, int64_t value, SrcBatch *b) {
+  for (int i = 0; i < t->ntargets; i++) {
+    QMsg m = { kind, t->targets[i].chan, value, b };
+    if (q_push(t->targets[i].task->in, &m) < 0) return -1;
+  }
+  return 0;
 }
 
 static void *source_main(void *arg) {
@@ -236,7 +568,10 @@ static void *source_main(void *arg) {
   Worker *w = t->w;
   char err[1024];
   QMsg m;
-  name_thread("src:", t->src.conn->table);
+  int idle = 0;
+  int64_t last_rows = t->idle_ns ? rt_wall_clock_ns() : 0;
+  if (w->opt.parallelism > 1) name_thread("src%d:%s", t->src.subtask, t->src.conn->table);
+  else name_thread("src:%s", t->src.conn->table);
   for (;;) {
     if (wk_stop_requested() || failed(w)) break;
     if (q_pop(t->free, &m) < 0) return NULL;
@@ -252,69 +587,91 @@ static void *source_main(void *arg) {
     }
     if (b->n > 0) {
       t->src.rows_read += b->n;
-      QMsg out = { QM_BATCH, b->port, 0, b };
-      if (q_push(w->pipe.in, &out) < 0) return NULL;
-    } else if (q_push(t->free, &m) < 0) {
-      return NULL;
+      b->refs = t->ntargets;       /* set before the first push: readers may finish early */
+      if (push_targets(t, QM_BATCH, 0, b) < 0) return NULL;
+      idle = 0;
+      if (t->idle_ns) last_rows = rt_wall_clock_ns();
+    } else {
+      if (q_push(t->free, &m) < 0) return NULL;
+      if (t->idle_ns && !idle && rc == SRC_MORE && rt_wall_clock_ns() - last_rows >= t->idle_ns) {
+        idle = 1;
+        if (push_targets(t, QM_IDLE, 0, NULL) < 0) return NULL;
+      }
     }
     if (rc == SRC_END) break;
   }
   if (failed(w)) return NULL;
-  QMsg eos = { QM_EOS, t->src.conn->port, 0, NULL };
-  q_push(w->pipe.in, &eos);
+  /* Ended (exhausted or stopped): nothing later can be behind any watermark. */
+  if (push_targets(t, QM_WATERMARK, INT64_MAX, NULL) < 0) return NULL;
+  push_targets(t, QM_EOS, 0, NULL);
   return NULL;
 }
 
-/* After a batch, if no more input is waiting, hand partial sink buffers to the writers: a
-** busy pipeline still writes in big blocks, an idle one (slow source, preview to stdout)
-** shows its rows right away. */
-static int flush_partial(PipeTask *pt) {
-  for (uint32_t i = 0; i < pt->w->p->nsinks; i++) {
-    SinkOut *o = &pt->outs[i];
-    if (o->enc && o->cur->len > 0 && hand_off(o) < 0) return -1;
-  }
-  return 0;
+static int run_batch(Task *t, int chan, SrcBatch *b) {
+  RtCtx *ctx = t->ctx;
+  const RtStage *st = t->sr->st;
+  Channel *c = &t->chans[chan];
+  c->idle = 0;
+  t->cur_chan = chan;
+  RtBatch rb = { b->rows, b->n, b->row_size, 0 };
+  rt_ctx_begin_batch(ctx);
+  int rc = st->process(ctx, c->input, &rb);
+  if (rc >= 0 && !ctx->failed && st->flush) rc = st->flush(ctx);
+  t->cur_chan = -1;
+  t->rows_in += b->n;
+  recycle(b);            /* nothing refers to it any more (see the invariants) */
+  if (rc < 0 || ctx->failed) return task_failed(t, rc < 0 ? "process" : "flush");
+  return flush_edges(t);
 }
 
-static void *pipe_main(void *arg) {
-  PipeTask *pt = arg;
-  Worker *w = pt->w;
-  const RtPipeline *p = w->p;
-  RtCtx *ctx = pt->ctx;
+static void *task_main(void *arg) {
+  Task *t = arg;
+  Worker *w = t->w;
+  const RtStage *st = t->sr->st;
   QMsg m;
-  name_thread("pipeline", "");
-  for (uint32_t i = 0; i < p->nsinks; i++) {
-    SinkOut *o = &pt->outs[i];
-    if (!o->enc) continue;
-    if (q_pop(o->t->free, &m) < 0) return NULL;
-    o->cur = m.ptr;
+  if (w->abi1) name_thread("pipeline%d", t->sub);
+  else name_thread("%d:%s", t->sub, st->name);
+  for (uint32_t i = 0; i < st->noutputs; i++) {
+    if (t->outs[i].kind != RT_PORT_SINK || !t->outs[i].sink.enc) continue;
+    if (q_pop(t->outs[i].sink.t->free, &m) < 0) return NULL;
+    t->outs[i].sink.cur = m.ptr;
   }
-  uint32_t live = p->nsources;
-  while (live > 0) {
-    if (q_pop(pt->in, &m) < 0) return NULL;
-    if (m.kind == QM_EOS) { live--; continue; }
-    if (m.kind != QM_BATCH) continue;            /* watermarks and barriers: later issues */
-    SrcBatch *b = m.ptr;
-    SourceTask *owner = b->owner;
-    RtBatch rb = { b->rows, b->n, b->row_size, 0 };
-    rt_ctx_begin_batch(ctx);
-    int rc = p->process(ctx, m.port, &rb);
-    /* Safe to recycle now: rt_emit copied whatever it needed (see the invariants). The pool
-    ** queue has room for every batch of its source, so this push never blocks. */
-    q_push(owner->free, &m);
-    if (rc < 0 || ctx->failed) {
-      if (!failed(w))
-        wk_fail(w, "%s", ctx->err[0] ? ctx->err
-                                     : "pipeline process() failed without an error message");
-      return NULL;
+  if (update_wm(t) < 0) return NULL;   /* a subtask no producer reaches is done at once */
+  while (t->live > 0) {
+    if (q_pop(t->in, &m) < 0) return NULL;
+    Channel *c = &t->chans[m.port];
+    switch (m.kind) {
+      case QM_BATCH:
+        if (run_batch(t, m.port, m.ptr) < 0) return NULL;
+        break;
+      case QM_WATERMARK:
+        if (m.value > c->wm) c->wm = m.value;
+        c->idle = 0;
+        break;
+      case QM_IDLE:
+        c->idle = 1;
+        break;
+      case QM_EOS:
+        c->ended = 1;
+        t->live--;
+        break;
+      default:
+        continue;                                  /* barriers: later issue */
     }
-    if (q_len(pt->in) == 0 && flush_partial(pt) < 0) return NULL;
+    if (update_wm(t) < 0) return NULL;
+    if (q_len(t->in) == 0 && flush_sinks(t) < 0) return NULL;
   }
-  /* End of stream: last partial buffer first, then QM_EOS (see the invariants). */
-  for (uint32_t i = 0; i < p->nsinks; i++) {
-    SinkOut *o = &pt->outs[i];
-    if (!o->enc) continue;                       /* no writer thread to tell */
-    if (o->cur->len > 0 && hand_off(o) < 0) return NULL;
+  /* Every channel ended, so update_wm advanced to INT64_MAX. End of stream: partial batches
+  ** and buffers first, then QM_EOS (see the invariants). */
+  if (flush_edges(t) < 0 || broadcast(t, QM_EOS, 0) < 0) return NULL;
+  for (uint32_t i = 0; i < st->noutputs; i++) {
+    if (t->outs[i].kind != RT_PORT_SINK || !t->outs[i].sink.enc) continue;
+    SinkOut *o = &t->outs[i].sink;
+    if (o->cur->len > 0) {
+      QMsg b = { QM_BATCH, 0, 0, o->cur };
+      o->cur = NULL;
+      if (q_push(o->t->data, &b) < 0) return NULL;
+    }
     QMsg eos = { QM_EOS, 0, 0, NULL };
     if (q_push(o->t->data, &eos) < 0) return NULL;
   }
@@ -328,7 +685,7 @@ static void *sink_main(void *arg) {
   char err[1024];
   int eos = 0;
   QMsg m;
-  name_thread("sink:", s->conn->table);
+  name_thread("sink:%s", s->conn->table);
   while (eos < t->nproducers) {
     if (q_pop(t->data, &m) < 0) return NULL;
     if (m.kind == QM_EOS) { eos++; continue; }
@@ -351,7 +708,27 @@ static void *sink_main(void *arg) {
   return NULL;
 }
 
-/* ---- load -------------------------------------------------------------------------------- */
+/* ---- load: descriptor checks ------------------------------------------------------------ */
+
+static int check_schema(const RtSchema *sc, const char *role, const char *name, char *err,
+                        size_t errlen) {
+  if (!sc || sc->row_size < sizeof(RtRowHeader) || (sc->ncols && !sc->cols)) {
+    snprintf(err, errlen, "%s '%s': invalid row schema", role, name);
+    return -1;
+  }
+  for (uint32_t i = 0; i < sc->ncols; i++) {
+    const RtColumn *col = &sc->cols[i];
+    uint32_t width = col->type == RT_TEXT || col->type == RT_JSON || col->type == RT_BYTEA
+                     ? (uint32_t)sizeof(RtStr) : 1;
+    if (col->offset >= sc->row_size || sc->row_size - col->offset < width ||
+        (col->null_offset != UINT32_MAX && col->null_offset >= sc->row_size)) {
+      snprintf(err, errlen, "%s '%s': column '%s' lies outside the row", role, name,
+               col->name ? col->name : "?");
+      return -1;
+    }
+  }
+  return 0;
+}
 
 static int check_connector(const RtConnector *c, const char *role, uint32_t index, char *err,
                            size_t errlen) {
@@ -364,25 +741,275 @@ static int check_connector(const RtConnector *c, const char *role, uint32_t inde
              c->port, index);
     return -1;
   }
-  if (c->schema->row_size < sizeof(RtRowHeader) || (c->schema->ncols && !c->schema->cols)) {
-    snprintf(err, errlen, "%s '%s': invalid row schema", role, c->table);
-    return -1;
-  }
-  for (uint32_t i = 0; i < c->schema->ncols; i++) {
-    const RtColumn *col = &c->schema->cols[i];
-    if (col->offset >= c->schema->row_size ||
-        (col->null_offset != UINT32_MAX && col->null_offset >= c->schema->row_size)) {
-      snprintf(err, errlen, "%s '%s': column '%s' lies outside the row", role, c->table,
-               col->name ? col->name : "?");
-      return -1;
-    }
-  }
+  if (check_schema(c->schema, role, c->table, err, errlen) < 0) return -1;
   if (c->event_time_col >= 0 && (uint32_t)c->event_time_col >= c->schema->ncols) {
     snprintf(err, errlen, "%s '%s': event time column %d out of range", role, c->table,
              c->event_time_col);
     return -1;
   }
   return 0;
+}
+
+/* Whole string is a non-negative decimal integer that fits int64. */
+static int parse_count(const char *s, int64_t *out) {
+  int64_t v = 0;
+  if (!s || !*s) return -1;
+  for (; *s; s++) {
+    if (*s < '0' || *s > '9' || v > (INT64_MAX - (*s - '0')) / 10) return -1;
+    v = v * 10 + (*s - '0');
+  }
+  *out = v;
+  return 0;
+}
+
+/* Stages, ports and edges describe a DAG in which every edge has exactly one producer
+** output and one consumer input, and every source is read by some stage. */
+static int check_graph(const RtPipeline *p, const RtStage *stages, uint32_t nstages,
+                       char *err, size_t errlen) {
+  int rc = -1;
+  uint32_t *as_in = xcalloc(p->nedges, sizeof *as_in), *as_out = xcalloc(p->nedges, sizeof *as_out);
+  uint32_t *src_readers = xcalloc(p->nsources, sizeof *src_readers);
+  uint32_t *indeg = xcalloc(nstages, sizeof *indeg), *ready = xcalloc(nstages, sizeof *ready);
+  for (uint32_t s = 0; s < nstages; s++) {
+    const RtStage *st = &stages[s];
+    const char *name = st->name ? st->name : "?";
+    if (!st->name || (st->ninputs && (!st->inputs || !st->process)) ||
+        (st->noutputs && !st->outputs) || (st->nstates && !st->states)) {
+      snprintf(err, errlen, "stage %u ('%s'): incomplete stage descriptor", s, name);
+      goto out;
+    }
+    for (uint32_t k = 0; k < st->ninputs; k++) {
+      const RtPort *in = &st->inputs[k];
+      if (in->kind == RT_PORT_SOURCE && in->index >= 0 && (uint32_t)in->index < p->nsources) {
+        src_readers[in->index]++;
+      } else if (in->kind == RT_PORT_EDGE && in->index >= 0 && (uint32_t)in->index < p->nedges &&
+                 p->edges[in->index].to_stage == (int32_t)s &&
+                 p->edges[in->index].to_input == (int32_t)k) {
+        as_in[in->index]++;
+      } else {
+        snprintf(err, errlen, "stage '%s': input %u (kind %d, index %d) names no source or "
+                 "edge into this input", name, k, in->kind, in->index);
+        goto out;
+      }
+    }
+    for (uint32_t o = 0; o < st->noutputs; o++) {
+      const RtPort *out = &st->outputs[o];
+      if (out->kind == RT_PORT_SINK && out->index >= 0 && (uint32_t)out->index < p->nsinks) {
+        continue;
+      } else if (out->kind == RT_PORT_EDGE && out->index >= 0 &&
+                 (uint32_t)out->index < p->nedges &&
+                 p->edges[out->index].from_stage == (int32_t)s) {
+        as_out[out->index]++;
+      } else {
+        snprintf(err, errlen, "stage '%s': output %u (kind %d, index %d) names no sink or "
+                 "edge out of this stage", name, o, out->kind, out->index);
+        goto out;
+      }
+    }
+  }
+  for (uint32_t i = 0; i < p->nedges; i++) {
+    const RtEdge *e = &p->edges[i];
+    char what[32];
+    snprintf(what, sizeof what, "%u", i);
+    if (e->from_stage < 0 || (uint32_t)e->from_stage >= nstages || e->to_stage < 0 ||
+        (uint32_t)e->to_stage >= nstages || as_in[i] != 1 || as_out[i] != 1) {
+      snprintf(err, errlen, "edge %u: must join one output of one stage to one input of "
+               "another", i);
+      goto out;
+    }
+    if (e->routing != RT_ROUTE_FORWARD && e->routing != RT_ROUTE_HASH &&
+        e->routing != RT_ROUTE_SINGLE) {
+      snprintf(err, errlen, "edge %u: unknown routing %d", i, e->routing);
+      goto out;
+    }
+    if (check_schema(e->schema, "edge", what, err, errlen) < 0) goto out;
+    indeg[e->to_stage]++;
+  }
+  for (uint32_t i = 0; i < p->nsources; i++)
+    if (src_readers[i] == 0) {
+      snprintf(err, errlen, "source '%s' is not read by any stage", p->sources[i].table);
+      goto out;
+    }
+  /* Kahn: every stage must come out in some topological order, else there is a cycle
+  ** (which would never see end-of-stream). */
+  uint32_t nready = 0, done = 0;
+  for (uint32_t s = 0; s < nstages; s++) if (indeg[s] == 0) ready[nready++] = s;
+  while (nready > 0) {
+    uint32_t s = ready[--nready];
+    done++;
+    for (uint32_t i = 0; i < p->nedges; i++)
+      if (p->edges[i].from_stage == (int32_t)s && --indeg[p->edges[i].to_stage] == 0)
+        ready[nready++] = (uint32_t)p->edges[i].to_stage;
+  }
+  if (done != nstages) {
+    snprintf(err, errlen, "the stages' edges form a cycle");
+    goto out;
+  }
+  rc = 0;
+out:
+  free(as_in);
+  free(as_out);
+  free(src_readers);
+  free(indeg);
+  free(ready);
+  return rc;
+}
+
+/* ---- load: the subtask graph ------------------------------------------------------------ */
+
+/* Does producer subtask i (of a source or stage) reach consumer subtask j of n? */
+static int reaches(int routing, int i, int j, int n) {
+  switch (routing) {
+    case RT_ROUTE_HASH: return 1;
+    case RT_ROUTE_SINGLE: return j == 0;
+    default: return i % n == j;          /* FORWARD, and sources */
+  }
+}
+
+/* Producers of a stage input: source subtasks, or the producing stage's subtasks. */
+static int input_producers(const Worker *w, const RtPort *in, int *routing) {
+  if (in->kind == RT_PORT_SOURCE) {
+    *routing = RT_ROUTE_FORWARD;
+    return w->opt.parallelism;
+  }
+  const RtEdge *e = &w->p->edges[in->index];
+  *routing = e->routing;
+  return w->stages[e->from_stage].nsub;
+}
+
+static void build_channels(Worker *w, Task *t) {
+  const RtStage *st = t->sr->st;
+  int n = t->sr->nsub, routing;
+  t->chan_map = xcalloc(st->ninputs, sizeof *t->chan_map);
+  for (uint32_t k = 0; k < st->ninputs; k++) {
+    int np = input_producers(w, &st->inputs[k], &routing);
+    for (int i = 0; i < np; i++) t->nchans += (uint32_t)reaches(routing, i, t->sub, n);
+  }
+  t->chans = xcalloc(t->nchans, sizeof *t->chans);
+  uint32_t c = 0;
+  for (uint32_t k = 0; k < st->ninputs; k++) {
+    int np = input_producers(w, &st->inputs[k], &routing);
+    t->chan_map[k] = xcalloc((size_t)np, sizeof **t->chan_map);
+    for (int i = 0; i < np; i++) {
+      t->chan_map[k][i] = -1;
+      if (!reaches(routing, i, t->sub, n)) continue;
+      Channel *ch = &t->chans[c];
+      ch->wm = INT64_MIN;
+      ch->input = (int32_t)k;
+      ch->producer = i;
+      ch->source = st->inputs[k].kind == RT_PORT_SOURCE;
+      t->chan_map[k][i] = (int)c++;
+    }
+  }
+  t->live = t->nchans;
+}
+
+static void build_outputs(Worker *w, Task *t) {
+  const RtStage *st = t->sr->st;
+  t->outs = xcalloc(st->noutputs, sizeof *t->outs);
+  for (uint32_t o = 0; o < st->noutputs; o++) {
+    const RtPort *port = &st->outputs[o];
+    Out *out = &t->outs[o];
+    out->kind = port->kind;
+    if (port->kind == RT_PORT_SINK) {
+      out->sink.t = &w->sinks[port->index];
+      out->sink.t->nproducers++;
+      continue;
+    }
+    EdgeOut *e = &out->edge;
+    e->e = &w->p->edges[port->index];
+    e->info = &w->edges[port->index];
+    StageRt *dst = &w->stages[e->e->to_stage];
+    e->dst = dst->tasks;
+    e->ndst = (uint32_t)dst->nsub;
+    e->fwd = (uint32_t)(t->sub % dst->nsub);
+    e->chan = xcalloc(e->ndst, sizeof *e->chan);
+    e->cur = xcalloc(e->ndst, sizeof *e->cur);
+    int reach = 0;
+    for (uint32_t j = 0; j < e->ndst; j++) {
+      e->chan[j] = dst->tasks[j].chan_map[e->e->to_input][t->sub];
+      reach += e->chan[j] >= 0;
+    }
+    /* one batch being filled per consumer, about as many in flight */
+    e->npool = 2 * reach + 2;
+  }
+}
+
+static void build_edge_info(Worker *w) {
+  const RtPipeline *p = w->p;
+  w->edges = xcalloc(p->nedges, sizeof *w->edges);
+  for (uint32_t i = 0; i < p->nedges; i++) {
+    const RtSchema *sc = p->edges[i].schema;
+    EdgeInfo *ei = &w->edges[i];
+    ei->strs = xcalloc(sc->ncols, sizeof *ei->strs);
+    for (uint32_t c = 0; c < sc->ncols; c++) {
+      const RtColumn *col = &sc->cols[c];
+      if (col->type != RT_TEXT && col->type != RT_JSON && col->type != RT_BYTEA) continue;
+      ei->strs[ei->nstrs].off = col->offset;
+      ei->strs[ei->nstrs].null_off = col->nullable ? col->null_offset : UINT32_MAX;
+      ei->nstrs++;
+    }
+  }
+}
+
+static void build_sources(Worker *w) {
+  const RtPipeline *p = w->p;
+  int N = w->opt.parallelism;
+  w->srcs = xcalloc(nsrc_tasks(w), sizeof *w->srcs);
+  for (uint32_t s = 0; s < p->nsources; s++) {
+    const RtConnector *c = &p->sources[s];
+    const char *bad = conn_opt(c, "bad_data");
+    int64_t idle_us = 0;
+    parse_count(conn_opt(c, "idle_micros"), &idle_us);     /* checked in wk_load */
+    for (int i = 0; i < N; i++) {
+      SourceTask *t = &w->srcs[s * (uint32_t)N + (uint32_t)i];
+      t->w = w;
+      t->src.conn = c;
+      t->src.ops = wk_source_ops(c->connector);
+      t->src.subtask = i;
+      t->src.parallelism = N;
+      t->src.batch_rows = w->opt.batch_rows;
+      t->src.drop_bad = bad && strcmp(bad, "drop") == 0;
+      t->idle_ns = idle_us > INT64_MAX / 1000 ? INT64_MAX : idle_us * 1000;
+      for (uint32_t g = 0; g < w->nstages; g++)
+        for (uint32_t k = 0; k < w->stages[g].st->ninputs; k++) {
+          const RtPort *in = &w->stages[g].st->inputs[k];
+          t->ntargets += in->kind == RT_PORT_SOURCE && in->index == (int32_t)s;
+        }
+      t->targets = xcalloc((size_t)t->ntargets, sizeof *t->targets);
+      int n = 0;
+      for (uint32_t g = 0; g < w->nstages; g++)
+        for (uint32_t k = 0; k < w->stages[g].st->ninputs; k++) {
+          const RtPort *in = &w->stages[g].st->inputs[k];
+          if (in->kind != RT_PORT_SOURCE || in->index != (int32_t)s) continue;
+          Task *dst = &w->stages[g].tasks[i % w->stages[g].nsub];
+          t->targets[n].task = dst;
+          t->targets[n].chan = dst->chan_map[k][i];
+          n++;
+        }
+    }
+  }
+}
+
+/* The ABI 1 shape as one stage: input i = source i, output i = sink i, no state. */
+static void synthesize_stage(Worker *w) {
+  const RtPipeline *p = w->p;
+  w->abi1_ports = xcalloc(p->nsources + p->nsinks, sizeof *w->abi1_ports);
+  for (uint32_t i = 0; i < p->nsources; i++) {
+    w->abi1_ports[i].kind = RT_PORT_SOURCE;
+    w->abi1_ports[i].index = (int32_t)i;
+  }
+  for (uint32_t i = 0; i < p->nsinks; i++) {
+    w->abi1_ports[p->nsources + i].kind = RT_PORT_SINK;
+    w->abi1_ports[p->nsources + i].index = (int32_t)i;
+  }
+  RtStage *st = &w->abi1_stage;
+  st->name = "pipeline";
+  st->ninputs = p->nsources;
+  st->inputs = w->abi1_ports;
+  st->noutputs = p->nsinks;
+  st->outputs = w->abi1_ports + p->nsources;
+  st->process = p->process;
 }
 
 Worker *wk_load(const char *so_path, const WkOptions *opt, char *err, size_t errlen) {
@@ -393,8 +1020,9 @@ Worker *wk_load(const char *so_path, const WkOptions *opt, char *err, size_t err
     if (o.batch_rows <= 0) o.batch_rows = DEFAULT_BATCH_ROWS;
     if (o.sink_flush_bytes == 0) o.sink_flush_bytes = DEFAULT_SINK_FLUSH;
   }
-  if (o.parallelism != 1) {
-    snprintf(err, errlen, "parallelism %d is not supported yet (only 1)", o.parallelism);
+  if (o.parallelism > MAX_PARALLELISM) {
+    snprintf(err, errlen, "parallelism %d is more than the maximum %d", o.parallelism,
+             MAX_PARALLELISM);
     return NULL;
   }
   /* dlopen searches the library path for a bare name; a pipeline file is always a path. */
@@ -423,7 +1051,10 @@ Worker *wk_load(const char *so_path, const WkOptions *opt, char *err, size_t err
     dlclose(dl);
     return NULL;
   }
-  if ((p->nsources && (!p->sources || !p->process)) || (p->nsinks && !p->sinks)) {
+  int abi1 = p->nstages == 0;
+  if ((p->nsources && !p->sources) || (p->nsinks && !p->sinks) ||
+      (abi1 && p->nsources && !p->process) || (!abi1 && (!p->stages || p->process)) ||
+      (p->nedges && !p->edges) || (abi1 && p->nedges)) {
     snprintf(err, errlen, "%s: incomplete pipeline descriptor", so_path);
     dlclose(dl);
     return NULL;
@@ -442,6 +1073,13 @@ Worker *wk_load(const char *so_path, const WkOptions *opt, char *err, size_t err
                bad);
       goto fail;
     }
+    const char *idle = conn_opt(c, "idle_micros");
+    int64_t us;
+    if (idle && parse_count(idle, &us) < 0) {
+      snprintf(err, errlen, "source '%s': idle_micros must be a non-negative integer number of "
+               "microseconds, not '%s'", c->table, idle);
+      goto fail;
+    }
   }
   for (uint32_t i = 0; i < p->nsinks; i++) {
     const RtConnector *c = &p->sinks[i];
@@ -453,38 +1091,52 @@ Worker *wk_load(const char *so_path, const WkOptions *opt, char *err, size_t err
     }
   }
 
-  Worker *w = calloc(1, sizeof *w);
-  if (!w) { fprintf(stderr, "arroyo: out of memory\n"); abort(); }
+  Worker *w = xcalloc(1, sizeof *w);
   w->opt = o;
   w->dl = dl;
   w->p = p;
+  w->abi1 = abi1;
   pthread_mutex_init(&w->err_mu, NULL);
-  w->srcs = calloc(p->nsources ? p->nsources : 1, sizeof *w->srcs);
-  w->sinks = calloc(p->nsinks ? p->nsinks : 1, sizeof *w->sinks);
-  w->pipe.outs = calloc(p->nsinks ? p->nsinks : 1, sizeof *w->pipe.outs);
-  if (!w->srcs || !w->sinks || !w->pipe.outs) { fprintf(stderr, "arroyo: out of memory\n"); abort(); }
-  for (uint32_t i = 0; i < p->nsources; i++) {
-    SourceTask *t = &w->srcs[i];
-    const RtConnector *c = &p->sources[i];
-    const char *bad = conn_opt(c, "bad_data");
-    t->w = w;
-    t->src.conn = c;
-    t->src.ops = wk_source_ops(c->connector);
-    t->src.subtask = 0;
-    t->src.parallelism = 1;
-    t->src.batch_rows = o.batch_rows;
-    t->src.drop_bad = bad && strcmp(bad, "drop") == 0;
+  if (abi1) synthesize_stage(w);
+  const RtStage *stages = abi1 ? &w->abi1_stage : p->stages;
+  w->nstages = abi1 ? 1 : p->nstages;
+  if (check_graph(p, stages, w->nstages, err, errlen) < 0) {
+    free(w->abi1_ports);
+    pthread_mutex_destroy(&w->err_mu);
+    free(w);
+    goto fail;
   }
+  w->sinks = xcalloc(p->nsinks, sizeof *w->sinks);
   for (uint32_t i = 0; i < p->nsinks; i++) {
     SinkTask *t = &w->sinks[i];
     t->w = w;
     t->snk.conn = &p->sinks[i];
     t->snk.ops = wk_sink_ops(p->sinks[i].connector);
     t->snk.fd = -1;
-    t->nproducers = 1;
-    w->pipe.outs[i].t = t;
   }
-  w->pipe.w = w;
+  w->stages = xcalloc(w->nstages, sizeof *w->stages);
+  for (uint32_t s = 0; s < w->nstages; s++) {
+    StageRt *sr = &w->stages[s];
+    sr->st = &stages[s];
+    sr->index = (int)s;
+    uint32_t maxp = sr->st->max_parallelism;
+    sr->nsub = maxp && maxp < (uint32_t)o.parallelism ? (int)maxp : o.parallelism;
+    sr->tasks = xcalloc((size_t)sr->nsub, sizeof *sr->tasks);
+    for (int j = 0; j < sr->nsub; j++) {
+      Task *t = &sr->tasks[j];
+      t->w = w;
+      t->sr = sr;
+      t->sub = j;
+      t->cur_chan = -1;
+    }
+  }
+  /* Channels need every stage's subtask count; outputs need the consumers' channels. */
+  for (uint32_t s = 0; s < w->nstages; s++)
+    for (int j = 0; j < w->stages[s].nsub; j++) build_channels(w, &w->stages[s].tasks[j]);
+  build_edge_info(w);
+  for (uint32_t s = 0; s < w->nstages; s++)
+    for (int j = 0; j < w->stages[s].nsub; j++) build_outputs(w, &w->stages[s].tasks[j]);
+  build_sources(w);
   return w;
 
 fail:
@@ -494,30 +1146,49 @@ fail:
 
 /* ---- run --------------------------------------------------------------------------------- */
 
+static void init_batch(SrcBatch *b, uint32_t row_size, Queue *pool, size_t arena_block) {
+  b->row_size = row_size;
+  b->pool = pool;
+  arena_init(&b->arena, arena_block);
+  QMsg m = { QM_BATCH, 0, 0, b };
+  q_push(pool, &m);
+}
+
+/* Contexts, queues and pools for one stage subtask. */
+static void prepare_task(Worker *w, Task *t) {
+  const RtStage *st = t->sr->st;
+  t->ctx = rt_ctx_new();
+  t->ctx->worker = t;
+  t->ctx->subtask = t->sub;
+  t->ctx->nsubtasks = t->sr->nsub;
+  t->ctx->stage = w->abi1 ? NULL : st;
+  t->ctx->watermark = INT64_MIN;
+  /* room for a few messages per channel; producers block beyond that */
+  t->in = q_new(4 * (size_t)t->nchans + 8);
+  for (uint32_t o = 0; o < st->noutputs; o++) {
+    if (t->outs[o].kind != RT_PORT_EDGE) continue;
+    EdgeOut *e = &t->outs[o].edge;
+    e->free = q_new((size_t)e->npool);
+    e->pool = xcalloc((size_t)e->npool, sizeof *e->pool);
+    for (int k = 0; k < e->npool; k++)
+      init_batch(&e->pool[k], e->e->schema->row_size, e->free, 64 * 1024);
+  }
+}
+
 /* Allocate queues and pools, open connectors, create encoders. -1 after wk_fail. */
 static int prepare(Worker *w) {
   const RtPipeline *p = w->p;
   char err[1024];
-  w->pipe.ctx = rt_ctx_new();
-  w->pipe.ctx->worker = &w->pipe;
-  w->pipe.ctx->subtask = 0;
-  w->pipe.in = q_new((size_t)PIPE_QUEUE_PER_SRC * (p->nsources ? p->nsources : 1));
+  for (uint32_t s = 0; s < w->nstages; s++)
+    for (int j = 0; j < w->stages[s].nsub; j++) prepare_task(w, &w->stages[s].tasks[j]);
   /* Sources first: a missing input file is reported before any output file is truncated. */
-  for (uint32_t i = 0; i < p->nsources; i++) {
+  for (uint32_t i = 0; i < nsrc_tasks(w); i++) {
     SourceTask *t = &w->srcs[i];
     const RtConnector *c = t->src.conn;
     t->free = q_new(SRC_POOL);
-    t->batches = calloc(SRC_POOL, sizeof *t->batches);
-    if (!t->batches) { fprintf(stderr, "arroyo: out of memory\n"); abort(); }
-    for (int k = 0; k < SRC_POOL; k++) {
-      SrcBatch *b = &t->batches[k];
-      b->row_size = c->schema->row_size;
-      b->port = c->port;
-      b->owner = t;
-      arena_init(&b->arena, 64 * 1024);
-      QMsg m = { QM_BATCH, c->port, 0, b };
-      q_push(t->free, &m);
-    }
+    t->batches = xcalloc(SRC_POOL, sizeof *t->batches);
+    for (int k = 0; k < SRC_POOL; k++)
+      init_batch(&t->batches[k], c->schema->row_size, t->free, 64 * 1024);
     err[0] = 0;
     if (t->src.ops->open(&t->src, err, sizeof err) < 0) {
       wk_fail(w, "source '%s' (%s): %s", c->table, c->connector, err);
@@ -527,27 +1198,39 @@ static int prepare(Worker *w) {
   }
   for (uint32_t i = 0; i < p->nsinks; i++) {
     SinkTask *t = &w->sinks[i];
-    SinkOut *o = &w->pipe.outs[i];
-    const RtConnector *c = t->snk.conn;
     if (t->snk.ops->encodes) {
-      err[0] = 0;
-      o->enc = enc_new(c, err, sizeof err);
-      if (!o->enc) {
-        wk_fail(w, "sink '%s' (%s): %s", c->table, c->connector, err[0] ? err : "no encoder");
-        return -1;
-      }
-      /* room for every buffer plus one QM_EOS per producer: pushes to `data` never wait
-      ** for the writer; producers wait on the `free` pool instead */
-      t->data = q_new(SINK_POOL + (size_t)t->nproducers);
-      t->free = q_new(SINK_POOL);
-      t->bufs = calloc(SINK_POOL, sizeof *t->bufs);
-      if (!t->bufs) { fprintf(stderr, "arroyo: out of memory\n"); abort(); }
-      for (int k = 0; k < SINK_POOL; k++) {
+      /* one buffer being filled per producer plus SINK_POOL in flight; room in `data` for
+      ** every buffer plus one QM_EOS per producer, so pushes to it never wait for the
+      ** writer: producers wait on the `free` pool instead */
+      t->nbufs = SINK_POOL + t->nproducers;
+      t->data = q_new((size_t)t->nbufs + (size_t)t->nproducers);
+      t->free = q_new((size_t)t->nbufs);
+      t->bufs = xcalloc((size_t)t->nbufs, sizeof *t->bufs);
+      for (int k = 0; k < t->nbufs; k++) {
         buf_reserve(&t->bufs[k], w->opt.sink_flush_bytes + 4096);
         QMsg m = { QM_BATCH, 0, 0, &t->bufs[k] };
         q_push(t->free, &m);
       }
     }
+  }
+  for (uint32_t s = 0; s < w->nstages; s++)
+    for (int j = 0; j < w->stages[s].nsub; j++) {
+      Task *t = &w->stages[s].tasks[j];
+      for (uint32_t o = 0; o < t->sr->st->noutputs; o++) {
+        SinkOut *so = &t->outs[o].sink;
+        if (t->outs[o].kind != RT_PORT_SINK || !so->t->snk.ops->encodes) continue;
+        const RtConnector *c = so->t->snk.conn;
+        err[0] = 0;
+        so->enc = enc_new(c, err, sizeof err);
+        if (!so->enc) {
+          wk_fail(w, "sink '%s' (%s): %s", c->table, c->connector, err[0] ? err : "no encoder");
+          return -1;
+        }
+      }
+    }
+  for (uint32_t i = 0; i < p->nsinks; i++) {
+    SinkTask *t = &w->sinks[i];
+    const RtConnector *c = t->snk.conn;
     err[0] = 0;
     if (t->snk.ops->open(&t->snk, err, sizeof err) < 0) {
       wk_fail(w, "sink '%s' (%s): %s", c->table, c->connector, err);
@@ -581,24 +1264,30 @@ int wk_run(Worker *w) {
     for (uint32_t i = 0; ok && i < p->nsinks; i++) {
       SinkTask *t = &w->sinks[i];
       if (!t->snk.ops->encodes) continue;
-      ok = start(w, &t->th, sink_main, t, "sink writer") == 0;
-      t->started = ok;
+      ok = t->started = start(w, &t->th, sink_main, t, "sink writer") == 0;
     }
-    if (ok) ok = (w->pipe.started = start(w, &w->pipe.th, pipe_main, &w->pipe, "pipeline") == 0);
-    for (uint32_t i = 0; ok && i < p->nsources; i++) {
+    for (uint32_t s = 0; ok && s < w->nstages; s++)
+      for (int j = 0; ok && j < w->stages[s].nsub; j++) {
+        Task *t = &w->stages[s].tasks[j];
+        ok = t->started = start(w, &t->th, task_main, t, "stage") == 0;
+      }
+    for (uint32_t i = 0; ok && i < nsrc_tasks(w); i++) {
       SourceTask *t = &w->srcs[i];
-      ok = start(w, &t->th, source_main, t, "source") == 0;
-      t->started = ok;
+      ok = t->started = start(w, &t->th, source_main, t, "source") == 0;
     }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
-    for (uint32_t i = 0; i < p->nsources; i++)
+    for (uint32_t i = 0; i < nsrc_tasks(w); i++)
       if (w->srcs[i].started) { pthread_join(w->srcs[i].th, NULL); w->srcs[i].started = 0; }
-    if (w->pipe.started) { pthread_join(w->pipe.th, NULL); w->pipe.started = 0; }
+    for (uint32_t s = 0; s < w->nstages; s++)
+      for (int j = 0; j < w->stages[s].nsub; j++) {
+        Task *t = &w->stages[s].tasks[j];
+        if (t->started) { pthread_join(t->th, NULL); t->started = 0; }
+      }
     for (uint32_t i = 0; i < p->nsinks; i++)
       if (w->sinks[i].started) { pthread_join(w->sinks[i].th, NULL); w->sinks[i].started = 0; }
   }
   /* Close whatever is still open (after an error; on success writers closed their sinks). */
-  for (uint32_t i = 0; i < p->nsources; i++) {
+  for (uint32_t i = 0; i < nsrc_tasks(w); i++) {
     SourceTask *t = &w->srcs[i];
     if (t->opened) { t->src.ops->close(&t->src); t->opened = 0; }
   }
@@ -615,49 +1304,102 @@ int wk_run(Worker *w) {
 }
 
 void wk_summary(const Worker *w, FILE *out) {
-  for (uint32_t i = 0; i < w->p->nsources; i++) {
-    const Source *s = &w->srcs[i].src;
+  const RtPipeline *p = w->p;
+  int N = w->opt.parallelism;
+  for (uint32_t i = 0; i < p->nsources; i++) {
+    int64_t read = 0, dropped = 0;
+    for (int k = 0; k < N; k++) {
+      read += w->srcs[i * (uint32_t)N + (uint32_t)k].src.rows_read;
+      dropped += w->srcs[i * (uint32_t)N + (uint32_t)k].src.rows_dropped;
+    }
     fprintf(out, "arroyo-worker: source '%s' (%s): %lld rows read, %lld dropped as bad data\n",
-            s->conn->table, s->conn->connector, (long long)s->rows_read,
-            (long long)s->rows_dropped);
+            p->sources[i].table, p->sources[i].connector, (long long)read, (long long)dropped);
   }
-  for (uint32_t i = 0; i < w->p->nsinks; i++) {
-    const Sink *s = &w->sinks[i].snk;
-    fprintf(out, "arroyo-worker: sink '%s' (%s): %lld rows written\n", s->conn->table,
-            s->conn->connector, (long long)w->pipe.outs[i].rows);
+  /* Late rows are data that was dropped: never silent. ABI 1 pipelines have no stages to
+  ** report, so their line appears only when something was dropped. */
+  for (uint32_t s = 0; s < w->nstages; s++) {
+    const StageRt *sr = &w->stages[s];
+    int64_t late = 0, in = 0;
+    for (int j = 0; j < sr->nsub; j++) {
+      in += sr->tasks[j].rows_in;
+      if (sr->tasks[j].ctx) late += sr->tasks[j].ctx->late_rows;
+    }
+    if (w->abi1 && late == 0) continue;
+    fprintf(out, "arroyo-worker: stage '%s': %lld late rows dropped (%d subtask%s, %lld rows in)\n",
+            sr->st->name, (long long)late, sr->nsub, sr->nsub == 1 ? "" : "s", (long long)in);
   }
+  for (uint32_t i = 0; i < p->nsinks; i++) {
+    int64_t rows = 0;
+    for (uint32_t s = 0; s < w->nstages; s++)
+      for (int j = 0; j < w->stages[s].nsub; j++) {
+        const Task *t = &w->stages[s].tasks[j];
+        for (uint32_t o = 0; o < t->sr->st->noutputs; o++)
+          if (t->outs[o].kind == RT_PORT_SINK && t->outs[o].sink.t == &w->sinks[i])
+            rows += t->outs[o].sink.rows;
+      }
+    fprintf(out, "arroyo-worker: sink '%s' (%s): %lld rows written\n", p->sinks[i].table,
+            p->sinks[i].connector, (long long)rows);
+  }
+}
+
+static void free_batches(SrcBatch *b, int n) {
+  for (int k = 0; b && k < n; k++) {
+    free(b[k].rows);
+    buf_free(&b[k].input);
+    arena_free(&b[k].arena);
+  }
+  free(b);
 }
 
 void wk_free(Worker *w) {
   if (!w) return;
   const RtPipeline *p = w->p;
-  for (uint32_t i = 0; i < p->nsources; i++) {
+  for (uint32_t i = 0; i < nsrc_tasks(w); i++) {
     SourceTask *t = &w->srcs[i];
     if (t->opened) t->src.ops->close(&t->src);
-    if (t->batches)
-      for (int k = 0; k < SRC_POOL; k++) {
-        free(t->batches[k].rows);
-        buf_free(&t->batches[k].input);
-        arena_free(&t->batches[k].arena);
-      }
-    free(t->batches);
+    free_batches(t->batches, SRC_POOL);
     q_free(t->free);
+    free(t->targets);
   }
   for (uint32_t i = 0; i < p->nsinks; i++) {
     SinkTask *t = &w->sinks[i];
     char err[256];
     if (t->opened) t->snk.ops->close(&t->snk, err, sizeof err);
-    if (w->pipe.outs[i].enc) enc_free(w->pipe.outs[i].enc);
-    if (t->bufs) for (int k = 0; k < SINK_POOL; k++) buf_free(&t->bufs[k]);
+    if (t->bufs) for (int k = 0; k < t->nbufs; k++) buf_free(&t->bufs[k]);
     free(t->bufs);
     q_free(t->data);
     q_free(t->free);
   }
-  q_free(w->pipe.in);
-  rt_ctx_free(w->pipe.ctx);
-  free(w->pipe.outs);
+  for (uint32_t s = 0; s < w->nstages; s++) {
+    StageRt *sr = &w->stages[s];
+    for (int j = 0; j < sr->nsub; j++) {
+      Task *t = &sr->tasks[j];
+      for (uint32_t o = 0; t->outs && o < sr->st->noutputs; o++) {
+        Out *out = &t->outs[o];
+        if (out->kind == RT_PORT_SINK) {
+          if (out->sink.enc) enc_free(out->sink.enc);
+          continue;
+        }
+        free_batches(out->edge.pool, out->edge.npool);
+        q_free(out->edge.free);
+        free(out->edge.chan);
+        free(out->edge.cur);
+      }
+      free(t->outs);
+      for (uint32_t k = 0; t->chan_map && k < sr->st->ninputs; k++) free(t->chan_map[k]);
+      free(t->chan_map);
+      free(t->chans);
+      q_free(t->in);
+      rt_ctx_free(t->ctx);
+    }
+    free(sr->tasks);
+  }
+  for (uint32_t i = 0; w->edges && i < p->nedges; i++) free(w->edges[i].strs);
+  free(w->edges);
+  free(w->stages);
   free(w->srcs);
   free(w->sinks);
+  free(w->abi1_ports);
   pthread_mutex_destroy(&w->err_mu);
   dlclose(w->dl);
   free(w);

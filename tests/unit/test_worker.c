@@ -494,11 +494,23 @@ static void test_cli(void) {
   CHECK(err_has("arroyo-worker: source 'src' (single_file): 3 rows read, 0 dropped as bad data"));
   CHECK(err_has("arroyo-worker: sink 'out' (single_file): 3 rows written"));
 
-  snprintf(args, sizeof args, "%s --parallelism 2", tpath("pass.so"));
-  CHECK_I64(cli(args, NULL), 2);
-  CHECK(err_has("not supported yet"));
+  /* ABI 1 pipeline at parallelism 3: single_file reads in subtask 0 only, same output. */
+  snprintf(args, sizeof args, "%s --parallelism 3", tpath("pass.so"));
+  CHECK_I64(cli(args, NULL), 0);
+  CHECK(err_has("arroyo-worker: sink 'out' (single_file): 3 rows written"));
+  char *out3 = read_file(tpath("out.json"), NULL);
+  CHECK_STR(out3, "{\"id\":1,\"name\":\"a\",\"price\":1.5}\n"
+                  "{\"id\":2,\"name\":\"bé\",\"price\":null}\n"
+                  "{\"id\":3,\"name\":null,\"price\":-0.25}\n");
+  free(out3);
   snprintf(args, sizeof args, "%s --parallelism=1", tpath("pass.so"));
   CHECK_I64(cli(args, NULL), 0);
+  const char *bad_par[] = { "0", "-1", "x", "2x", "1025" };
+  for (size_t i = 0; i < sizeof bad_par / sizeof bad_par[0]; i++) {
+    snprintf(args, sizeof args, "%s --parallelism %s", tpath("pass.so"), bad_par[i]);
+    CHECK_I64(cli(args, NULL), 2);
+    CHECK(err_has("--parallelism must be an integer from 1 to 1024"));
+  }
   snprintf(args, sizeof args, "%s --checkpoint-dir %s", tpath("pass.so"), tmp);
   CHECK_I64(cli(args, NULL), 2);
   CHECK(err_has("not supported yet"));
