@@ -20,12 +20,6 @@ static const char *const rt_type_enum[RT_TYPE_COUNT] = {   /* ORDER RtType */
   "0", "RT_BOOL", "RT_I32", "RT_I64", "RT_U32", "RT_U64", "RT_F32", "RT_F64", "RT_DECIMAL",
   "RT_TEXT", "RT_TIMESTAMP", "RT_BYTEA", "RT_JSON" };
 
-typedef struct TableLayout {
-  Table *t;
-  const char *sname;     /* C struct name, row_<table> */
-  const char **fields;   /* C field name per column (NULL for generated columns) */
-} TableLayout;
-
 static uint64_t fnv1a(uint64_t h, const void *p, size_t n) {
   const unsigned char *s = p;
   for (size_t i = 0; i < n; i++) { h ^= s[i]; h *= 1099511628211ULL; }
@@ -101,17 +95,40 @@ static void emit_descriptor(Emitter *em, Cx *cx, TableLayout *L, const char *pre
   em_line(em, "%s", "");
 }
 
+/* ---- stages and outputs --------------------------------------------------------------- */
+static StageGen *new_stage(Gen *gen, const char *name) {
+  Cx *cx = gen->cx;
+  StageGen *ns = cx_alloc(cx, sizeof(StageGen) * (size_t)(gen->nstages + 1));
+  if (gen->nstages) memcpy(ns, gen->stages, sizeof(StageGen) * (size_t)gen->nstages);
+  gen->stages = ns;
+  StageGen *st = &gen->stages[gen->nstages++];
+  st->name = name;
+  st->process_fn = st->watermark_fn = st->flush_fn = st->states_sym = "0";
+  return st;
+}
+
+static void add_port(Cx *cx, RtPort **v, int *n, int *cap, int kind, int index) {
+  if (*n == *cap) {
+    *cap = *cap ? *cap * 2 : 4;
+    RtPort *nv = cx_alloc(cx, sizeof(RtPort) * (size_t)*cap);
+    if (*n) memcpy(nv, *v, sizeof(RtPort) * (size_t)*n);
+    *v = nv;
+  }
+  (*v)[*n].kind = (uint8_t)kind;
+  (*v)[*n].index = index;
+  (*n)++;
+}
+
+int gen_output(Gen *gen, int kind, int index) {
+  StageGen *st = &gen->stages[gen->stage];
+  for (int i = 0; i < st->nouts; i++)
+    if (st->outs[i].kind == kind && st->outs[i].index == index) return i;
+  add_port(gen->cx, &st->outs, &st->nouts, &st->outcap, kind, index);
+  return st->nouts - 1;
+}
+
 /* ---- produce / consume -------------------------------------------------------------- */
-typedef struct Gen {
-  Cx *cx;
-  Emitter *em;
-  TableLayout *sinks;    /* by port */
-  int tmp;               /* counter shared by the whole consume function */
-} Gen;
-
-static void consume(Gen *gen, Plan *p, const CgVal *in, const char *hdr);
-
-static void consume_parents(Gen *gen, Plan *p, const CgVal *out, const char *hdr) {
+void consume_parents(Gen *gen, Plan *p, const CgVal *out, const char *hdr) {
   if (p->nparents == 1) { consume(gen, p->parents[0], out, hdr); return; }
   for (int i = 0; i < p->nparents; i++) {
     em_open(gen->em, "do {");
@@ -120,7 +137,7 @@ static void consume_parents(Gen *gen, Plan *p, const CgVal *out, const char *hdr
   }
 }
 
-static void consume(Gen *gen, Plan *p, const CgVal *in, const char *hdr) {
+void consume(Gen *gen, Plan *p, const CgVal *in, const char *hdr) {
   Cx *cx = gen->cx;
   Emitter *em = gen->em;
   Cg g = { cx, em, p->id, gen->tmp, hdr };
@@ -152,8 +169,9 @@ static void consume(Gen *gen, Plan *p, const CgVal *in, const char *hdr) {
     case P_SINK: {
       TableLayout *L = &gen->sinks[p->table->port];
       const char *o = cx_printf(cx, "n%d_out", p->id);
-      em_line(em, "/* [n%d] sink %s (%s), port %d */", p->id, c_comment(cx, p->table->name),
-              p->table->connector, p->table->port);
+      int outi = gen_output(gen, RT_PORT_SINK, p->table->port);
+      em_line(em, "/* [n%d] sink %s (%s), output %d */", p->id, c_comment(cx, p->table->name),
+              p->table->connector, outi);
       for (int i = 0; i < p->ncols; i++) out[i] = cg_expr(&g, p->exprs[i], in);
       em_line(em, "%s %s;", L->sname, o);
       em_line(em, "%s.h = %s;", o, hdr);
@@ -170,12 +188,14 @@ static void consume(Gen *gen, Plan *p, const CgVal *in, const char *hdr) {
           em_line(em, "%s.%s = %s;", o, L->fields[i], out[i].v);
         }
       }
-      em_line(em, "if (rt->emit(ctx, %d, &%s) < 0) return -1;", p->table->port, o);
+      em_line(em, "if (rt->emit(ctx, %d, &%s) < 0) return -1;", outi, o);
       gen->tmp = g.tmp;
       return;
     }
     case P_AGGREGATE:
-      diag_error(cx, 1, 1, "internal: aggregate code generation is not wired yet");
+      gen->tmp = g.tmp;
+      cg_agg_input(gen, p, in, hdr);
+      return;
     case P_SCAN:
       break;
   }
@@ -198,11 +218,30 @@ static void collect_scans(Plan *p, Table *t, Plan ***acc, int *n, int *cap, char
   for (int i = 0; i < p->ninputs; i++) collect_scans(p->inputs[i], t, acc, n, cap, seen, cx);
 }
 
+static void collect_aggs(Plan *p, Plan ***acc, int *n, int *cap, char *seen, Cx *cx) {
+  if (seen[p->id]) return;
+  seen[p->id] = 1;
+  for (int i = 0; i < p->ninputs; i++) collect_aggs(p->inputs[i], acc, n, cap, seen, cx);
+  if (p->kind == P_AGGREGATE) {
+    if (*n == *cap) {
+      *cap = *cap ? *cap * 2 : 4;
+      Plan **nv = cx_alloc(cx, sizeof(Plan *) * (size_t)*cap);
+      if (*n) memcpy(nv, *acc, sizeof(Plan *) * (size_t)*n);
+      *acc = nv;
+    }
+    (*acc)[(*n)++] = p;
+  }
+}
+
 static int cmp_plan_id(const void *a, const void *b) {
   return (*(Plan *const *)a)->id - (*(Plan *const *)b)->id;
 }
 
-static void emit_source_consume(Gen *gen, TableLayout *L) {
+/* The watermark candidate of one source row: the WATERMARK expression if declared, else
+** the event time minus the default delay (1 s). */
+#define DEFAULT_WATERMARK_DELAY_NS "INT64_C(1000000000)"
+
+static void emit_source_consume(Gen *gen, TableLayout *L, int input) {
   Cx *cx = gen->cx;
   Emitter *em = gen->em;
   Table *t = L->t;
@@ -213,11 +252,13 @@ static void emit_source_consume(Gen *gen, TableLayout *L) {
   for (int i = 0; i < cat->nsink_plans; i++) collect_scans(cat->sink_plans[i], t, &scans, &n, &cap, seen, cx);
   qsort(scans, (size_t)n, sizeof(Plan *), cmp_plan_id);
 
-  em_line(em, "/* Source port %d: %s (%s). Every row runs through each path to a sink. */",
-          t->port, c_comment(cx, t->name), t->connector);
+  gen->tmp = 0;
+  em_line(em, "/* Source %s (%s), stage input %d. Every row runs through each path to a sink or",
+          c_comment(cx, t->name), t->connector, input);
+  em_line(em, "** aggregate; the batch's largest watermark candidate is reported at the end. */");
   em_open(em, "static int src%d_%s_consume(RtCtx *ctx, const RtBatch *batch) {", t->port, c_ident(cx, t->name));
   em_line(em, "const %s *rows = (const %s *)batch->rows;", L->sname, L->sname);
-  em_line(em, "int64_t i;");
+  em_line(em, "int64_t i, wm = INT64_MIN;");
   em_open(em, "for (i = 0; i < batch->n; i++) {");
   em_line(em, "const %s *r = &rows[i];", L->sname);
   CgVal *in = cx_alloc(cx, sizeof(CgVal) * (size_t)(t->ncols ? t->ncols : 1));
@@ -233,15 +274,24 @@ static void emit_source_consume(Gen *gen, TableLayout *L) {
             c_comment(cx, bexpr_text(cx, t->cols[i].gen_bound)));
     in[i] = cg_expr(&g, t->cols[i].gen_bound, in);
   }
+  if (t->wm_bound) {
+    em_line(em, "/* watermark candidate := %s */", c_comment(cx, bexpr_text(cx, t->wm_bound)));
+    CgVal w = cg_expr(&g, t->wm_bound, in);
+    if (strcmp(w.n, "0") == 0) em_line(em, "if (%s > wm) wm = %s;", w.v, w.v);
+    else em_line(em, "if (!%s && %s > wm) wm = %s;", w.n, w.v, w.v);
+  } else {
+    em_line(em, "if (r->h.ts - %s > wm) wm = r->h.ts - %s;   /* default delay */",
+            DEFAULT_WATERMARK_DELAY_NS, DEFAULT_WATERMARK_DELAY_NS);
+  }
   gen->tmp = g.tmp;
   for (int s = 0; s < n; s++) {
     em_line(em, "/* [n%d] scan %s */", scans[s]->id, c_comment(cx, t->name));
-    if (n > 1) em_open(em, "do {");
-    else em_open(em, "do {");
+    em_open(em, "do {");
     consume_parents(gen, scans[s], in, "r->h");
     em_close(em, " while (0);");
   }
   em_close(em, NULL);
+  em_line(em, "if (batch->n > 0) rt->source_watermark(ctx, %d, wm);", input);
   em_line(em, "return 0;");
   em_close(em, NULL);
   em_line(em, "%s", "");
@@ -253,10 +303,23 @@ static void emit_connector(Emitter *em, Cx *cx, Table *t, const char *prefix) {
           t->nopts, prefix, prefix, t->port, t->updating, t->event_time_col);
 }
 
+static void emit_ports(Emitter *em, Cx *cx, const char *sym, RtPort *v, int n) {
+  static const char *const kinds[] = { "0", "RT_PORT_SOURCE", "RT_PORT_EDGE", "RT_PORT_SINK" };
+  em_open(em, "static const RtPort %s[] = {", sym);
+  for (int i = 0; i < n; i++) em_line(em, "{ %s, {0, 0, 0}, %d },", kinds[v[i].kind], v[i].index);
+  if (n == 0) em_line(em, "{ 0, {0, 0, 0}, 0 }");
+  em_close(em, ";");
+  (void)cx;
+}
+
 char *cg_generate(Cx *cx, const char *plan_text) {
   Catalog *cat = cx->cat;
-  Emitter e = {0};
-  Emitter *em = &e;
+  Gen gen;
+  memset(&gen, 0, sizeof gen);
+  gen.cx = cx;
+  gen.em = &gen.funcs;
+  Emitter head = {0};
+  Emitter *em = &head;
   uint64_t qh = fnv1a(14695981039346656037ULL, cx->src, cx->srclen);
   const char *qid = cx_printf(cx, "q%08llx", (unsigned long long)(qh & 0xffffffffULL));
 
@@ -289,14 +352,19 @@ char *cg_generate(Cx *cx, const char *plan_text) {
   em_line(em, "static const RtApi *rt;   /* runtime function table, set by the entry point */");
   em_line(em, "#define arroyo_udf_alloc(ctx, n) (rt->alloc((ctx), (n)))");
   em_line(em, "%s", "");
-  /* tcc lowers every struct assignment to a memmove call; defining it here keeps the .so
-  ** free of undefined symbols under both backends (gcc copies small structs inline). */
+  /* tcc lowers struct assignment to memmove and zero-initialisation to memset calls; defining
+  ** them here keeps the .so free of undefined symbols under both backends. */
   em_line(em, "#ifdef __TINYC__");
   em_open(em, "void *memmove(void *dst, const void *src, size_t n) {");
   em_line(em, "unsigned char *d = (unsigned char *)dst;");
   em_line(em, "const unsigned char *s = (const unsigned char *)src;");
   em_line(em, "if (d < s) { while (n--) *d++ = *s++; }");
   em_line(em, "else { d += n; s += n; while (n--) *--d = *--s; }");
+  em_line(em, "return dst;");
+  em_close(em, NULL);
+  em_open(em, "void *memset(void *dst, int c, size_t n) {");
+  em_line(em, "unsigned char *d = (unsigned char *)dst;");
+  em_line(em, "while (n--) *d++ = (unsigned char)c;");
   em_line(em, "return dst;");
   em_close(em, NULL);
   em_line(em, "#endif");
@@ -312,17 +380,19 @@ char *cg_generate(Cx *cx, const char *plan_text) {
     em_line(em, "%s", "");
   }
 
-  /* row structs */
+  /* row structs of connectors */
+  Emitter *ty = &gen.types;
   TableLayout *srcs = cx_alloc(cx, sizeof(TableLayout) * (size_t)(cat->nsources ? cat->nsources : 1));
   TableLayout *sinks = cx_alloc(cx, sizeof(TableLayout) * (size_t)(cat->nsinks ? cat->nsinks : 1));
-  uint64_t lh = fnv1a(14695981039346656037ULL, "abi1", 4);
+  gen.sinks = sinks;
+  uint64_t lh = fnv1a(14695981039346656037ULL, "abi2", 4);
   for (int i = 0; i < cat->nsources; i++) {
     srcs[i] = layout_for(cx, cat->sources[i], "src");
-    emit_struct(em, cx, &srcs[i], cx_printf(cx, "source %s: row as the connector decodes it", cat->sources[i]->name));
+    emit_struct(ty, cx, &srcs[i], cx_printf(cx, "source %s: row as the connector decodes it", cat->sources[i]->name));
   }
   for (int i = 0; i < cat->nsinks; i++) {
     sinks[i] = layout_for(cx, cat->sinks[i], "sink");
-    emit_struct(em, cx, &sinks[i], cx_printf(cx, "sink %s: row as the connector encodes it", cat->sinks[i]->name));
+    emit_struct(ty, cx, &sinks[i], cx_printf(cx, "sink %s: row as the connector encodes it", cat->sinks[i]->name));
   }
   for (int k = 0; k < 2; k++) {
     int n = k ? cat->nsinks : cat->nsources;
@@ -336,25 +406,59 @@ char *cg_generate(Cx *cx, const char *plan_text) {
       }
   }
 
-  /* descriptors */
+  /* stages: 0 is the source stage, then one per aggregate (in plan id order) */
+  Plan **aggs = NULL;
+  int naggs = 0, aggcap = 0;
+  char *seen = cx_alloc(cx, (size_t)cat->next_plan_id + 1);
+  for (int i = 0; i < cat->nsink_plans; i++) collect_aggs(cat->sink_plans[i], &aggs, &naggs, &aggcap, seen, cx);
+  if (naggs > 1) qsort(aggs, (size_t)naggs, sizeof(Plan *), cmp_plan_id);
+  StageGen *src_stage = new_stage(&gen, "source");
+  src_stage->process_fn = "source_process";
+  for (int i = 0; i < cat->nsources; i++)
+    add_port(cx, &src_stage->ins, &src_stage->nins, &src_stage->incap, RT_PORT_SOURCE, i);
+  for (int i = 0; i < naggs; i++) {
+    StageGen *st = new_stage(&gen, cx_printf(cx, "n%d_agg", aggs[i]->id));
+    aggs[i]->stage = gen.nstages - 1;
+    (void)st;
+  }
+  for (int i = 0; i < naggs; i++) {
+    cg_agg_types(&gen, aggs[i]);
+    lh = fnv1a(lh, &aggs[i]->id, sizeof aggs[i]->id);
+    lh = fnv1a(lh, &aggs[i]->naggs, sizeof aggs[i]->naggs);
+    lh = fnv1a(lh, &aggs[i]->win, sizeof aggs[i]->win);
+  }
+
+  /* the source stage's fused loops */
+  gen.stage = 0;
+  for (int i = 0; i < cat->nsources; i++) emit_source_consume(&gen, &srcs[i], i);
+  Emitter *fn = &gen.funcs;
+  em_open(fn, "static int source_process(RtCtx *ctx, int input, const RtBatch *batch) {");
+  em_open(fn, "switch (input) {");
+  for (int i = 0; i < cat->nsources; i++)
+    em_line(fn, "case %d: return src%d_%s_consume(ctx, batch);", i, i, c_ident(cx, cat->sources[i]->name));
+  em_line(fn, "default: break;");
+  em_close(fn, NULL);
+  em_line(fn, "return rt->error(ctx, 0, \"source stage has no input %%d\", input);");
+  em_close(fn, NULL);
+  em_line(fn, "%s", "");
+
+  /* aggregate stages */
+  for (int i = 0; i < naggs; i++) {
+    gen.stage = aggs[i]->stage;
+    cg_agg_stage(&gen, aggs[i]);
+  }
+
+  /* assemble: head, types, functions, descriptors */
+  Emitter out = {0};
+  em_raw(&out, buf_cstr(&head.out));
+  em_raw(&out, buf_cstr(&gen.types.out));
+  em_raw(&out, buf_cstr(&gen.funcs.out));
+  em = &out;
   for (int i = 0; i < cat->nsources; i++)
     emit_descriptor(em, cx, &srcs[i], cx_printf(cx, "src%d", i), 1);
   for (int i = 0; i < cat->nsinks; i++)
     emit_descriptor(em, cx, &sinks[i], cx_printf(cx, "sink%d", i), 0);
-
-  /* fused loops */
-  Gen gen = { cx, em, sinks, 0 };
-  for (int i = 0; i < cat->nsources; i++) emit_source_consume(&gen, &srcs[i]);
-
-  em_open(em, "static int process(RtCtx *ctx, int port, const RtBatch *batch) {");
-  em_open(em, "switch (port) {");
-  for (int i = 0; i < cat->nsources; i++)
-    em_line(em, "case %d: return src%d_%s_consume(ctx, batch);", i, i, c_ident(cx, cat->sources[i]->name));
-  em_line(em, "default: break;");
-  em_close(em, NULL);
-  em_line(em, "return rt->error(ctx, 0, \"pipeline has no source port %%d\", port);");
-  em_close(em, NULL);
-  em_line(em, "%s", "");
+  em_raw(em, buf_cstr(&gen.descs.out));
 
   em_open(em, "static const RtConnector sources[] = {");
   for (int i = 0; i < cat->nsources; i++) emit_connector(em, cx, cat->sources[i], cx_printf(cx, "src%d", i));
@@ -364,12 +468,36 @@ char *cg_generate(Cx *cx, const char *plan_text) {
   for (int i = 0; i < cat->nsinks; i++) emit_connector(em, cx, cat->sinks[i], cx_printf(cx, "sink%d", i));
   em_close(em, ";");
   em_line(em, "%s", "");
+  for (int i = 0; i < gen.nstages; i++) {
+    StageGen *st = &gen.stages[i];
+    emit_ports(em, cx, cx_printf(cx, "stage%d_inputs", i), st->ins, st->nins);
+    emit_ports(em, cx, cx_printf(cx, "stage%d_outputs", i), st->outs, st->nouts);
+  }
+  em_open(em, "static const RtStage stages[] = {");
+  for (int i = 0; i < gen.nstages; i++) {
+    StageGen *st = &gen.stages[i];
+    em_line(em, "{ \"%s\", %d, stage%d_inputs, %d, stage%d_outputs, %d, %d, %s, %s, %s, %s },",
+            st->name, st->nins, i, st->nouts, i, st->maxpar, st->nstates, st->states_sym,
+            st->process_fn, st->watermark_fn, st->flush_fn);
+  }
+  em_close(em, ";");
+  static const char *const routes[] = { "0", "RT_ROUTE_FORWARD", "RT_ROUTE_HASH", "RT_ROUTE_SINGLE" };
+  em_open(em, "static const RtEdge edges[] = {");
+  for (int i = 0; i < gen.nedges; i++) {
+    EdgeGen *e = &gen.edges[i];
+    em_line(em, "{ %d, %d, %d, %s, {0, 0, 0}, &%s },", e->from, e->to, e->to_input, routes[e->routing],
+            e->schema_sym);
+  }
+  if (gen.nedges == 0) em_line(em, "{ 0, 0, 0, 0, {0, 0, 0}, 0 }");
+  em_close(em, ";");
+  em_line(em, "%s", "");
   em_line(em, "static const char query_sql[] = %s;", c_string(cx, cx->src, cx->srclen));
   em_line(em, "static const char query_plan[] = %s;", c_string(cx, plan_text, strlen(plan_text)));
   em_open(em, "static const RtPipeline pipeline = {");
   em_line(em, "RT_ABI_VERSION, sizeof(RtPipeline), \"%s\", query_sql, query_plan,", qid);
   em_line(em, "UINT64_C(0x%016llx),   /* layout hash */", (unsigned long long)lh);
-  em_line(em, "%d, sources, %d, sinks, process", cat->nsources, cat->nsinks);
+  em_line(em, "%d, sources, %d, sinks, 0,", cat->nsources, cat->nsinks);
+  em_line(em, "%d, stages, %d, edges", gen.nstages, gen.nedges);
   em_close(em, ";");
   em_line(em, "%s", "");
   em_line(em, "/* The one exported symbol: keep the runtime's table and describe the pipeline. */");
@@ -377,7 +505,11 @@ char *cg_generate(Cx *cx, const char *plan_text) {
   em_line(em, "rt = api;");
   em_line(em, "return &pipeline;");
   em_close(em, NULL);
-  char *r = cx_strndup(cx, e.out.p, e.out.len);
-  buf_free(&e.out);
+  char *r = cx_strndup(cx, out.out.p, out.out.len);
+  buf_free(&out.out);
+  buf_free(&head.out);
+  buf_free(&gen.types.out);
+  buf_free(&gen.funcs.out);
+  buf_free(&gen.descs.out);
   return r;
 }

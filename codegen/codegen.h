@@ -36,6 +36,52 @@ typedef struct Cg {
 } Cg;
 
 CgVal cg_expr(Cg *g, BExpr *e, const CgVal *in);
+
+/* ---- whole-pipeline generation state (cg_pipeline.c, cg_agg.c) ------------------------ */
+typedef struct TableLayout {
+  Table *t;
+  const char *sname;     /* C struct name, row_<role>_<table> */
+  const char **fields;   /* C field name per column (NULL for generated columns) */
+} TableLayout;
+
+typedef struct StageGen {
+  const char *name;      /* C-safe stage name, e.g. "source", "n5_agg" */
+  RtPort *ins;           /* inputs */
+  int nins, incap;
+  RtPort *outs;          /* outputs (sinks and edges), in first-use order */
+  int nouts, outcap;
+  int maxpar;            /* 0 any, 1 single subtask */
+  const char *process_fn, *watermark_fn, *flush_fn;   /* C function names or "0" */
+  const char *states_sym;/* C symbol of the RtStateDesc array, or "0" */
+  int nstates;
+} StageGen;
+
+typedef struct EdgeGen {
+  int from, to, to_input;  /* stages and consumer input index */
+  int routing;             /* RtRouting */
+  const char *schema_sym;  /* C symbol of the edge's RtSchema */
+} EdgeGen;
+
+typedef struct Gen {
+  Cx *cx;
+  Emitter types;         /* struct definitions */
+  Emitter funcs;         /* functions */
+  Emitter descs;         /* descriptor tables that must follow the types (edge schemas, states) */
+  Emitter *em;           /* where consume() writes (always &funcs) */
+  TableLayout *sinks;    /* sink layouts by sink index */
+  int tmp;               /* local-name counter within the current function */
+  int stage;             /* the stage being generated */
+  StageGen *stages; int nstages;
+  EdgeGen *edges; int nedges, edgecap;
+} Gen;
+
+int gen_output(Gen *gen, int kind, int index);    /* current stage's output index for a sink/edge */
+void consume(Gen *gen, Plan *p, const CgVal *in, const char *hdr);
+void consume_parents(Gen *gen, Plan *p, const CgVal *in, const char *hdr);
+/* cg_agg.c */
+void cg_agg_types(Gen *gen, Plan *agg);                                   /* structs + schemas */
+void cg_agg_input(Gen *gen, Plan *agg, const CgVal *in, const char *hdr); /* producer side */
+void cg_agg_stage(Gen *gen, Plan *agg);                                   /* consumer stage */
 const char *cg_tmp(Cg *g, const char *what);      /* fresh local name n<node>_<what><k> */
 const char *cg_zero(SqlType t);                   /* initializer for a local of type t */
 const char *cg_where(Cg *g, const BExpr *e);      /* "file:line:col" C string literal */

@@ -241,6 +241,24 @@ static void bind_create_table(Cx *cx, Stmt *st) {
       t->cols[i].gen_bound = bind_cast(cx, b, t->cols[i].t, st->cols[i].line, st->cols[i].col, 0);
       t->cols[i].nullable = t->cols[i].gen_bound->nullable;
     }
+    /* WATERMARK FOR col AS expr: the watermark candidate of each row (generated columns may
+    ** be used: bind over all columns) */
+    if (st->wm_expr) {
+      for (int i = 0; i < t->ncols; i++) fake->cols[i].name = t->cols[i].name;
+      BExpr *w = bind_expr(cx, &sc, st->wm_expr);
+      if (w->t.kind != RT_TIMESTAMP)
+        diag_error(cx, st->wm_expr->line, st->wm_expr->col,
+                   "the WATERMARK expression must be a TIMESTAMP, not %s", type_name(w->t));
+      t->wm_bound = w;
+    } else if (st->wm_col) {
+      /* WATERMARK FOR col: zero delay, the event time itself */
+      BExpr *w = bnew(cx, B_COL, NULL);
+      w->colidx = t->event_time_col;
+      w->t = type_make(RT_TIMESTAMP);
+      w->nullable = t->cols[t->event_time_col].nullable;
+      w->text = t->cols[t->event_time_col].name;
+      t->wm_bound = w;
+    }
   }
 }
 

@@ -2,6 +2,8 @@
 ** compiler/cc.c: the two C backends behind one call, cc_build().
 **   tcc: libtcc in process (milliseconds); outputs a shared object directly.
 **   gcc: gcc -O2 -shared -fPIC as a child process (about a second; faster code).
+** gcc gets -fno-tree-loop-distribute-patterns so byte loops in generated code never become
+** memcpy/memset calls (the object must not need libc).
 ** Both compile the generated file with warnings as errors and find runtime/abi.h through
 ** ARROYO_RUNTIME_DIR (environment, else the directory baked in at build time).
 ** The .so is written to a temporary name and renamed, so a failed build leaves no output.
@@ -76,7 +78,7 @@ static int build_gcc(const char *src, const char *c_path, const char *tmp_so, Bu
     close(pipefd[0]);
     execlp("gcc", "gcc", "-O2", "-shared", "-fPIC", "-std=gnu99", "-Wall", "-Werror",
            "-Wno-unused-variable", "-Wno-unused-but-set-variable", "-Wno-unused-function",
-           "-fno-strict-aliasing", inc, "-o", tmp_so, path, (char *)NULL);
+           "-fno-strict-aliasing", "-fno-tree-loop-distribute-patterns", inc, "-o", tmp_so, path, (char *)NULL);
     _exit(127);
   }
   close(pipefd[1]);

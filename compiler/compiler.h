@@ -243,6 +243,7 @@ typedef struct Table {
   const char *connector;
   int updating;          /* debezium source / sink */
   int event_time_col;    /* column index or -1 */
+  BExpr *wm_bound;       /* WATERMARK FOR col AS expr, bound over the columns, or NULL */
   int port;              /* source port / sink port, -1 until used */
   int used;              /* referenced by a query */
   Plan *view;            /* TB_VIEW: bound plan */

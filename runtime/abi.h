@@ -454,6 +454,24 @@ static inline int rt_mul_i32(int32_t a, int32_t b, int32_t *r) {
   *r = (int32_t)s; return 0;
 }
 
+/* Byte copy for generated code (which has no libc); gcc turns fixed small sizes into moves. */
+static inline void rt_put_bytes(void *dst, const void *src, int64_t n) {
+  unsigned char *d = (unsigned char *)dst;
+  const unsigned char *s = (const unsigned char *)src;
+  while (n-- > 0) *d++ = *s++;
+}
+
+static inline void rt_zero(void *dst, int64_t n) {
+  unsigned char *d = (unsigned char *)dst;
+  while (n-- > 0) *d++ = 0;
+}
+
+/* floor(a / b) for b > 0 (window starts of negative timestamps round down, not toward 0). */
+static inline int64_t rt_floor_div(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  return (a % b != 0 && a < 0) ? q - 1 : q;
+}
+
 /* Hash mixing for keys (same on every producer, so routing and state agree). */
 static inline uint64_t rt_hash_mix(uint64_t h, uint64_t v) {
   h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);

@@ -27,6 +27,8 @@ static char captured[64][256];   /* text of each captured column */
 static int ncaptured;
 static const RtSchema *sink_schema;
 
+static void no_watermark(RtCtx *ctx, int input, int64_t wm) { (void)ctx; (void)input; (void)wm; }
+
 static int capture_emit(RtCtx *ctx, int port, const void *row) {
   (void)ctx; (void)port;
   const RtSchema *sc = sink_schema;
@@ -55,6 +57,7 @@ static int load(const char *sql, const char *backend, Loaded *L, char **diag) {
   static RtApi api;
   api = *rt_api();
   api.emit = capture_emit;
+  api.source_watermark = no_watermark;
   char *c = NULL, *plan = NULL;
   CompileOptions opt = { "expr.sql", NULL, 0, 0 };
   if (arroyo_compile_sql(&opt, sql, strlen(sql), &c, &plan, diag) < 0) return -1;
@@ -86,7 +89,8 @@ static int run_row(Loaded *L, const char *row_json, char *err, size_t errlen) {
   RtCtx *ctx = rt_ctx_new();
   RtBatch b = { rows, 1, rs, 0 };
   ncaptured = 0;
-  int rc = L->p->process(ctx, 0, &b);
+  /* a stateless script is one stage whose input 0 is the source and output 0 the sink */
+  int rc = L->p->stages[0].process(ctx, 0, &b);
   snprintf(err, errlen, "%s", ctx->err);
   rt_ctx_free(ctx);
   free(rows);

@@ -1,0 +1,723 @@
+/*
+** codegen/cg_agg.c: GROUP BY aggregates as pipeline stages.
+**
+** An aggregate node n<id> becomes:
+**   - row_n<id>_in, the edge row: header (event time, key hash, retraction), the key values,
+**     each aggregate's argument values and FILTER flags. The producing stage fills it where its
+**     fused loop reaches the aggregate (cg_agg_input) and emits it to an edge routed by the key
+**     hash (or to subtask 0 when there are no keys).
+**   - n<id>_acc, the accumulator kept per (bucket, key) in runtime state table 0: the key
+**     values (strings point into the table's copy of the key bytes), per-aggregate fields, and
+**     for updating aggregates the previously emitted output values.
+**   - the consuming stage: n<id>_process (serialize the key, st_get, update), and either
+**       tumble: on_watermark emits every bucket (window) whose end <= watermark, then drops it;
+**       hop:    buckets are panes of one slide; on_watermark emits each window end <= watermark
+**               by merging its panes per key (each pane's partial aggregate is shared by the
+**               width/slide windows containing it), a cursor in state table 1 remembers the
+**               next window end;
+**       updating (no window): flush emits, once per batch per changed key, a retraction of the
+**               previous output and the new output; empty groups are removed.
+**   Output rows then run through the aggregate's parents (HAVING, projections, sinks, further
+**   aggregates) with the same consume() used everywhere.
+** Not yet here: session windows, DISTINCT and the statistical / approximate / list
+** aggregates (they need runtime aggregate objects), min/max/bit/bool over retractions.
+*/
+#include <stdlib.h>
+#include <string.h>
+#include "codegen.h"
+
+#define HASH_SEED "UINT64_C(0x2545f4914f6cdd1d)"
+#define SESSION_SLOTS 8   /* open sessions per key at once (out-of-order input can open several) */
+
+static const char *fmt_c_type(SqlType t) { return type_c(t); }
+
+static int agg_supported(AggCall *a, int updating_input, const char **why) {
+  *why = NULL;
+  if (a->distinct) { *why = "DISTINCT aggregates"; return 0; }
+  switch (a->fn) {
+    case A_COUNT_STAR: case A_COUNT: case A_SUM: case A_AVG: return 1;
+    case A_MIN: case A_MAX: case A_BIT_AND: case A_BIT_OR: case A_BIT_XOR: case A_BOOL_AND:
+    case A_BOOL_OR:
+      if (updating_input) { *why = "this aggregate over an updating input"; return 0; }
+      if (a->fn <= A_MAX && type_is_stringy(a->t)) { *why = "min()/max() of TEXT"; return 0; }
+      return 1;
+    default:
+      return 0;
+  }
+}
+
+static const char *sum_c_type(AggCall *a) {
+  if (a->fn == A_AVG) return type_is_float(a->args[0]->t) ? "double" : "int64_t";
+  return type_c(a->t);
+}
+
+/* ---- types ---------------------------------------------------------------------------- */
+void cg_agg_types(Gen *gen, Plan *A) {
+  Cx *cx = gen->cx;
+  Emitter *ty = &gen->types, *ds = &gen->descs;
+  int id = A->id;
+  int upd_in = A->inputs[0]->updating;
+  for (int i = 0; i < A->naggs; i++) {
+    const char *why;
+    if (!agg_supported(&A->aggs[i], upd_in, &why))
+      diag_error(cx, 1, 1, "%s%s() is not supported by the code generator yet%s%s",
+                 A->aggs[i].distinct ? "DISTINCT in " : "", agg_name(A->aggs[i].fn),
+                 why ? ": " : "", why ? why : "");
+  }
+  for (int k = 0; k < A->nkeys; k++)
+    if (A->exprs[k]->t.kind == T_WINDOW || A->exprs[k]->t.kind == T_INTERVAL)
+      diag_error(cx, A->exprs[k]->line, A->exprs[k]->col, "cannot GROUP BY a %s value yet",
+                 type_name(A->exprs[k]->t));
+
+  /* edge row */
+  em_line(ty, "/* [n%d] aggregate input: keys, arguments and FILTER flags, shuffled by key */", id);
+  em_open(ty, "typedef struct row_n%d_in {", id);
+  em_line(ty, "RtRowHeader h;");
+  int nnull = 0;
+  for (int k = 0; k < A->nkeys; k++) {
+    em_line(ty, "%s k%d;   /* %s */", type_c(A->exprs[k]->t), k, c_comment(cx, bexpr_text(cx, A->exprs[k])));
+    nnull++;
+  }
+  for (int i = 0; i < A->naggs; i++) {
+    AggCall *a = &A->aggs[i];
+    for (int j = 0; j < a->nargs; j++) {
+      em_line(ty, "%s a%d_%d;   /* %s */", type_c(a->args[j]->t), i, j, c_comment(cx, bexpr_text(cx, a->args[j])));
+      nnull++;
+    }
+    if (a->filter) em_line(ty, "uint8_t f%d;   /* FILTER (WHERE %s) */", i, c_comment(cx, bexpr_text(cx, a->filter)));
+  }
+  if (nnull) {
+    em_open(ty, "struct {");
+    for (int k = 0; k < A->nkeys; k++) em_line(ty, "uint8_t k%d;", k);
+    for (int i = 0; i < A->naggs; i++)
+      for (int j = 0; j < A->aggs[i].nargs; j++) em_line(ty, "uint8_t a%d_%d;", i, j);
+    em_close(ty, " _null;");
+  }
+  em_close(ty, cx_printf(cx, " row_n%d_in;", id));
+  em_line(ty, "%s", "");
+
+  /* its schema (the runtime deep-copies its strings when batching) */
+  em_open(ds, "static const RtColumn n%d_in_cols[] = {", id);
+  int ncols = 0;
+  for (int k = 0; k < A->nkeys; k++, ncols++)
+    em_line(ds, "{ \"k%d\", %d, 1, %d, %d, (uint32_t)offsetof(row_n%d_in, k%d), (uint32_t)offsetof(row_n%d_in, _null.k%d) },",
+            k, A->exprs[k]->t.kind, A->exprs[k]->t.prec, A->exprs[k]->t.scale, id, k, id, k);
+  for (int i = 0; i < A->naggs; i++)
+    for (int j = 0; j < A->aggs[i].nargs; j++, ncols++) {
+      SqlType t = A->aggs[i].args[j]->t;
+      em_line(ds, "{ \"a%d_%d\", %d, 1, %d, %d, (uint32_t)offsetof(row_n%d_in, a%d_%d), (uint32_t)offsetof(row_n%d_in, _null.a%d_%d) },",
+              i, j, t.kind, t.prec, t.scale, id, i, j, id, i, j);
+    }
+  if (ncols == 0) em_line(ds, "{ 0, 0, 0, 0, 0, 0, 0 }");
+  em_close(ds, ";");
+  em_line(ds, "static const RtSchema n%d_in_schema = { \"row_n%d_in\", sizeof(row_n%d_in), %d, n%d_in_cols };",
+          id, id, id, ncols, id);
+
+  /* accumulator */
+  em_line(ty, "/* [n%d] accumulator per %skey, in state table 0 */", id,
+          A->win.kind == W_TUMBLE ? "(window, " : A->win.kind == W_HOP ? "(pane, " : "");
+  em_open(ty, "typedef struct n%d_acc {", id);
+  em_line(ty, "uint64_t hash;             /* key hash (for lookups from other panes) */");
+  em_line(ty, "int64_t rows;              /* live input rows */");
+  if (A->win.kind == W_HOP) em_line(ty, "int64_t emitted_for;       /* end of the last window this pane was merged into */");
+  if (A->win.kind == W_SESSION) em_line(ty, "int64_t start, end;        /* the session: [first event, last event + gap) */");
+  for (int k = 0; k < A->nkeys; k++) {
+    em_line(ty, "%s k%d;", type_c(A->exprs[k]->t), k);
+    em_line(ty, "uint8_t k%d_null;", k);
+  }
+  for (int i = 0; i < A->naggs; i++) {
+    AggCall *a = &A->aggs[i];
+    em_line(ty, "int64_t a%d_n;   /* %s: rows counted */", i, agg_name(a->fn));
+    switch (a->fn) {
+      case A_SUM: case A_AVG: em_line(ty, "%s a%d_sum;", sum_c_type(a), i); break;
+      case A_MIN: case A_MAX: case A_BIT_AND: case A_BIT_OR: case A_BIT_XOR:
+      case A_BOOL_AND: case A_BOOL_OR:
+        em_line(ty, "%s a%d_v;", fmt_c_type(a->t), i);
+        break;
+      default: break;
+    }
+  }
+  if (A->win.kind == W_NONE) {
+    em_line(ty, "uint8_t emitted;           /* an output row for this key is live downstream */");
+    for (int i = 0; i < A->naggs; i++) {
+      em_line(ty, "%s p%d;   /* previously emitted %s */", type_c(A->aggs[i].t), i, agg_name(A->aggs[i].fn));
+      em_line(ty, "uint8_t p%d_null;", i);
+    }
+  }
+  em_close(ty, cx_printf(cx, " n%d_acc;", id));
+  em_line(ty, "%s", "");
+  if (A->win.kind == W_HOP) {
+    em_line(ty, "typedef struct n%d_cursor { int64_t next_end; } n%d_cursor;   /* state table 1 */", id, id);
+    em_line(ty, "%s", "");
+  }
+  if (A->win.kind == W_SESSION) {
+    em_line(ty, "/* [n%d] the open sessions of one key, in state table 1; each session's accumulator is", id);
+    em_line(ty, "** in table 0 under the key bytes followed by the session id */");
+    em_open(ty, "typedef struct n%d_sessions {", id);
+    em_line(ty, "uint64_t hash;             /* key hash */");
+    em_line(ty, "int64_t next_id;           /* id of the next session of this key */");
+    em_line(ty, "int32_t n;                 /* open sessions */");
+    em_line(ty, "int32_t pad_;");
+    em_line(ty, "int64_t id[%d], start[%d], end[%d];", SESSION_SLOTS, SESSION_SLOTS, SESSION_SLOTS);
+    em_close(ty, cx_printf(cx, " n%d_sessions;", id));
+    em_line(ty, "%s", "");
+  }
+  em_open(ds, "static const RtStateDesc n%d_states[] = {", id);
+  em_line(ds, "{ \"n%d aggregate\", sizeof(n%d_acc), 0, 0, 0 },", id, id);
+  if (A->win.kind == W_HOP) em_line(ds, "{ \"n%d hop cursor\", sizeof(n%d_cursor), 0, 0, 0 },", id, id);
+  if (A->win.kind == W_SESSION) em_line(ds, "{ \"n%d open sessions\", sizeof(n%d_sessions), 0, 0, 0 },", id, id);
+  em_close(ds, ";");
+  em_line(ds, "%s", "");
+
+  StageGen *st = &gen->stages[A->stage];
+  st->maxpar = A->nkeys ? 0 : 1;
+  st->states_sym = cx_printf(cx, "n%d_states", id);
+  st->nstates = A->win.kind == W_HOP || A->win.kind == W_SESSION ? 2 : 1;
+  st->process_fn = cx_printf(cx, "n%d_process", id);
+  if (A->win.kind == W_NONE) st->flush_fn = cx_printf(cx, "n%d_flush", id);
+  else st->watermark_fn = cx_printf(cx, "n%d_on_watermark", id);
+}
+
+/* ---- producer side ------------------------------------------------------------------- */
+static int edge_into(Gen *gen, Plan *A) {
+  Cx *cx = gen->cx;
+  for (int i = 0; i < gen->nedges; i++)
+    if (gen->edges[i].from == gen->stage && gen->edges[i].to == A->stage) return i;
+  if (gen->nedges == gen->edgecap) {
+    gen->edgecap = gen->edgecap ? gen->edgecap * 2 : 4;
+    EdgeGen *ne = cx_alloc(cx, sizeof(EdgeGen) * (size_t)gen->edgecap);
+    if (gen->nedges) memcpy(ne, gen->edges, sizeof(EdgeGen) * (size_t)gen->nedges);
+    gen->edges = ne;
+  }
+  EdgeGen *e = &gen->edges[gen->nedges];
+  StageGen *to = &gen->stages[A->stage];
+  e->from = gen->stage;
+  e->to = A->stage;
+  e->routing = A->nkeys ? RT_ROUTE_HASH : RT_ROUTE_SINGLE;
+  e->schema_sym = cx_printf(cx, "n%d_in_schema", A->id);
+  RtPort *ni = cx_alloc(cx, sizeof(RtPort) * (size_t)(to->nins + 1));
+  if (to->nins) memcpy(ni, to->ins, sizeof(RtPort) * (size_t)to->nins);
+  ni[to->nins].kind = RT_PORT_EDGE;
+  ni[to->nins].index = gen->nedges;
+  to->ins = ni;
+  e->to_input = to->nins++;
+  return gen->nedges++;
+}
+
+/* Hash one value into `h` (same on every producer: routing and state agree). */
+static void hash_value(Cg *g, const char *h, SqlType t, CgVal v) {
+  Emitter *em = g->em;
+  const char *nul = strcmp(v.n, "0") == 0 ? NULL : v.n;
+  const char *mix;
+  switch (t.kind) {
+    case RT_TEXT: case RT_JSON: case RT_BYTEA:
+      mix = cx_printf(g->cx, "rt->hash_bytes(%s.ptr, %s.len, 0)", v.v, v.v);
+      break;
+    case RT_F32: case RT_F64: {
+      const char *u = cg_tmp(g, "bits");
+      em_line(em, "union { double d; uint64_t u; } %s; %s.d = (double)%s;", u, u, v.v);
+      em_line(em, "if (%s.d == 0) %s.d = 0; if (%s.d != %s.d) %s.u = UINT64_C(0x7ff8000000000000);", u, u, u, u, u);
+      mix = cx_printf(g->cx, "%s.u", u);
+      break;
+    }
+    default:
+      mix = cx_printf(g->cx, "(uint64_t)%s", v.v);
+  }
+  if (nul) em_line(em, "%s = rt_hash_mix(%s, %s ? UINT64_C(0x9e3779b97f4a7c15) : %s);", h, h, nul, mix);
+  else em_line(em, "%s = rt_hash_mix(%s, %s);", h, h, mix);
+}
+
+void cg_agg_input(Gen *gen, Plan *A, const CgVal *in, const char *hdr) {
+  Cx *cx = gen->cx;
+  Emitter *em = gen->em;
+  Cg g = { cx, em, A->id, gen->tmp, hdr };
+  int edge = edge_into(gen, A);
+  int out = gen_output(gen, RT_PORT_EDGE, edge);
+  const char *o = cx_printf(cx, "n%d_in", A->id);
+  em_line(em, "/* [n%d] aggregate input: keys and arguments to stage %s by %s, output %d */", A->id,
+          gen->stages[A->stage].name, A->nkeys ? "key hash" : "a single subtask", out);
+  CgVal *kv = cx_alloc(cx, sizeof(CgVal) * (size_t)(A->nkeys + 1));
+  for (int k = 0; k < A->nkeys; k++) kv[k] = cg_expr(&g, A->exprs[k], in);
+  em_line(em, "row_n%d_in %s;", A->id, o);
+  em_line(em, "%s.h = %s;", o, hdr);
+  const char *h = cg_tmp(&g, "hash");
+  em_line(em, "uint64_t %s = %s;", h, HASH_SEED);
+  for (int k = 0; k < A->nkeys; k++) {
+    em_line(em, "%s.k%d = %s; %s._null.k%d = %s;", o, k, kv[k].v, o, k, kv[k].n);
+    hash_value(&g, h, A->exprs[k]->t, kv[k]);
+  }
+  em_line(em, "%s.h.hash = %s;", o, A->nkeys ? h : "0");
+  for (int i = 0; i < A->naggs; i++) {
+    AggCall *a = &A->aggs[i];
+    for (int j = 0; j < a->nargs; j++) {
+      CgVal v = cg_expr(&g, a->args[j], in);
+      em_line(em, "%s.a%d_%d = %s; %s._null.a%d_%d = %s;", o, i, j, v.v, o, i, j, v.n);
+    }
+    if (a->filter) {
+      CgVal f = cg_expr(&g, a->filter, in);
+      em_line(em, "%s.f%d = (uint8_t)(!%s && %s);", o, i, f.n, f.v);
+    }
+  }
+  em_line(em, "if (rt->emit(ctx, %d, &%s) < 0) return -1;", out, o);
+  gen->tmp = g.tmp;
+}
+
+/* ---- consumer stage ------------------------------------------------------------------ */
+static int fixed_key_size(SqlType t) {
+  switch (t.kind) {
+    case RT_BOOL: return 1;
+    case RT_I32: case RT_U32: case RT_F32: return 4;
+    case RT_TEXT: case RT_JSON: case RT_BYTEA: return 4;   /* length prefix */
+    default: return 8;
+  }
+}
+
+/* Serialize the key of edge row `r` into kb/kl: per key one NULL byte, then fixed-width bytes
+** or a 4-byte length and the string bytes. Floats are normalised (-0 = 0, one NaN) so equal
+** keys have equal bytes. Records string offsets n<id>_off<k> for pointing into the key copy. */
+static void emit_key_bytes(Gen *gen, Plan *A) {
+  Emitter *em = gen->em;
+  int fixed = 0;
+  for (int k = 0; k < A->nkeys; k++) fixed += 1 + fixed_key_size(A->exprs[k]->t);
+  em_line(em, "unsigned char kbuf[256];");
+  em_line(em, "unsigned char *kb = kbuf;");
+  em_line(em, "uint32_t kl = %d, ko = 0;", fixed);
+  for (int k = 0; k < A->nkeys; k++)
+    if (type_is_stringy(A->exprs[k]->t)) em_line(em, "if (!r->_null.k%d) kl += (uint32_t)r->k%d.len;", k, k);
+  em_line(em, "if (kl > sizeof kbuf) kb = (unsigned char *)rt->alloc(ctx, kl);");
+  for (int k = 0; k < A->nkeys; k++) {
+    SqlType t = A->exprs[k]->t;
+    em_line(em, "kb[ko++] = r->_null.k%d;", k);
+    if (type_is_stringy(t)) {
+      em_line(em, "uint32_t len%d = r->_null.k%d ? 0 : (uint32_t)r->k%d.len;", k, k, k);
+      em_line(em, "rt_put_bytes(kb + ko, &len%d, 4); ko += 4;", k);
+      em_line(em, "uint32_t off%d = ko;", k);
+      em_line(em, "rt_put_bytes(kb + ko, r->k%d.ptr, len%d);", k, k);
+      em_line(em, "ko += len%d;", k);
+    } else if (type_is_float(t)) {
+      em_line(em, "%s kf%d = r->_null.k%d ? 0 : r->k%d; if (kf%d == 0) kf%d = 0;", type_c(t), k, k, k, k, k);
+      em_line(em, "rt_put_bytes(kb + ko, &kf%d, %d); ko += %d;", k, fixed_key_size(t), fixed_key_size(t));
+    } else {
+      em_line(em, "%s kv%d = r->_null.k%d ? 0 : r->k%d;", type_c(t), k, k, k);
+      em_line(em, "rt_put_bytes(kb + ko, &kv%d, %d); ko += %d;", k, fixed_key_size(t), fixed_key_size(t));
+    }
+  }
+  em_line(em, "kl = ko;");
+}
+
+/* Update the aggregates of accumulator `a` from edge row `r` (sign +1 or -1 at run time when
+** the input is updating). */
+static void emit_update(Gen *gen, Plan *A, int upd_in) {
+  Cx *cx = gen->cx;
+  Emitter *em = gen->em;
+  const char *where = cx_printf(cx, "\"n%d aggregate\"", A->id);
+  if (upd_in) em_line(em, "int64_t sign = r->h.retract ? -1 : 1;");
+  const char *sg = upd_in ? "sign" : "1";
+  em_line(em, "a->rows += %s;", sg);
+  for (int i = 0; i < A->naggs; i++) {
+    AggCall *a = &A->aggs[i];
+    em_line(em, "/* %s%s */", agg_name(a->fn), a->filter ? " with FILTER" : "");
+    int opened = 0;
+    if (a->filter) { em_open(em, "if (r->f%d) {", i); opened++; }
+    if (a->fn != A_COUNT_STAR) { em_open(em, "if (!r->_null.a%d_0) {", i); opened++; }
+    const char *v = cx_printf(cx, "r->a%d_0", i);
+    switch (a->fn) {
+      case A_COUNT_STAR: case A_COUNT:
+        em_line(em, "a->a%d_n += %s;", i, sg);
+        break;
+      case A_SUM: case A_AVG: {
+        const char *st = sum_c_type(a);
+        if (!strcmp(st, "double") || !strcmp(st, "float")) {
+          if (upd_in) em_line(em, "a->a%d_sum += sign > 0 ? (%s)%s : -(%s)%s;", i, st, v, st, v);
+          else em_line(em, "a->a%d_sum += (%s)%s;", i, st, v);
+        } else {
+          const char *sfx = !strcmp(st, "uint64_t") ? "u64" : "i64";
+          if (upd_in)
+            em_line(em, "if ((sign > 0 ? rt_add_%s(a->a%d_sum, (%s)%s, &a->a%d_sum) : rt_sub_%s(a->a%d_sum, (%s)%s, &a->a%d_sum))) "
+                    "return rt->error(ctx, %s, \"%s overflow in %s()\");", sfx, i, st, v, i, sfx, i, st, v, i, where,
+                    !strcmp(st, "uint64_t") ? "BIGINT UNSIGNED" : "BIGINT", agg_name(a->fn));
+          else
+            em_line(em, "if (rt_add_%s(a->a%d_sum, (%s)%s, &a->a%d_sum)) return rt->error(ctx, %s, \"%s overflow in %s()\");",
+                    sfx, i, st, v, i, where, !strcmp(st, "uint64_t") ? "BIGINT UNSIGNED" : "BIGINT", agg_name(a->fn));
+        }
+        em_line(em, "a->a%d_n += %s;", i, sg);
+        break;
+      }
+      case A_MIN: case A_MAX:
+        em_line(em, "if (a->a%d_n == 0 || %s %s a->a%d_v) a->a%d_v = %s;", i, v, a->fn == A_MIN ? "<" : ">", i, i, v);
+        em_line(em, "a->a%d_n++;", i);
+        break;
+      case A_BIT_AND: em_line(em, "a->a%d_v = a->a%d_n ? (a->a%d_v & %s) : %s; a->a%d_n++;", i, i, i, v, v, i); break;
+      case A_BIT_OR: em_line(em, "a->a%d_v |= %s; a->a%d_n++;", i, v, i); break;
+      case A_BIT_XOR: em_line(em, "a->a%d_v ^= %s; a->a%d_n++;", i, v, i); break;
+      case A_BOOL_AND: em_line(em, "a->a%d_v = a->a%d_n ? (a->a%d_v && %s) : %s; a->a%d_n++;", i, i, i, v, v, i); break;
+      case A_BOOL_OR: em_line(em, "a->a%d_v = a->a%d_n ? (a->a%d_v || %s) : %s; a->a%d_n++;", i, i, i, v, v, i); break;
+      default: break;
+    }
+    while (opened-- > 0) em_close(em, NULL);
+  }
+}
+
+/* Merge accumulator `s` into `t` (hop windows combine their panes). */
+static void emit_merge(Gen *gen, Plan *A, const char *t, const char *s) {
+  Cx *cx = gen->cx;
+  Emitter *em = gen->em;
+  const char *where = cx_printf(cx, "\"n%d aggregate\"", A->id);
+  em_line(em, "%s->rows += %s->rows;", t, s);
+  for (int i = 0; i < A->naggs; i++) {
+    AggCall *a = &A->aggs[i];
+    em_open(em, "if (%s->a%d_n) {", s, i);
+    switch (a->fn) {
+      case A_SUM: case A_AVG: {
+        const char *st = sum_c_type(a);
+        if (!strcmp(st, "double") || !strcmp(st, "float")) em_line(em, "%s->a%d_sum += %s->a%d_sum;", t, i, s, i);
+        else
+          em_line(em, "if (rt_add_%s(%s->a%d_sum, %s->a%d_sum, &%s->a%d_sum)) return rt->error(ctx, %s, \"overflow in %s()\");",
+                  !strcmp(st, "uint64_t") ? "u64" : "i64", t, i, s, i, t, i, where, agg_name(a->fn));
+        break;
+      }
+      case A_MIN: case A_MAX:
+        em_line(em, "if (%s->a%d_n == 0 || %s->a%d_v %s %s->a%d_v) %s->a%d_v = %s->a%d_v;", t, i, s, i,
+                a->fn == A_MIN ? "<" : ">", t, i, t, i, s, i);
+        break;
+      case A_BIT_AND: em_line(em, "%s->a%d_v = %s->a%d_n ? (%s->a%d_v & %s->a%d_v) : %s->a%d_v;", t, i, t, i, t, i, s, i, s, i); break;
+      case A_BIT_OR: em_line(em, "%s->a%d_v |= %s->a%d_v;", t, i, s, i); break;
+      case A_BIT_XOR: em_line(em, "%s->a%d_v ^= %s->a%d_v;", t, i, s, i); break;
+      case A_BOOL_AND: em_line(em, "%s->a%d_v = %s->a%d_n ? (%s->a%d_v && %s->a%d_v) : %s->a%d_v;", t, i, t, i, t, i, s, i, s, i); break;
+      case A_BOOL_OR: em_line(em, "%s->a%d_v = %s->a%d_v || %s->a%d_v;", t, i, t, i, s, i); break;
+      default: break;
+    }
+    em_line(em, "%s->a%d_n += %s->a%d_n;", t, i, s, i);
+    em_close(em, NULL);
+  }
+}
+
+/* Final values of the aggregates of accumulator `a` into locals; returns CgVals. */
+static void emit_finalize(Gen *gen, Plan *A, const char *acc, CgVal *outs, int nk_plus_win) {
+  Cx *cx = gen->cx;
+  Emitter *em = gen->em;
+  for (int i = 0; i < A->naggs; i++) {
+    AggCall *a = &A->aggs[i];
+    const char *v = cx_printf(cx, "v%d", i), *n = cx_printf(cx, "v%d_n", i);
+    em_line(em, "%s %s = %s; uint8_t %s = 0;   /* %s */", type_c(a->t), v, cg_zero(a->t), n, agg_name(a->fn));
+    switch (a->fn) {
+      case A_COUNT_STAR: case A_COUNT: em_line(em, "%s = %s->a%d_n;", v, acc, i); break;
+      case A_SUM: em_line(em, "if (%s->a%d_n) %s = %s->a%d_sum; else %s = 1;", acc, i, v, acc, i, n); break;
+      case A_AVG:
+        em_line(em, "if (%s->a%d_n) %s = (double)%s->a%d_sum / (double)%s->a%d_n; else %s = 1;", acc, i, v, acc, i, acc, i, n);
+        break;
+      default:
+        em_line(em, "if (%s->a%d_n) %s = %s->a%d_v; else %s = 1;", acc, i, v, acc, i, n);
+    }
+    outs[nk_plus_win + i].v = v;
+    outs[nk_plus_win + i].n = a->nullable ? n : "0";
+  }
+}
+
+static void key_outs(Gen *gen, Plan *A, const char *acc, CgVal *outs) {
+  for (int k = 0; k < A->nkeys; k++) {
+    outs[k].v = cx_printf(gen->cx, "%s->k%d", acc, k);
+    outs[k].n = A->exprs[k]->nullable ? cx_printf(gen->cx, "%s->k%d_null", acc, k) : "0";
+  }
+}
+
+static void emit_header(Gen *gen, const char *ts, const char *retract) {
+  em_line(gen->em, "RtRowHeader hdr;");
+  em_line(gen->em, "hdr.ts = %s; hdr.hash = 0; hdr.retract = %s;", ts, retract);
+  em_line(gen->em, "hdr.pad_[0] = hdr.pad_[1] = hdr.pad_[2] = hdr.pad_[3] = hdr.pad_[4] = hdr.pad_[5] = hdr.pad_[6] = 0;");
+}
+
+/* Session windows: find the sessions of this key that the row's [ts, ts + gap) overlaps,
+** merge them into one (the first), or open a new session; `a` ends up as its accumulator.
+** A timer at the session's end (on table 1) emits it once the watermark passes. */
+static void emit_session_lookup(Gen *gen, Plan *A) {
+  Cx *cx = gen->cx;
+  Emitter *em = gen->em;
+  int id = A->id;
+  long long gap = (long long)A->win.gap;
+  em_line(em, "n%d_sessions *x = (n%d_sessions *)rt->st_get(ctx, 1, 0, r->h.hash, kb, kl, 1, &created, &kc);", id, id);
+  em_line(em, "if (!x) return -1;");
+  em_line(em, "if (created) { x->hash = r->h.hash; x->next_id = 0; }");
+  em_line(em, "unsigned char sbuf[264];");
+  em_line(em, "unsigned char *sk = kl + 8 > sizeof sbuf ? (unsigned char *)rt->alloc(ctx, kl + 8) : sbuf;");
+  em_line(em, "rt_put_bytes(sk, kb, kl);");
+  em_line(em, "int64_t s0 = r->h.ts, e0 = r->h.ts + INT64_C(%lld);", gap);
+  em_line(em, "int32_t j, hit = -1;");
+  em_line(em, "n%d_acc *a = 0;", id);
+  em_open(em, "for (j = 0; j < x->n; j++) {");
+  em_line(em, "if (!(s0 < x->end[j] && e0 > x->start[j])) continue;   /* no overlap */");
+  em_open(em, "if (hit < 0) {");
+  em_line(em, "hit = j;");
+  em_line(em, "rt_put_bytes(sk + kl, &x->id[j], 8);");
+  em_line(em, "a = (n%d_acc *)rt->st_get(ctx, 0, 0, r->h.hash, sk, kl + 8, 0, 0, 0);", id);
+  em_line(em, "if (!a) return rt->error(ctx, 0, \"n%d: session state lost\");", id);
+  em_line(em, "continue;");
+  em_close(em, NULL);
+  em_line(em, "/* a second overlapping session: merge it into the first and drop it */");
+  em_line(em, "rt_put_bytes(sk + kl, &x->id[j], 8);");
+  em_line(em, "n%d_acc *b = (n%d_acc *)rt->st_get(ctx, 0, 0, r->h.hash, sk, kl + 8, 0, 0, 0);", id, id);
+  em_open(em, "if (b) {");
+  emit_merge(gen, A, "a", "b");
+  em_line(em, "if (b->start < a->start) a->start = b->start;");
+  em_line(em, "if (b->end > a->end) a->end = b->end;");
+  em_line(em, "rt->st_remove(ctx, 0, 0, r->h.hash, sk, kl + 8);");
+  em_close(em, NULL);
+  em_line(em, "x->n--;");
+  em_line(em, "x->id[j] = x->id[x->n]; x->start[j] = x->start[x->n]; x->end[j] = x->end[x->n];");
+  em_line(em, "j--;");
+  em_close(em, NULL);
+  em_open(em, "if (hit < 0) {   /* a new session */");
+  em_line(em, "if (x->n == %d) return rt->error(ctx, 0, \"n%d: more than %d open sessions for one key (input too far out of order)\");",
+          SESSION_SLOTS, id, SESSION_SLOTS);
+  em_line(em, "hit = x->n++;");
+  em_line(em, "x->id[hit] = x->next_id++;");
+  em_line(em, "x->start[hit] = s0; x->end[hit] = e0;");
+  em_line(em, "rt_put_bytes(sk + kl, &x->id[hit], 8);");
+  em_line(em, "a = (n%d_acc *)rt->st_get(ctx, 0, 0, r->h.hash, sk, kl + 8, 1, &created, 0);", id);
+  em_line(em, "if (!a) return -1;");
+  em_line(em, "a->start = s0; a->end = e0;");
+  em_line(em, "if (rt->timer_add(ctx, 1, e0, r->h.hash, kb, kl)) return -1;");
+  em_close(em, NULL);
+  em_open(em, "else {");
+  em_line(em, "created = 0;");
+  em_line(em, "if (s0 < a->start) a->start = s0;");
+  em_line(em, "if (e0 > a->end) { a->end = e0; if (rt->timer_add(ctx, 1, e0, r->h.hash, kb, kl)) return -1; }");
+  em_line(em, "if (a->end > x->end[hit]) x->end[hit] = a->end;");
+  em_line(em, "if (a->start < x->start[hit]) x->start[hit] = a->start;");
+  em_close(em, NULL);
+  (void)cx;
+}
+
+void cg_agg_stage(Gen *gen, Plan *A) {
+  Cx *cx = gen->cx;
+  Emitter *em = gen->em;
+  int id = A->id;
+  int upd_in = A->inputs[0]->updating;
+  int nkw = A->nkeys + (A->wincol >= 0 ? 1 : 0);
+  CgVal *outs = cx_alloc(cx, sizeof(CgVal) * (size_t)(A->ncols ? A->ncols : 1));
+
+  /* process: update the accumulators */
+  gen->tmp = 0;
+  em_line(em, "/* [n%d] %s aggregate: fold a batch of input rows into the state */", id,
+          A->win.kind == W_NONE ? "updating" : A->win.kind == W_TUMBLE ? "tumbling window" : "hopping window");
+  em_open(em, "static int n%d_process(RtCtx *ctx, int input, const RtBatch *batch) {", id);
+  em_line(em, "const row_n%d_in *rows = (const row_n%d_in *)batch->rows;", id, id);
+  em_line(em, "int64_t i;");
+  if (A->win.kind != W_NONE) em_line(em, "int64_t late = 0, wm = rt->current_watermark(ctx);");
+  em_open(em, "for (i = 0; i < batch->n; i++) {");
+  em_line(em, "const row_n%d_in *r = &rows[i];", id);
+  if (A->win.kind == W_SESSION) {
+    em_line(em, "if (r->h.ts < wm) { late++; continue; }   /* behind the watermark: its session closed */");
+    em_line(em, "int64_t bucket = 0;");
+  } else if (A->win.kind != W_NONE) {
+    em_line(em, "if (r->h.ts < wm) { late++; continue; }   /* behind the watermark: its window is gone */");
+    em_line(em, "int64_t bucket = rt_floor_div(r->h.ts, INT64_C(%lld)) * INT64_C(%lld);   /* %s start */",
+            (long long)A->win.slide, (long long)A->win.slide, A->win.kind == W_HOP ? "pane" : "window");
+  } else {
+    em_line(em, "int64_t bucket = 0;");
+  }
+  emit_key_bytes(gen, A);
+  em_line(em, "int created = 0;");
+  em_line(em, "const void *kc = 0;");
+  if (A->win.kind == W_SESSION) emit_session_lookup(gen, A);
+  else {
+    em_line(em, "n%d_acc *a = (n%d_acc *)rt->st_get(ctx, 0, bucket, r->h.hash, kb, kl, 1, &created, &kc);", id, id);
+    em_line(em, "if (!a) return -1;");
+  }
+  em_open(em, "if (created) {");
+  em_line(em, "a->hash = r->h.hash;");
+  if (A->win.kind == W_HOP) em_line(em, "a->emitted_for = INT64_MIN;");
+  for (int k = 0; k < A->nkeys; k++) {
+    if (type_is_stringy(A->exprs[k]->t))
+      em_line(em, "a->k%d = rt_str((const char *)kc + off%d, (int64_t)len%d);", k, k, k);
+    else
+      em_line(em, "a->k%d = r->k%d;", k, k);
+    em_line(em, "a->k%d_null = r->_null.k%d;", k, k);
+  }
+  em_close(em, NULL);
+  emit_update(gen, A, upd_in);
+  if (A->win.kind == W_NONE) em_line(em, "rt->st_touch(ctx, 0, a);");
+  em_close(em, NULL);
+  if (A->win.kind != W_NONE) em_line(em, "if (late) rt->count_late(ctx, late);");
+  em_line(em, "return 0;");
+  em_close(em, NULL);
+  em_line(em, "%s", "");
+
+  if (A->win.kind == W_TUMBLE) {
+    gen->tmp = 0;
+    em_line(em, "/* [n%d] emit one key of a closed tumbling window (bucket = window start) */", id);
+    em_open(em, "static int n%d_emit(RtCtx *ctx, void *arg, int64_t bucket, const void *key, uint32_t keylen, void *value) {", id);
+    em_line(em, "n%d_acc *a = (n%d_acc *)value;", id, id);
+    em_line(em, "RtWindow w;");
+    em_line(em, "w.start = bucket; w.end = bucket + INT64_C(%lld);", (long long)A->win.width);
+    emit_header(gen, "w.end - 1", "0");
+    key_outs(gen, A, "a", outs);
+    outs[A->nkeys].v = "w";
+    outs[A->nkeys].n = "0";
+    emit_finalize(gen, A, "a", outs, nkw);
+    em_open(em, "do {");
+    consume_parents(gen, A, outs, "hdr");
+    em_close(em, " while (0);");
+    em_line(em, "return 0;");
+    em_close(em, NULL);
+    em_line(em, "%s", "");
+    em_line(em, "/* [n%d] the watermark passed window ends: emit those windows and free them */", id);
+    em_open(em, "static int n%d_on_watermark(RtCtx *ctx, int64_t wm) {", id);
+    em_open(em, "for (;;) {");
+    em_line(em, "int64_t b = rt->st_first_bucket(ctx, 0);");
+    em_line(em, "if (b == INT64_MAX || b >= wm || (uint64_t)wm - (uint64_t)b < UINT64_C(%lld)) break;", (long long)A->win.width);
+    em_line(em, "if (rt->st_visit_bucket(ctx, 0, b, n%d_emit, 0)) return -1;", id);
+    em_line(em, "rt->st_drop_bucket(ctx, 0, b);");
+    em_close(em, NULL);
+    em_line(em, "return 0;");
+    em_close(em, NULL);
+    em_line(em, "%s", "");
+  } else if (A->win.kind == W_HOP) {
+    gen->tmp = 0;
+    long long width = (long long)A->win.width, slide = (long long)A->win.slide;
+    em_line(em, "/* [n%d] emit one key of the hopping window ending at *(int64_t *)arg: merge the key's", id);
+    em_line(em, "** partial aggregates of the window's %lld panes (once per key: emitted_for) */", width / slide);
+    em_open(em, "static int n%d_emit(RtCtx *ctx, void *arg, int64_t bucket, const void *key, uint32_t keylen, void *value) {", id);
+    em_line(em, "n%d_acc *a = (n%d_acc *)value;", id, id);
+    em_line(em, "int64_t end = *(const int64_t *)arg, p;");
+    em_line(em, "if (a->emitted_for == end) return 0;");
+    em_line(em, "n%d_acc sum;", id);
+    em_line(em, "n%d_acc *t = &sum;", id);
+    em_line(em, "rt_zero(t, (int64_t)sizeof sum);");
+    for (int k = 0; k < A->nkeys; k++) em_line(em, "t->k%d = a->k%d; t->k%d_null = a->k%d_null;", k, k, k, k);
+    em_open(em, "for (p = end - INT64_C(%lld); p < end; p += INT64_C(%lld)) {", width, slide);
+    em_line(em, "n%d_acc *pa = (n%d_acc *)rt->st_get(ctx, 0, p, a->hash, key, keylen, 0, 0, 0);", id, id);
+    em_line(em, "if (!pa) continue;");
+    emit_merge(gen, A, "t", "pa");
+    em_line(em, "pa->emitted_for = end;");
+    em_close(em, NULL);
+    em_line(em, "RtWindow w;");
+    em_line(em, "w.start = end - INT64_C(%lld); w.end = end;", width);
+    emit_header(gen, "w.end - 1", "0");
+    key_outs(gen, A, "t", outs);
+    outs[A->nkeys].v = "w";
+    outs[A->nkeys].n = "0";
+    emit_finalize(gen, A, "t", outs, nkw);
+    em_open(em, "do {");
+    consume_parents(gen, A, outs, "hdr");
+    em_close(em, " while (0);");
+    em_line(em, "return 0;");
+    em_close(em, NULL);
+    em_line(em, "%s", "");
+    em_line(em, "/* [n%d] emit every hopping window that ends at or before the watermark; panes that", id);
+    em_line(em, "** no later window needs are freed. The next window end is kept in state table 1. */");
+    em_open(em, "static int n%d_on_watermark(RtCtx *ctx, int64_t wm) {", id);
+    em_line(em, "int created = 0;");
+    em_line(em, "n%d_cursor *c = (n%d_cursor *)rt->st_get(ctx, 1, 0, 0, \"\", 0, 1, &created, 0);", id, id);
+    em_line(em, "if (!c) return -1;");
+    em_line(em, "if (created) c->next_end = INT64_MIN;");
+    em_open(em, "for (;;) {");
+    em_line(em, "int64_t first = rt->st_first_bucket(ctx, 0), end, p;");
+    em_line(em, "if (first == INT64_MAX) break;");
+    em_line(em, "end = first + INT64_C(%lld);", slide);
+    em_line(em, "if (c->next_end > end) end = c->next_end;");
+    em_line(em, "if (end > wm) break;");
+    em_open(em, "for (p = end - INT64_C(%lld); p < end; p += INT64_C(%lld))", width, slide);
+    em_line(em, "if (rt->st_visit_bucket(ctx, 0, p, n%d_emit, &end)) return -1;", id);
+    em->indent--;
+    em_line(em, "c->next_end = end + INT64_C(%lld);", slide);
+    em_line(em, "while ((p = rt->st_first_bucket(ctx, 0)) != INT64_MAX && p < end + INT64_C(%lld) - INT64_C(%lld))", slide, width);
+    em_line(em, "  rt->st_drop_bucket(ctx, 0, p);");
+    em_close(em, NULL);
+    em_line(em, "return 0;");
+    em_close(em, NULL);
+    em_line(em, "%s", "");
+  } else if (A->win.kind == W_SESSION) {
+    gen->tmp = 0;
+    em_line(em, "/* [n%d] a timer of this key's sessions fired: emit and forget every session that", id);
+    em_line(em, "** ended at or before the watermark (*(int64_t *)arg); value: its n%d_sessions */", id);
+    em_open(em, "static int n%d_emit(RtCtx *ctx, void *arg, int64_t time, const void *key, uint32_t keylen, void *value) {", id);
+    em_line(em, "n%d_sessions *x = (n%d_sessions *)value;", id, id);
+    em_line(em, "int64_t wm = *(const int64_t *)arg;");
+    em_line(em, "int32_t j = 0;");
+    em_line(em, "if (!x) return 0;");
+    em_line(em, "unsigned char kbuf[256];");
+    em_line(em, "unsigned char *kb = keylen + 8 > sizeof kbuf ? (unsigned char *)rt->alloc(ctx, keylen + 8) : kbuf;");
+    em_line(em, "rt_put_bytes(kb, key, keylen);");
+    em_open(em, "while (j < x->n) {");
+    em_line(em, "if (x->end[j] > wm) { j++; continue; }");
+    em_line(em, "rt_put_bytes(kb + keylen, &x->id[j], 8);");
+    em_line(em, "n%d_acc *a = (n%d_acc *)rt->st_get(ctx, 0, 0, x->hash, kb, keylen + 8, 0, 0, 0);", id, id);
+    em_open(em, "if (a) {");
+    em_line(em, "RtWindow w;");
+    em_line(em, "w.start = a->start; w.end = a->end;");
+    emit_header(gen, "w.end - 1", "0");
+    key_outs(gen, A, "a", outs);
+    outs[A->nkeys].v = "w";
+    outs[A->nkeys].n = "0";
+    emit_finalize(gen, A, "a", outs, nkw);
+    em_open(em, "do {");
+    consume_parents(gen, A, outs, "hdr");
+    em_close(em, " while (0);");
+    em_line(em, "rt->st_remove(ctx, 0, 0, x->hash, kb, keylen + 8);");
+    em_close(em, NULL);
+    em_line(em, "x->n--;");
+    em_line(em, "x->id[j] = x->id[x->n]; x->start[j] = x->start[x->n]; x->end[j] = x->end[x->n];");
+    em_close(em, NULL);
+    em_line(em, "if (x->n == 0) rt->st_remove(ctx, 1, 0, x->hash, key, keylen);");
+    em_line(em, "return 0;");
+    em_close(em, NULL);
+    em_line(em, "%s", "");
+    em_line(em, "/* [n%d] emit sessions whose end the watermark passed (timers in table 1) */", id);
+    em_open(em, "static int n%d_on_watermark(RtCtx *ctx, int64_t wm) {", id);
+    em_line(em, "return rt->timer_fire(ctx, 1, wm, n%d_emit, &wm) ? -1 : 0;", id);
+    em_close(em, NULL);
+    em_line(em, "%s", "");
+  } else {
+    /* updating */
+    gen->tmp = 0;
+    em_line(em, "/* [n%d] one changed key: retract the previous output row, emit the new one */", id);
+    em_open(em, "static int n%d_flush_one(RtCtx *ctx, void *arg, int64_t bucket, const void *key, uint32_t keylen, void *value) {", id);
+    em_line(em, "n%d_acc *a = (n%d_acc *)value;", id, id);
+    emit_header(gen, "0", "0");
+    key_outs(gen, A, "a", outs);
+    emit_finalize(gen, A, "a", outs, nkw);
+    /* unchanged output: nothing to do */
+    Buf same = {0};
+    buf_puts(&same, "a->emitted && a->rows > 0");
+    for (int i = 0; i < A->naggs; i++) {
+      if (type_is_stringy(A->aggs[i].t))
+        buf_printf(&same, " && v%d_n == a->p%d_null && (v%d_n || rt_str_eq(v%d, a->p%d))", i, i, i, i, i);
+      else
+        buf_printf(&same, " && v%d_n == a->p%d_null && (v%d_n || v%d == a->p%d)", i, i, i, i, i);
+    }
+    em_line(em, "if (%s) return 0;", buf_cstr(&same));
+    buf_free(&same);
+    CgVal *prev = cx_alloc(cx, sizeof(CgVal) * (size_t)(A->ncols ? A->ncols : 1));
+    key_outs(gen, A, "a", prev);
+    for (int i = 0; i < A->naggs; i++) {
+      prev[nkw + i].v = cx_printf(cx, "a->p%d", i);
+      prev[nkw + i].n = A->aggs[i].nullable ? cx_printf(cx, "a->p%d_null", i) : "0";
+    }
+    em_open(em, "if (a->emitted) {");
+    em_line(em, "hdr.retract = 1;");
+    em_open(em, "do {");
+    consume_parents(gen, A, prev, "hdr");
+    em_close(em, " while (0);");
+    em_line(em, "hdr.retract = 0;");
+    em_line(em, "a->emitted = 0;");
+    em_close(em, NULL);
+    em_open(em, "if (a->rows <= 0) {   /* the group is empty: forget it */");
+    em_line(em, "rt->st_remove(ctx, 0, bucket, a->hash, key, keylen);");
+    em_line(em, "return 0;");
+    em_close(em, NULL);
+    for (int i = 0; i < A->naggs; i++) em_line(em, "a->p%d = v%d; a->p%d_null = v%d_n;", i, i, i, i);
+    em_line(em, "a->emitted = 1;");
+    em_open(em, "do {");
+    consume_parents(gen, A, outs, "hdr");
+    em_close(em, " while (0);");
+    em_line(em, "return 0;");
+    em_close(em, NULL);
+    em_line(em, "%s", "");
+    em_line(em, "/* [n%d] after each batch: one update per changed key */", id);
+    em_open(em, "static int n%d_flush(RtCtx *ctx) {", id);
+    em_line(em, "return rt->st_visit_touched(ctx, 0, n%d_flush_one, 0) ? -1 : 0;", id);
+    em_close(em, NULL);
+    em_line(em, "%s", "");
+  }
+}
