@@ -305,4 +305,86 @@ void rt_source_watermark(RtCtx *ctx, int input, int64_t wm);
 const SourceOps *wk_source_ops(const char *connector);
 const SinkOps *wk_sink_ops(const char *connector);
 
+/* ==== state tables (state.c) =============================================================
+** Keyed state of one subtask: entries (bucket, key bytes) -> value struct, and a timer queue,
+** per RtStateDesc of the stage. Generated code uses the st_* / timer_* members of RtApi, whose
+** contracts are in abi.h; the worker and the checkpoint code use the table-level calls below.
+** A table belongs to one subtask thread: nothing here locks. Layout, growth and ordering
+** invariants: see the header comment of state.c.
+*/
+typedef struct StateTable StateTable;
+
+typedef struct StStats {
+  int64_t entries;     /* live entries */
+  int64_t buckets;     /* live buckets */
+  int64_t bytes;       /* heap bytes the table holds: entry slabs (high-water mark of live
+                       ** entries per size class), indexes, lists, heaps, timer keys; not the
+                       ** heaps of RtObj objects (agg.h counts those) */
+  int64_t expired;     /* entries expired by ttl since st_new */
+  int64_t timers;      /* pending timers */
+} StStats;
+
+/* Whole-table visits pass the key hash too (snapshots and rescaling need it). Non-zero stops
+** the visit and is returned. fn must not add or remove entries or timers. */
+typedef int (*StEntryFn)(void *arg, int64_t bucket, uint64_t hash, const void *key,
+                         uint32_t keylen, void *value);
+
+/* A table for desc; copies what it needs from desc. NULL if desc is invalid (value_size over
+** 1 GiB, an object offset outside the value). Aborts on OOM, like every call here. */
+StateTable *st_new(const RtStateDesc *desc);
+/* Free the table, its entries, and the objects at desc->obj_offsets (rt_obj_free). */
+void st_free(StateTable *t);
+void st_stats(const StateTable *t, StStats *out);
+const char *st_name(const StateTable *t);
+/* TTL (desc->ttl_ns > 0): expire entries whose last access (creation, st_get hit, st_touch) is
+** ttl_ns or more of EVENT time before `now`. The clock is ctx->watermark at each access; the
+** worker calls this when the watermark advances, with now = the new watermark. Entries
+** accessed before the first watermark (stamp INT64_MIN) count from the first call. Expiry is
+** exact: an entry expires at the first call with now - last access >= ttl_ns. on_expire (may
+** be NULL) sees each entry just before it is freed and must not change the table; a non-zero
+** return stops after that entry and is returned. Counted in StStats.expired. now = INT64_MAX
+** expires every stamped entry. No-op for tables without ttl. */
+int st_expire(StateTable *t, RtCtx *ctx, int64_t now, RtVisitFn on_expire, void *arg);
+/* Every entry, buckets in ascending order, insertion order within a bucket (the same order for
+** the same history). */
+int st_visit_all(StateTable *t, StEntryFn fn, void *arg);
+/* The entries whose hash is in [lo, hi), in st_visit_all order; hi == 0 stands for 2^64. */
+int st_visit_range(StateTable *t, uint64_t lo, uint64_t hi, StEntryFn fn, void *arg);
+/* The hash range [lo, hi) (hi == 0: 2^64) that subtask i of n owns under rt_hash_owner(). */
+void st_owner_range(uint32_t i, uint32_t n, uint64_t *lo, uint64_t *hi);
+/* Pending timers with hash in [lo, hi), in firing order; bucket = time, value = NULL. */
+int timer_visit_range(StateTable *t, uint64_t lo, uint64_t hi, StEntryFn fn, void *arg);
+
+/* The RtApi members (abi.h has the contracts). Each finds ctx->tables[table] and records
+** "state table N does not exist" on ctx if it is out of range (st_get then returns NULL,
+** others RT_ERR / INT64_MAX). Additions to abi.h's contracts:
+**   st_get        a key over 1 GiB is an error (NULL). On a hit of a ttl table it stamps the
+**                 entry with ctx->watermark.
+**   st_drop_bucket returns the number of entries freed (0: no such bucket).
+**   st_visit_bucket tolerates fn removing the entry it was given (nothing else).
+**   st_first_bucket frees buckets emptied by st_remove that reached the front.
+**   st_touch      value must come from st_get on the same table; also a ttl access.
+**   st_visit_touched entries removed after being touched are not visited; touches made by fn
+**                 (even of the entry it is given) are visited by the next call; when fn stops
+**                 the walk, the unvisited entries stay marked, ahead of newer touches.
+**   timer_fire    value = the key's bucket-0 entry if present (no create, not a ttl access),
+**                 else NULL; the timer fn stops on is consumed; timers fn adds at or before
+**                 `upto` fire in the same call. Duplicate (time, key) timers all fire. */
+void *st_get(RtCtx *ctx, int table, int64_t bucket, uint64_t hash, const void *key,
+             uint32_t keylen, int create, int *created, const void **key_copy);
+int st_remove(RtCtx *ctx, int table, int64_t bucket, uint64_t hash, const void *key,
+              uint32_t keylen);
+int64_t st_first_bucket(RtCtx *ctx, int table);
+int st_visit_bucket(RtCtx *ctx, int table, int64_t bucket, RtVisitFn fn, void *arg);
+int st_drop_bucket(RtCtx *ctx, int table, int64_t bucket);
+void st_touch(RtCtx *ctx, int table, void *value);
+int st_visit_touched(RtCtx *ctx, int table, RtVisitFn fn, void *arg);
+int timer_add(RtCtx *ctx, int table, int64_t time, uint64_t hash, const void *key,
+              uint32_t keylen);
+int timer_fire(RtCtx *ctx, int table, int64_t upto, RtVisitFn fn, void *arg);
+
+/* Frees an RtObj (NULL ignored); defined by the aggregate library (agg_obj.c, agg.h). The
+** table calls it for every non-NULL pointer at desc->obj_offsets when an entry dies. */
+void rt_obj_free(void *obj);
+
 #endif /* ARROYO_RUNTIME_H */

@@ -1,0 +1,1029 @@
+/*
+** runtime/state.c: keyed state tables and their timer queues, one set per subtask.
+**
+** A StateTable maps (bucket, key bytes) to a value struct of desc->value_size bytes, zeroed on
+** creation. Generated code reaches it only through the st_* / timer_* members of RtApi (their
+** contracts are in abi.h); those take (ctx, table index) and find the table in ctx->tables.
+** The worker and the checkpoint code use the table-level functions declared in the "state
+** tables" section of runtime.h: st_new, st_free, st_stats, st_expire, st_visit_all,
+** st_visit_range, st_owner_range, timer_visit_range.
+**
+** It does NOT lock (a table belongs to one subtask thread), serialize (no snapshot format yet),
+** interpret values (the RtObj pointers at desc->obj_offsets are only freed, with rt_obj_free),
+** or hash keys: callers pass the key hash, which must depend on the key bytes only, be the same
+** for every bucket, and be the hash that routed the row (RtRowHeader.hash, rt_hash_owner), so
+** that st_visit_range can split a table by the same hash ranges the shuffle uses.
+**
+** Layout and invariants
+**   entry   one slot: [EntHdr 16][value][EntTrl 8][EntTtl 16, ttl tables only][key bytes].
+**           The value is at the fixed offset VOFF (16-aligned because slots are 16-aligned and
+**           sized in multiples of 16), so st_touch can find the entry from a value pointer.
+**           The key follows the trailer, so no padding separates value, trailer and key.
+**   slab    entries live in slabs of equal-size slots; each distinct slot size is a size class
+**           (fixed-size keys give exactly one class). A slot is named by a 32-bit handle,
+**           slab number << SLAB_SHIFT | slot index, which halves every link and index slot
+**           compared with pointers. Slabs never move, so value and key pointers stay valid while
+**           the entry lives. Freed slots go on their class's free list and are reused; slabs go
+**           back to malloc only in st_free, except that entries bigger than HUGE_SLOT get a
+**           slab of their own, freed with the entry. Memory is therefore the high-water mark of
+**           live entries per class, which is flat for windows that come and go.
+**   bucket  each bucket (a window or pane start; 0 for updating state) has its own hash index
+**           and its own insertion-order list. Buckets sit in an array sorted by id: few are
+**           live at a time and new ones usually go at the end. A per-bucket index makes
+**           st_drop_bucket one walk over that bucket's entries (free objects and slots) plus
+**           one free of its index, with no deletions from a shared index, and lets every window
+**           size its own index. Windows close whole (the watermark passes the end of a window
+**           for all keys at once), which is why dropping a bucket at a time is the operation
+**           to make cheap. The index of the last dropped bucket is kept and reused by the next
+**           new bucket, so a tumbling window does not regrow its index from 8 slots each time.
+**   index   open addressing, linear probing, load <= 3/4. A slot is 8 bytes: a 32-bit tag (the
+**           two halves of the key hash xor-ed) above the entry handle; 0 is empty. The home
+**           position is tag & mask. A lookup reads index slots until the tag matches, and only
+**           then touches the entry (key length and one memcmp): about two cache misses for a
+**           hit in a big table. The low hash bits matter most because routing spends the high
+**           ones (in subtask i of N all hashes share their top bits). Deletion shifts later
+**           members of the cluster back, so the live index has no tombstones.
+**   growth  doubling when an insert would pass 3/4. Indexes under 2^INCR_BITS slots are
+**           rehashed at once. Bigger ones migrate incrementally: the old array stays readable,
+**           every st_get on the bucket moves MIGRATE_STEP old slots, lookups probe the new array
+**           and then the old one (skipping old positions below `migrate`, which were copied),
+**           and removing an entry that is still only in the old array leaves a tombstone there.
+**           Rehashing reads only index slots, never entries: the tag holds every position bit.
+**   order   visit order within a bucket is insertion order: a doubly linked list of handles,
+**           new entries appended at the tail, entries never moved. It is deterministic for the
+**           same input, which keeps output order reproducible.
+**   touched an array of entry pointers in first-touch order plus a flag bit in the entry. An
+**           entry removed while flagged stays allocated as a "zombie" (objects already freed,
+**           not in any index or list) until st_visit_touched reaches it and frees the slot, so
+**           the array never points at a reused slot.
+**   ttl     entries record the event time (ctx->watermark) of their last st_get hit, creation
+**           or st_touch. A min-heap holds (stamp, handle) per entry; st_expire pops stamps older
+**           than now - ttl and expires the entry if its latest access is also that old, or
+**           pushes it back with the latest access. Hits cost one store; heap work happens only
+**           when an entry has gone ttl without being re-queued. Heap items of removed entries
+**           are stale: recognised by the dead flag or a stamp that no longer matches `queued`,
+**           dropped when popped, and the heap is rebuilt when stale items outnumber entries.
+**   timers  a binary heap of (time, seq, key hash, key copy) per table; seq makes equal times
+**           fire in insertion order. Keys up to 16 bytes are stored in the heap item.
+*/
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include "runtime.h"
+
+#define VOFF 16u                                  /* value offset within an entry */
+#define SLAB_SHIFT 12                             /* slot index bits in a handle */
+#define SLAB_SLOTS (1u << SLAB_SHIFT)             /* most slots in one slab */
+#define SLAB_LIMIT ((1u << (32 - SLAB_SHIFT)) - 1) /* slab numbers are 1 .. SLAB_LIMIT - 1 */
+#define SLAB_BYTES (256u * 1024)                  /* a full-grown slab holds about this much */
+#define SLAB_FIRST 16u                            /* slots in a class's first slab */
+#define HUGE_SLOT 4096u                           /* bigger entries get a slab of their own */
+#define NCLASS (HUGE_SLOT / 16)                   /* size classes: 16, 32, ... HUGE_SLOT */
+#define NIL 0u                                    /* no entry (slab 0 is never used) */
+#define TOMB 0xFFFFFFFFu                          /* removed from an old (migrating) index */
+#define KLEN_MASK 0x3FFFFFFFu                     /* key length bits of EntTrl.klen */
+#define F_TOUCHED 0x80000000u                     /* in the touched array */
+#define F_DEAD 0x40000000u                        /* not in the table: zombie or free slot */
+#define MIN_BITS 3                                /* a new index has 8 slots */
+#define MAX_BITS 31                               /* largest index: 2^31 slots */
+#define INCR_BITS 12                              /* indexes this big migrate incrementally */
+#define MIGRATE_STEP 16                           /* old slots moved per st_get */
+#define TAG_MASK 0xFFFFFFFF00000000ull
+
+/* ---- entries ------------------------------------------------------------------------ */
+
+typedef struct EntHdr {
+  uint64_t hash;       /* key hash as given by the caller (free slot: next free handle) */
+  uint32_t next;       /* next entry of the bucket, insertion order (zombie: own handle) */
+  uint32_t prev;       /* previous entry of the bucket */
+} EntHdr;
+
+typedef struct EntTrl {
+  uint32_t klen;       /* key length (KLEN_MASK bits) | F_TOUCHED | F_DEAD */
+  uint32_t bno;        /* the bucket's number in StateTable.bpool */
+} EntTrl;
+
+typedef struct EntTtl {
+  int64_t access;      /* watermark at the last hit / touch / creation (INT64_MIN: before any) */
+  int64_t queued;      /* stamp of this entry's live item in the ttl heap */
+} EntTtl;
+
+/* ---- tables ------------------------------------------------------------------------- */
+
+typedef struct Slab {
+  char *base;          /* cap slots of slot_size bytes; NULL once a huge slab is freed */
+  uint32_t slot_size;  /* bytes per slot, a multiple of 16 */
+  uint32_t cap;        /* slots (1: a huge slab, one entry of its own) */
+} Slab;
+
+typedef struct SizeClass {
+  uint32_t free_head;  /* first free slot, NIL if none; the link is in the slot's first 4 bytes */
+  uint32_t bump_slab;  /* newest slab of the class (0: none yet) */
+  uint32_t bump_next;  /* its first never-used slot */
+  uint32_t next_cap;   /* slots for the class's next slab */
+} SizeClass;
+
+typedef struct Bucket {
+  int64_t id;          /* bucket value (window/pane start, or 0) */
+  uint32_t bno;        /* index in StateTable.bpool, recorded in each entry */
+  uint32_t count;      /* live entries */
+  uint32_t head;       /* first entry in insertion order, NIL when empty */
+  uint32_t tail;       /* last entry */
+  uint64_t *slots;     /* the index: 1 << bits slots of (tag << 32 | handle) */
+  uint32_t bits;       /* log2 of the index size */
+  uint32_t old_bits;   /* log2 of the old array's size */
+  uint64_t *old;       /* previous index still being migrated, or NULL */
+  uint32_t migrate;    /* old slots [0, migrate) are already copied into slots */
+  uint32_t pad_;
+} Bucket;
+
+typedef struct TtlItem {
+  int64_t stamp;       /* access time when queued */
+  uint32_t h;          /* entry handle (may be stale) */
+  uint32_t pad_;
+} TtlItem;
+
+typedef struct Timer {
+  int64_t time;        /* fires once the watermark reaches it */
+  uint64_t seq;        /* insertion number: equal times fire in insertion order */
+  uint64_t hash;       /* key hash (for range extraction) */
+  uint32_t keylen;     /* key bytes */
+  uint32_t pad_;
+  union {
+    char inl[16];      /* keylen <= 16 */
+    char *ptr;         /* keylen > 16: malloc'd copy */
+  } k;
+} Timer;
+
+struct StateTable {
+  char *name;              /* copy of desc->name */
+  uint32_t value_size;     /* bytes of the value struct */
+  uint32_t nobjs;          /* RtObj pointers in the value */
+  uint32_t *obj_offsets;   /* their offsets (copy) */
+  int64_t ttl;             /* > 0: expire entries idle for this long (event time) */
+  uint32_t toff;           /* trailer offset in an entry */
+  uint32_t koff;           /* key offset in an entry */
+
+  Slab *slabs;             /* slab directory; [0] unused so that handle 0 is NIL */
+  uint32_t nslabs;         /* slab numbers in use (including 0) */
+  uint32_t slabs_cap;      /* allocated directory entries */
+  uint32_t *free_slabs;    /* numbers of freed huge slabs, reused first */
+  uint32_t nfree_slabs;
+  uint32_t free_slabs_cap;
+  SizeClass *classes;      /* NCLASS size classes, by slot size / 16 - 1 */
+
+  Bucket **sorted;         /* live buckets by ascending id */
+  uint32_t nbuckets;
+  uint32_t sorted_cap;
+  Bucket **bpool;          /* buckets by number (NULL: number free) */
+  uint32_t npool;          /* numbers handed out so far */
+  uint32_t pool_cap;
+  Bucket *cur;             /* bucket of the last st_get (most rows hit the current window) */
+  uint64_t *spare;         /* index array of the last dropped bucket, for the next new one */
+  uint32_t spare_bits;
+
+  char **touched;          /* touched entries in first-touch order */
+  size_t ntouched;
+  size_t touched_cap;
+
+  TtlItem *ttlh;           /* ttl min-heap by (stamp, handle) */
+  size_t nttl;
+  size_t ttl_cap;
+
+  Timer *timers;           /* timer min-heap by (time, seq) */
+  size_t ntimers;
+  size_t timers_cap;
+  uint64_t timer_seq;      /* next Timer.seq */
+
+  int64_t entries;         /* live entries */
+  int64_t expired;         /* entries expired by ttl */
+  int64_t bytes;           /* heap bytes held (see StStats) */
+};
+
+/* ---- memory ------------------------------------------------------------------------- */
+
+/* STYLE: worker OOM aborts loudly (the job recovers from its last checkpoint). */
+static void oom(size_t n) {
+  fprintf(stderr, "arroyo: out of memory in a state table (%zu bytes)\n", n);
+  abort();
+}
+
+static void *xmalloc(size_t n) {
+  void *p = malloc(n ? n : 1);
+  if (!p) oom(n);
+  return p;
+}
+
+static void *xcalloc(size_t n, size_t size) {
+  void *p = calloc(n ? n : 1, size);
+  if (!p) oom(n * size);
+  return p;
+}
+
+/* Grow *arr (elements of `size` bytes, capacity *cap) to hold at least `need`; counts bytes. */
+static void *grow_array(StateTable *t, void *arr, size_t *cap, size_t need, size_t size) {
+  if (need <= *cap) return arr;
+  size_t ncap = *cap ? *cap * 2 : 16;
+  while (ncap < need) ncap *= 2;
+  void *p = realloc(arr, ncap * size);
+  if (!p) oom(ncap * size);
+  t->bytes += (int64_t)((ncap - *cap) * size);
+  *cap = ncap;
+  return p;
+}
+
+/* The same for arrays with a uint32_t capacity. */
+static void *grow_array32(StateTable *t, void *arr, uint32_t *cap, uint32_t need, size_t size) {
+  size_t c = *cap;
+  arr = grow_array(t, arr, &c, need, size);
+  *cap = (uint32_t)c;
+  return arr;
+}
+
+/* ---- entries and slabs -------------------------------------------------------------- */
+
+static inline char *ent(const StateTable *t, uint32_t h) {
+  const Slab *s = &t->slabs[h >> SLAB_SHIFT];
+  return s->base + (size_t)(h & (SLAB_SLOTS - 1)) * s->slot_size;
+}
+static inline EntHdr *hdr(char *e) { return (EntHdr *)e; }
+static inline EntTrl *trl(const StateTable *t, char *e) { return (EntTrl *)(e + t->toff); }
+static inline EntTtl *ttlf(const StateTable *t, char *e) {
+  return (EntTtl *)(e + t->toff + sizeof(EntTrl));
+}
+static inline char *kptr(const StateTable *t, char *e) { return e + t->koff; }
+static inline uint32_t klen_of(const StateTable *t, char *e) { return trl(t, e)->klen & KLEN_MASK; }
+
+/* A new slab. Numbers of freed huge slabs are reused only for huge slabs, so a stale ttl item
+** naming one finds either a freed slab (base NULL) or a fully initialised huge entry. */
+static uint32_t slab_new(StateTable *t, uint32_t slot_size, uint32_t cap) {
+  uint32_t sno;
+  if (cap == 1 && t->nfree_slabs) {
+    sno = t->free_slabs[--t->nfree_slabs];
+  } else {
+    if (t->nslabs >= SLAB_LIMIT) {
+      fprintf(stderr, "arroyo: state table %s: too many slabs (over 4G entries)\n", t->name);
+      abort();
+    }
+    t->slabs = grow_array32(t, t->slabs, &t->slabs_cap, t->nslabs + 1, sizeof(Slab));
+    sno = t->nslabs++;
+  }
+  size_t bytes = (size_t)cap * slot_size;
+  Slab *s = &t->slabs[sno];
+  s->base = xmalloc(bytes);
+  s->slot_size = slot_size;
+  s->cap = cap;
+  t->bytes += (int64_t)bytes;
+  return sno;
+}
+
+/* A slot of `size` bytes (a multiple of 16): reuse a free one, else carve from the class's
+** newest slab, else start a slab twice the size of the previous one (up to SLAB_BYTES). */
+static uint32_t slot_alloc(StateTable *t, uint32_t size) {
+  if (size > HUGE_SLOT) return slab_new(t, size, 1) << SLAB_SHIFT;
+  SizeClass *c = &t->classes[size / 16 - 1];
+  if (c->free_head != NIL) {
+    uint32_t h = c->free_head;
+    memcpy(&c->free_head, ent(t, h), sizeof(uint32_t));
+    return h;
+  }
+  if (c->bump_slab == 0 || c->bump_next == t->slabs[c->bump_slab].cap) {
+    uint32_t max = SLAB_BYTES / size;
+    if (max > SLAB_SLOTS) max = SLAB_SLOTS;
+    uint32_t cap = c->next_cap ? c->next_cap : SLAB_FIRST;
+    if (cap > max) cap = max;
+    c->bump_slab = slab_new(t, size, cap);
+    c->bump_next = 0;
+    c->next_cap = cap * 2 > max ? max : cap * 2;
+  }
+  return c->bump_slab << SLAB_SHIFT | c->bump_next++;
+}
+
+static void slot_free(StateTable *t, uint32_t h) {
+  Slab *s = &t->slabs[h >> SLAB_SHIFT];
+  if (s->cap == 1) {
+    t->bytes -= s->slot_size;
+    free(s->base);
+    s->base = NULL;
+    t->free_slabs = grow_array32(t, t->free_slabs, &t->free_slabs_cap, t->nfree_slabs + 1,
+                                 sizeof(uint32_t));
+    t->free_slabs[t->nfree_slabs++] = h >> SLAB_SHIFT;
+    return;
+  }
+  char *e = ent(t, h);
+  SizeClass *c = &t->classes[s->slot_size / 16 - 1];
+  trl(t, e)->klen = F_DEAD;
+  memcpy(e, &c->free_head, sizeof(uint32_t));
+  c->free_head = h;
+}
+
+static void objs_free(const StateTable *t, char *e) {
+  for (uint32_t i = 0; i < t->nobjs; i++) {
+    void *o;
+    memcpy(&o, e + VOFF + t->obj_offsets[i], sizeof o);
+    if (o) {
+      rt_obj_free(o);
+      o = NULL;
+      memcpy(e + VOFF + t->obj_offsets[i], &o, sizeof o);
+    }
+  }
+}
+
+/* An entry that is in no index and no list any more: free its objects, then its slot; or,
+** while the touched array still points at it, keep it as a zombie that st_visit_touched frees
+** (its `next` then holds its own handle). */
+static void ent_release(StateTable *t, uint32_t h, char *e) {
+  objs_free(t, e);
+  EntTrl *r = trl(t, e);
+  if (r->klen & F_TOUCHED) {
+    r->klen = F_TOUCHED | F_DEAD;
+    hdr(e)->next = h;
+  } else {
+    slot_free(t, h);
+  }
+}
+
+static void list_unlink(StateTable *t, Bucket *b, char *e) {
+  EntHdr *x = hdr(e);
+  if (x->prev != NIL) hdr(ent(t, x->prev))->next = x->next; else b->head = x->next;
+  if (x->next != NIL) hdr(ent(t, x->next))->prev = x->prev; else b->tail = x->prev;
+  b->count--;
+  t->entries--;
+}
+
+/* ---- index -------------------------------------------------------------------------- */
+
+typedef struct IdxPos {
+  uint64_t *arr;       /* the array holding the entry's slot */
+  uint32_t p;          /* slot position */
+  int old;             /* arr is the old (migrating) array */
+} IdxPos;
+
+/* The index tag: both halves of the hash folded, so the position bits see the high half too
+** (routing spends the high bits; a weak caller hash may have entropy only there). */
+static inline uint32_t tag_of(uint64_t hash) { return (uint32_t)hash ^ (uint32_t)(hash >> 32); }
+
+static inline int key_eq(const StateTable *t, char *e, const void *key, uint32_t keylen) {
+  return klen_of(t, e) == keylen && (keylen == 0 || memcmp(kptr(t, e), key, keylen) == 0);
+}
+
+/* Find key in bucket b: its handle (NIL if absent) and, if at != NULL, its index slot. */
+static inline uint32_t idx_find(const StateTable *t, const Bucket *b, uint64_t hash,
+                                const void *key, uint32_t keylen, IdxPos *at) {
+  uint32_t tag = tag_of(hash);
+  uint32_t mask = (uint32_t)(((uint64_t)1 << b->bits) - 1), p = tag & mask;
+  uint64_t s;
+  while ((s = b->slots[p]) != 0) {
+    if ((uint32_t)(s >> 32) == tag && key_eq(t, ent(t, (uint32_t)s), key, keylen)) {
+      if (at) { at->arr = b->slots; at->p = p; at->old = 0; }
+      return (uint32_t)s;
+    }
+    p = (p + 1) & mask;
+  }
+  if (b->old) {
+    /* Positions below `migrate` were copied: a live entry there is also in the new array
+    ** (and was not found), a removed one would be a stale handle. Skip them unread. */
+    mask = (uint32_t)(((uint64_t)1 << b->old_bits) - 1);
+    p = tag & mask;
+    while ((s = b->old[p]) != 0) {
+      uint32_t h = (uint32_t)s;
+      if (p >= b->migrate && h != TOMB && (uint32_t)(s >> 32) == tag &&
+          key_eq(t, ent(t, h), key, keylen)) {
+        if (at) { at->arr = b->old; at->p = p; at->old = 1; }
+        return h;
+      }
+      p = (p + 1) & mask;
+    }
+  }
+  return NIL;
+}
+
+/* Put slot value s (known absent) into an array of 1 << bits slots. */
+static inline void idx_put(uint64_t *slots, uint32_t bits, uint64_t s) {
+  uint32_t mask = (uint32_t)(((uint64_t)1 << bits) - 1), p = (uint32_t)(s >> 32) & mask;
+  while (slots[p]) p = (p + 1) & mask;
+  slots[p] = s;
+}
+
+/* Remove the slot at `at`. In the live array, shift later members of the cluster back into
+** the hole (each moves only if its home is not in the cyclic range (hole, its position]), so
+** every entry stays reachable from its home without tombstones. In the old array, which is
+** only read and drained, leave a tombstone that keeps probe chains intact. */
+static void idx_remove(Bucket *b, const IdxPos *at) {
+  if (at->old) {
+    at->arr[at->p] = (at->arr[at->p] & TAG_MASK) | TOMB;
+    return;
+  }
+  uint64_t *slots = b->slots;
+  uint32_t mask = (uint32_t)(((uint64_t)1 << b->bits) - 1), hole = at->p, q = hole;
+  for (;;) {
+    q = (q + 1) & mask;
+    uint64_t s = slots[q];
+    if (!s) break;
+    uint32_t home = (uint32_t)(s >> 32) & mask;
+    if (((q - home) & mask) >= ((q - hole) & mask)) {
+      slots[hole] = s;
+      hole = q;
+    }
+  }
+  slots[hole] = 0;
+}
+
+static void idx_migrate(StateTable *t, Bucket *b, uint32_t n) {
+  uint32_t cap = 1u << b->old_bits;
+  while (n-- > 0 && b->migrate < cap) {
+    uint64_t s = b->old[b->migrate++];
+    if (s && (uint32_t)s != TOMB) idx_put(b->slots, b->bits, s);
+  }
+  if (b->migrate == cap) {
+    free(b->old);
+    t->bytes -= (int64_t)(sizeof(uint64_t) << b->old_bits);
+    b->old = NULL;
+  }
+}
+
+/* Double b's index (before an insert would pass load 3/4). */
+static void idx_grow(StateTable *t, Bucket *b) {
+  if (b->old) idx_migrate(t, b, UINT32_MAX);
+  if (b->bits >= MAX_BITS) {
+    fprintf(stderr, "arroyo: state table %s: bucket %lld has too many entries\n", t->name,
+            (long long)b->id);
+    abort();
+  }
+  uint32_t nbits = b->bits + 1;
+  uint64_t *ns = xcalloc((size_t)1 << nbits, sizeof(uint64_t));
+  t->bytes += (int64_t)(sizeof(uint64_t) << nbits);
+  if (b->bits < INCR_BITS) {
+    uint32_t cap = 1u << b->bits;
+    for (uint32_t p = 0; p < cap; p++)
+      if (b->slots[p]) idx_put(ns, nbits, b->slots[p]);
+    free(b->slots);
+    t->bytes -= (int64_t)(sizeof(uint64_t) << b->bits);
+  } else {
+    b->old = b->slots;
+    b->old_bits = b->bits;
+    b->migrate = 0;
+  }
+  b->slots = ns;
+  b->bits = nbits;
+}
+
+/* ---- buckets ------------------------------------------------------------------------ */
+
+/* Binary search: the bucket with `id`, or NULL with *at = where it would be inserted. */
+static Bucket *bucket_find(const StateTable *t, int64_t id, uint32_t *at) {
+  uint32_t lo = 0, hi = t->nbuckets;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    int64_t m = t->sorted[mid]->id;
+    if (m == id) return t->sorted[mid];
+    if (m < id) lo = mid + 1; else hi = mid;
+  }
+  if (at) *at = lo;
+  return NULL;
+}
+
+static Bucket *bucket_new(StateTable *t, int64_t id, uint32_t at) {
+  Bucket *b = xcalloc(1, sizeof *b);
+  t->bytes += (int64_t)sizeof *b;
+  b->id = id;
+  if (t->spare) {
+    b->slots = t->spare;
+    b->bits = t->spare_bits;
+    memset(b->slots, 0, sizeof(uint64_t) << b->bits);
+    t->spare = NULL;
+  } else {
+    b->bits = MIN_BITS;
+    b->slots = xcalloc((size_t)1 << MIN_BITS, sizeof(uint64_t));
+    t->bytes += (int64_t)(sizeof(uint64_t) << MIN_BITS);
+  }
+  /* a number for the entries to record: the first free one (few buckets are live) */
+  uint32_t bno = 0;
+  while (bno < t->npool && t->bpool[bno]) bno++;
+  if (bno == t->npool) {
+    t->bpool = grow_array32(t, t->bpool, &t->pool_cap, t->npool + 1, sizeof(Bucket *));
+    t->npool++;
+  }
+  t->bpool[bno] = b;
+  b->bno = bno;
+  t->sorted = grow_array32(t, t->sorted, &t->sorted_cap, t->nbuckets + 1, sizeof(Bucket *));
+  memmove(t->sorted + at + 1, t->sorted + at, (t->nbuckets - at) * sizeof(Bucket *));
+  t->sorted[at] = b;
+  t->nbuckets++;
+  return b;
+}
+
+/* Free bucket b, whose entries are already gone. Its index becomes the spare. */
+static void bucket_free(StateTable *t, Bucket *b) {
+  uint32_t at = 0;
+  while (t->sorted[at] != b) at++;
+  memmove(t->sorted + at, t->sorted + at + 1, (t->nbuckets - at - 1) * sizeof(Bucket *));
+  t->nbuckets--;
+  t->bpool[b->bno] = NULL;
+  if (t->cur == b) t->cur = NULL;
+  if (b->old) {
+    free(b->old);
+    t->bytes -= (int64_t)(sizeof(uint64_t) << b->old_bits);
+  }
+  if (t->spare) {
+    free(t->spare);
+    t->bytes -= (int64_t)(sizeof(uint64_t) << t->spare_bits);
+  }
+  t->spare = b->slots;
+  t->spare_bits = b->bits;
+  free(b);
+  t->bytes -= (int64_t)sizeof *b;
+}
+
+/* ---- ttl heap ------------------------------------------------------------------------- */
+
+static inline int ttl_less(const TtlItem *a, const TtlItem *b) {
+  return a->stamp < b->stamp || (a->stamp == b->stamp && a->h < b->h);
+}
+
+static void ttl_sift_down(TtlItem *hp, size_t n, size_t i) {
+  TtlItem x = hp[i];
+  for (;;) {
+    size_t c = 2 * i + 1;
+    if (c >= n) break;
+    if (c + 1 < n && ttl_less(&hp[c + 1], &hp[c])) c++;
+    if (!ttl_less(&hp[c], &x)) break;
+    hp[i] = hp[c];
+    i = c;
+  }
+  hp[i] = x;
+}
+
+static void ttl_push(StateTable *t, int64_t stamp, uint32_t h) {
+  t->ttlh = grow_array(t, t->ttlh, &t->ttl_cap, t->nttl + 1, sizeof(TtlItem));
+  TtlItem x = { stamp, h, 0 };
+  size_t i = t->nttl++;
+  while (i > 0) {
+    size_t p = (i - 1) / 2;
+    if (!ttl_less(&x, &t->ttlh[p])) break;
+    t->ttlh[i] = t->ttlh[p];
+    i = p;
+  }
+  t->ttlh[i] = x;
+}
+
+static void ttl_pop(StateTable *t) {
+  t->ttlh[0] = t->ttlh[--t->nttl];
+  if (t->nttl) ttl_sift_down(t->ttlh, t->nttl, 0);
+}
+
+/* The live entry a heap item stands for, or NULL if the item is stale. */
+static char *ttl_entry(const StateTable *t, const TtlItem *x) {
+  const Slab *s = &t->slabs[x->h >> SLAB_SHIFT];
+  if (!s->base || (x->h & (SLAB_SLOTS - 1)) >= s->cap) return NULL;
+  char *e = ent(t, x->h);
+  if (trl(t, e)->klen & F_DEAD) return NULL;
+  return ttlf(t, e)->queued == x->stamp ? e : NULL;
+}
+
+/* Drop stale items when they outnumber live entries (removals leave theirs behind). */
+static void ttl_compact(StateTable *t) {
+  size_t n = 0;
+  for (size_t i = 0; i < t->nttl; i++)
+    if (ttl_entry(t, &t->ttlh[i])) t->ttlh[n++] = t->ttlh[i];
+  t->nttl = n;
+  for (size_t i = n / 2; i-- > 0;) ttl_sift_down(t->ttlh, n, i);
+}
+
+/* now - stamp >= ttl, without overflow (stamp may be INT64_MIN, now INT64_MAX). */
+static inline int ttl_due(int64_t stamp, int64_t now, int64_t ttl) {
+  return now > stamp && (uint64_t)now - (uint64_t)stamp >= (uint64_t)ttl;
+}
+
+/* ---- table lifecycle ------------------------------------------------------------------ */
+
+StateTable *st_new(const RtStateDesc *desc) {
+  if (!desc || desc->value_size > (1u << 30) || (desc->nobjs && !desc->obj_offsets)) return NULL;
+  for (uint32_t i = 0; i < desc->nobjs; i++)
+    if ((uint64_t)desc->obj_offsets[i] + sizeof(void *) > desc->value_size) return NULL;
+  StateTable *t = xcalloc(1, sizeof *t);
+  const char *name = desc->name ? desc->name : "?";
+  size_t nl = strlen(name);
+  t->name = xmalloc(nl + 1);
+  memcpy(t->name, name, nl + 1);
+  t->value_size = desc->value_size;
+  t->nobjs = desc->nobjs;
+  if (t->nobjs) {
+    t->obj_offsets = xmalloc(t->nobjs * sizeof(uint32_t));
+    memcpy(t->obj_offsets, desc->obj_offsets, t->nobjs * sizeof(uint32_t));
+  }
+  t->ttl = desc->ttl_ns > 0 ? desc->ttl_ns : 0;
+  t->toff = VOFF + ((t->value_size + 7u) & ~7u);
+  t->koff = t->toff + (uint32_t)sizeof(EntTrl) + (t->ttl ? (uint32_t)sizeof(EntTtl) : 0);
+  t->slabs = grow_array32(t, t->slabs, &t->slabs_cap, 1, sizeof(Slab));
+  t->nslabs = 1;                          /* slab 0 stays empty: handle 0 is NIL */
+  t->classes = xcalloc(NCLASS, sizeof(SizeClass));
+  t->bytes += (int64_t)(sizeof *t + nl + 1 + t->nobjs * sizeof(uint32_t) +
+                        NCLASS * sizeof(SizeClass));
+  return t;
+}
+
+void st_free(StateTable *t) {
+  if (!t) return;
+  if (t->nobjs) {
+    for (uint32_t i = 0; i < t->nbuckets; i++)
+      for (uint32_t h = t->sorted[i]->head; h != NIL;) {
+        char *e = ent(t, h);
+        h = hdr(e)->next;
+        objs_free(t, e);
+      }
+  }
+  for (uint32_t i = 0; i < t->nbuckets; i++) {
+    Bucket *b = t->sorted[i];
+    free(b->slots);
+    free(b->old);
+    free(b);
+  }
+  for (uint32_t s = 1; s < t->nslabs; s++) free(t->slabs[s].base);
+  for (size_t i = 0; i < t->ntimers; i++)
+    if (t->timers[i].keylen > sizeof t->timers[i].k.inl) free(t->timers[i].k.ptr);
+  free(t->spare);
+  free(t->slabs);
+  free(t->free_slabs);
+  free(t->classes);
+  free(t->sorted);
+  free(t->bpool);
+  free(t->touched);
+  free(t->ttlh);
+  free(t->timers);
+  free(t->obj_offsets);
+  free(t->name);
+  free(t);
+}
+
+const char *st_name(const StateTable *t) { return t->name; }
+
+void st_stats(const StateTable *t, StStats *out) {
+  out->entries = t->entries;
+  out->buckets = t->nbuckets;
+  out->bytes = t->bytes;
+  out->expired = t->expired;
+  out->timers = (int64_t)t->ntimers;
+}
+
+/* ---- the RtApi members -------------------------------------------------------------- */
+
+static inline StateTable *table_of(RtCtx *ctx, int table) {
+  if (__builtin_expect((unsigned)table < ctx->ntables && ctx->tables[table] != NULL, 1))
+    return ctx->tables[table];
+  rt_error(ctx, NULL, "state table %d does not exist (this stage has %u)", table, ctx->ntables);
+  return NULL;
+}
+
+/* A new entry in b (key known absent). clock stamps it for ttl. */
+static char *ent_insert(StateTable *t, Bucket *b, uint64_t hash, const void *key,
+                        uint32_t keylen, int64_t clock) {
+  if ((uint64_t)(b->count + 1) * 4 > (uint64_t)3 << b->bits) idx_grow(t, b);
+  uint32_t h = slot_alloc(t, (t->koff + keylen + 15u) & ~15u);
+  char *e = ent(t, h);
+  EntHdr *x = hdr(e);
+  x->hash = hash;
+  x->next = NIL;
+  x->prev = b->tail;
+  if (b->tail != NIL) hdr(ent(t, b->tail))->next = h; else b->head = h;
+  b->tail = h;
+  memset(e + VOFF, 0, t->value_size);
+  EntTrl *r = trl(t, e);
+  r->klen = keylen;
+  r->bno = b->bno;
+  if (t->ttl) {
+    EntTtl *y = ttlf(t, e);
+    y->access = y->queued = clock;
+    ttl_push(t, clock, h);
+  }
+  if (keylen) memcpy(kptr(t, e), key, keylen);
+  idx_put(b->slots, b->bits, (uint64_t)tag_of(hash) << 32 | h);
+  b->count++;
+  t->entries++;
+  return e;
+}
+
+void *st_get(RtCtx *ctx, int table, int64_t bucket, uint64_t hash, const void *key,
+             uint32_t keylen, int create, int *created, const void **key_copy) {
+  if (created) *created = 0;
+  StateTable *t = table_of(ctx, table);
+  if (!t) return NULL;
+  Bucket *b = t->cur;
+  if (!b || b->id != bucket) {
+    uint32_t at;
+    b = bucket_find(t, bucket, &at);
+    if (!b) {
+      if (!create) return NULL;
+      b = bucket_new(t, bucket, at);
+    }
+    t->cur = b;
+  }
+  if (b->old) idx_migrate(t, b, MIGRATE_STEP);
+  uint32_t h = idx_find(t, b, hash, key, keylen, NULL);
+  char *e;
+  if (h != NIL) {
+    e = ent(t, h);
+    if (t->ttl) ttlf(t, e)->access = ctx->watermark;
+  } else {
+    if (!create) return NULL;
+    if (keylen > KLEN_MASK) {
+      rt_error(ctx, NULL, "state table %s: key of %u bytes is over the 1 GiB limit", t->name,
+               keylen);
+      return NULL;
+    }
+    e = ent_insert(t, b, hash, key, keylen, ctx->watermark);
+    if (created) *created = 1;
+  }
+  if (key_copy) *key_copy = kptr(t, e);
+  return e + VOFF;
+}
+
+/* Take entry h (found at `at` in bucket b) out of the table and release it. */
+static void ent_remove(StateTable *t, Bucket *b, uint32_t h, const IdxPos *at) {
+  char *e = ent(t, h);
+  idx_remove(b, at);
+  list_unlink(t, b, e);
+  ent_release(t, h, e);
+}
+
+int st_remove(RtCtx *ctx, int table, int64_t bucket, uint64_t hash, const void *key,
+              uint32_t keylen) {
+  StateTable *t = table_of(ctx, table);
+  if (!t) return RT_ERR;
+  Bucket *b = (t->cur && t->cur->id == bucket) ? t->cur : bucket_find(t, bucket, NULL);
+  if (!b) return 0;
+  IdxPos at;
+  uint32_t h = idx_find(t, b, hash, key, keylen, &at);
+  if (h == NIL) return 0;
+  ent_remove(t, b, h, &at);
+  return 1;
+}
+
+/* Buckets emptied by st_remove stay until they reach the front here; an empty bucket is not
+** observable, so freeing it now changes nothing but memory. */
+int64_t st_first_bucket(RtCtx *ctx, int table) {
+  StateTable *t = table_of(ctx, table);
+  if (!t) return INT64_MAX;
+  while (t->nbuckets && t->sorted[0]->count == 0) bucket_free(t, t->sorted[0]);
+  return t->nbuckets ? t->sorted[0]->id : INT64_MAX;
+}
+
+/* Insertion order (see the header). The next handle is read before fn runs, so fn may remove
+** the entry it was given, though abi.h promises callers nothing beyond read/update. */
+int st_visit_bucket(RtCtx *ctx, int table, int64_t bucket, RtVisitFn fn, void *arg) {
+  StateTable *t = table_of(ctx, table);
+  if (!t) return RT_ERR;
+  Bucket *b = bucket_find(t, bucket, NULL);
+  if (!b) return 0;
+  for (uint32_t h = b->head; h != NIL;) {
+    char *e = ent(t, h);
+    h = hdr(e)->next;
+    int rc = fn(ctx, arg, bucket, kptr(t, e), klen_of(t, e), e + VOFF);
+    if (rc) return rc;
+  }
+  return 0;
+}
+
+/* Returns the number of entries freed (0 when the bucket does not exist). */
+int st_drop_bucket(RtCtx *ctx, int table, int64_t bucket) {
+  StateTable *t = table_of(ctx, table);
+  if (!t) return RT_ERR;
+  Bucket *b = bucket_find(t, bucket, NULL);
+  if (!b) return 0;
+  int64_t n = 0;
+  for (uint32_t h = b->head; h != NIL; n++) {
+    char *e = ent(t, h);
+    uint32_t next = hdr(e)->next;
+    ent_release(t, h, e);
+    h = next;
+  }
+  t->entries -= b->count;
+  bucket_free(t, b);
+  return n > INT_MAX ? INT_MAX : (int)n;
+}
+
+/* value must come from st_get on this table. Touching refreshes the ttl clock too. */
+void st_touch(RtCtx *ctx, int table, void *value) {
+  StateTable *t = table_of(ctx, table);
+  if (!t) return;
+  char *e = (char *)value - VOFF;
+  EntTrl *r = trl(t, e);
+  if (t->ttl) ttlf(t, e)->access = ctx->watermark;
+  if (r->klen & F_TOUCHED) return;
+  r->klen |= F_TOUCHED;
+  t->touched = grow_array(t, t->touched, &t->touched_cap, t->ntouched + 1, sizeof(char *));
+  t->touched[t->ntouched++] = e;
+}
+
+/* The list is detached before the walk, so touches made by fn (including of the entry being
+** visited, whose mark is cleared before fn runs) are collected for the next call. Entries
+** removed after their touch are zombies here: freed, not visited. If fn stops the walk, the
+** unvisited rest goes back in front of what fn touched, keeping first-touch order. */
+int st_visit_touched(RtCtx *ctx, int table, RtVisitFn fn, void *arg) {
+  StateTable *t = table_of(ctx, table);
+  if (!t) return RT_ERR;
+  char **list = t->touched;
+  size_t n = t->ntouched, cap = t->touched_cap;
+  t->touched = NULL;
+  t->ntouched = t->touched_cap = 0;
+  int rc = 0;
+  size_t i = 0;
+  while (i < n) {
+    char *e = list[i++];
+    EntTrl *r = trl(t, e);
+    r->klen &= ~F_TOUCHED;
+    if (r->klen & F_DEAD) {
+      slot_free(t, hdr(e)->next);
+      continue;
+    }
+    rc = fn(ctx, arg, t->bpool[r->bno]->id, kptr(t, e), r->klen & KLEN_MASK, e + VOFF);
+    if (rc) break;
+  }
+  if (i < n) {
+    /* stopped early: list[i..n) keeps its marks and goes first */
+    size_t rest = n - i, more = t->ntouched;
+    memmove(list, list + i, rest * sizeof(char *));
+    list = grow_array(t, list, &cap, rest + more, sizeof(char *));
+    if (more) memcpy(list + rest, t->touched, more * sizeof(char *));
+    n = rest + more;
+  } else {
+    n = 0;
+    if (t->ntouched) {                     /* fn touched entries: keep its array */
+      free(list);
+      t->bytes -= (int64_t)(cap * sizeof(char *));
+      return rc;
+    }
+  }
+  if (t->touched) {
+    free(t->touched);
+    t->bytes -= (int64_t)(t->touched_cap * sizeof(char *));
+  }
+  t->touched = list;                       /* reuse the storage */
+  t->ntouched = n;
+  t->touched_cap = cap;
+  return rc;
+}
+
+/* ---- timers --------------------------------------------------------------------------- */
+
+static inline int timer_less(const Timer *a, const Timer *b) {
+  return a->time < b->time || (a->time == b->time && a->seq < b->seq);
+}
+
+int timer_add(RtCtx *ctx, int table, int64_t time, uint64_t hash, const void *key,
+              uint32_t keylen) {
+  StateTable *t = table_of(ctx, table);
+  if (!t) return RT_ERR;
+  t->timers = grow_array(t, t->timers, &t->timers_cap, t->ntimers + 1, sizeof(Timer));
+  Timer x;
+  memset(&x, 0, sizeof x);
+  x.time = time;
+  x.seq = t->timer_seq++;
+  x.hash = hash;
+  x.keylen = keylen;
+  if (keylen <= sizeof x.k.inl) {
+    if (keylen) memcpy(x.k.inl, key, keylen);
+  } else {
+    x.k.ptr = xmalloc(keylen);
+    memcpy(x.k.ptr, key, keylen);
+    t->bytes += keylen;
+  }
+  size_t i = t->ntimers++;
+  while (i > 0) {
+    size_t p = (i - 1) / 2;
+    if (!timer_less(&x, &t->timers[p])) break;
+    t->timers[i] = t->timers[p];
+    i = p;
+  }
+  t->timers[i] = x;
+  return RT_OK;
+}
+
+static void timer_pop(StateTable *t) {
+  Timer x = t->timers[--t->ntimers];
+  size_t n = t->ntimers, i = 0;
+  if (!n) return;
+  for (;;) {
+    size_t c = 2 * i + 1;
+    if (c >= n) break;
+    if (c + 1 < n && timer_less(&t->timers[c + 1], &t->timers[c])) c++;
+    if (!timer_less(&t->timers[c], &x)) break;
+    t->timers[i] = t->timers[c];
+    i = c;
+  }
+  t->timers[i] = x;
+}
+
+/* Each timer is copied out and popped before fn runs, so fn may add timers (one due at or
+** before `upto` fires in this same call). fn receives bucket = the timer's time and, as value,
+** the key's bucket-0 entry if the table has one (session state is kept there), else NULL;
+** that lookup neither creates the entry nor counts as an access for ttl. */
+int timer_fire(RtCtx *ctx, int table, int64_t upto, RtVisitFn fn, void *arg) {
+  StateTable *t = table_of(ctx, table);
+  if (!t) return RT_ERR;
+  while (t->ntimers && t->timers[0].time <= upto) {
+    Timer x = t->timers[0];
+    timer_pop(t);
+    const char *key = x.keylen <= sizeof x.k.inl ? x.k.inl : x.k.ptr;
+    void *value = NULL;
+    Bucket *b0 = bucket_find(t, 0, NULL);
+    if (b0) {
+      uint32_t h = idx_find(t, b0, x.hash, key, x.keylen, NULL);
+      if (h != NIL) value = ent(t, h) + VOFF;
+    }
+    int rc = fn(ctx, arg, x.time, key, x.keylen, value);
+    if (x.keylen > sizeof x.k.inl) {
+      free(x.k.ptr);
+      t->bytes -= x.keylen;
+    }
+    if (rc) return rc;
+  }
+  return 0;
+}
+
+/* ---- expiry, whole-table visits, hash ranges ------------------------------------------ */
+
+int st_expire(StateTable *t, RtCtx *ctx, int64_t now, RtVisitFn on_expire, void *arg) {
+  if (!t->ttl) return 0;
+  if (t->nttl > 2 * (size_t)t->entries + 1024) ttl_compact(t);
+  while (t->nttl) {
+    TtlItem x = t->ttlh[0];
+    if (x.stamp != INT64_MIN && !ttl_due(x.stamp, now, t->ttl)) break;
+    ttl_pop(t);
+    char *e = ttl_entry(t, &x);
+    if (!e) continue;                      /* stale item */
+    EntTtl *y = ttlf(t, e);
+    if (y->access == INT64_MIN) y->access = now;   /* untouched since before the first watermark */
+    if (!ttl_due(y->access, now, t->ttl)) {
+      y->queued = y->access;               /* used since it was queued: queue its last use */
+      ttl_push(t, y->queued, x.h);
+      continue;
+    }
+    EntTrl *r = trl(t, e);
+    Bucket *b = t->bpool[r->bno];
+    uint32_t klen = r->klen & KLEN_MASK;
+    IdxPos at;
+    uint32_t h = idx_find(t, b, hdr(e)->hash, kptr(t, e), klen, &at);
+    if (h != x.h) continue;                /* cannot happen: a live entry is in its index */
+    int rc = on_expire ? on_expire(ctx, arg, b->id, kptr(t, e), klen, e + VOFF) : 0;
+    ent_remove(t, b, h, &at);
+    t->expired++;
+    if (rc) return rc;
+  }
+  return 0;
+}
+
+/* [lo, hi) with hi == 0 standing for 2^64. */
+static inline int in_range(uint64_t h, uint64_t lo, uint64_t hi) {
+  return h >= lo && (hi == 0 || h < hi);
+}
+
+int st_visit_range(StateTable *t, uint64_t lo, uint64_t hi, StEntryFn fn, void *arg) {
+  for (uint32_t i = 0; i < t->nbuckets; i++) {
+    Bucket *b = t->sorted[i];
+    for (uint32_t h = b->head; h != NIL;) {
+      char *e = ent(t, h);
+      h = hdr(e)->next;
+      if (!in_range(hdr(e)->hash, lo, hi)) continue;
+      int rc = fn(arg, b->id, hdr(e)->hash, kptr(t, e), klen_of(t, e), e + VOFF);
+      if (rc) return rc;
+    }
+  }
+  return 0;
+}
+
+int st_visit_all(StateTable *t, StEntryFn fn, void *arg) {
+  return st_visit_range(t, 0, 0, fn, arg);
+}
+
+/* rt_hash_owner(h, n) == i  <=>  (h >> 32) in [ceil(i * 2^32 / n), ceil((i + 1) * 2^32 / n)). */
+void st_owner_range(uint32_t i, uint32_t n, uint64_t *lo, uint64_t *hi) {
+  if (n == 0 || i >= n) { *lo = *hi = 0; return; }
+  uint64_t a = (((uint64_t)i << 32) + n - 1) / n;
+  uint64_t b = i + 1 >= n ? ((uint64_t)1 << 32) : ((((uint64_t)(i + 1) << 32) + n - 1) / n);
+  *lo = a << 32;
+  *hi = b >= ((uint64_t)1 << 32) ? 0 : b << 32;
+}
+
+static int timer_order(const void *a, const void *b) {
+  const Timer *x = a, *y = b;
+  return timer_less(x, y) ? -1 : timer_less(y, x) ? 1 : 0;
+}
+
+/* Visits in firing order (time, then insertion), sorting a copy of the heap. */
+int timer_visit_range(StateTable *t, uint64_t lo, uint64_t hi, StEntryFn fn, void *arg) {
+  size_t n = t->ntimers;
+  if (!n) return 0;
+  Timer *ord = xmalloc(n * sizeof(Timer));
+  memcpy(ord, t->timers, n * sizeof(Timer));
+  qsort(ord, n, sizeof(Timer), timer_order);
+  int rc = 0;
+  for (size_t i = 0; i < n && !rc; i++) {
+    const Timer *x = &ord[i];
+    if (!in_range(x->hash, lo, hi)) continue;
+    rc = fn(arg, x->time, x->hash, x->keylen <= sizeof x->k.inl ? x->k.inl : x->k.ptr,
+            x->keylen, NULL);
+  }
+  free(ord);
+  return rc;
+}
