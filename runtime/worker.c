@@ -38,16 +38,25 @@
 ** Watermarks. For a source channel, generated code reports a batch's largest watermark
 ** candidate with rt->source_watermark while it processes that batch; it is kept monotonic per
 ** channel (= per source subtask). For an edge channel, the producer sends QM_WATERMARK. The
-** subtask's watermark is the min over its channels, where ended channels do not count and idle
-** ones do not count either unless every live channel is idle (then the subtask is idle itself
-** and says so downstream with QM_IDLE). When the min advances: ctx->watermark is set,
+** subtask's watermark is the min over its channels, where ended and idle channels do not
+** count; when every live channel is idle the subtask is idle itself and says so downstream
+** with QM_IDLE. When the min advances: ctx->watermark is set,
 ** stage->on_watermark(ctx, wm) runs, partial edge batches are flushed, and QM_WATERMARK goes
 ** to every consumer subtask this subtask can reach, so rows always precede the watermark that
 ** follows them on each channel (queues are FIFO per producer). A source subtask that ends sends
 ** QM_WATERMARK INT64_MAX then QM_EOS; when all channels ended the min is INT64_MAX, so
 ** on_watermark(INT64_MAX) closes every window before the subtask sends its own QM_EOS.
 ** A source subtask with the table option idle_micros = T that produced no row for T
-** microseconds sends QM_IDLE; its next batch makes the channel active again.
+** microseconds sends QM_IDLE; its next batch makes the channel active again. A channel whose
+** watermark is INT64_MAX counts as ended; when only idle channels are left the subtask keeps
+** its watermark and is idle itself (an idle source may still send rows, and jumping to
+** INT64_MAX would make all of them late); a batch or watermark makes it active again.
+**
+** State. Each stage subtask's ctx->tables holds one StateTable (state.c) per
+** stage->states[i], created before the threads start and freed by wk_free. Tables with
+** ttl_ns > 0 are expired (st_expire, now = the new watermark) after on_watermark on every
+** advance. Keys reach the subtask that owns their hash range (rt_hash_owner), so a table
+** holds exactly the keys routed to its subtask.
 **
 ** Edge batches are SrcBatch structs from a per-(producer subtask, output) pool: the row
 ** struct is copied (memcpy) and TEXT/JSON/BYTEA bytes are deep-copied into the batch's
@@ -71,10 +80,15 @@
 **   - A stop request (SIGINT/SIGTERM) ends each source subtask as if its input were exhausted;
 **     the rest is the normal end-of-stream path, so windows close and sinks are flushed.
 **   - Per row there is no lock and no malloc: a row costs a route, a memcpy and the string
-**     copies; locks are taken per batch (queues), allocation happens when pools are created.
+**     copies (bump allocation in the batch's arena, whose first block is kept across reuses);
+**     locks are taken per batch (queues); pools are allocated before the threads start.
+**
+** The summary (wk_summary) has one line per source, stage (late rows dropped, subtasks, rows
+** in, state entries/bytes/expired) and sink.
 **
 ** It does not parse command lines (main.c), read or write bytes itself (connectors/),
-** decode/encode records (codec_*.c) or implement state tables (state.c).
+** decode/encode records (codec_*.c) or implement state tables (state.c). Not yet: checkpoint
+** barriers (QM_BARRIER is reserved), several worker processes.
 */
 #include <dlfcn.h>
 #include <pthread.h>
@@ -507,8 +521,8 @@ static int advance(Task *t, int64_t wm) {
   RtCtx *ctx = t->ctx;
   const RtStage *st = t->sr->st;
   ctx->watermark = wm;
+  rt_ctx_begin_batch(ctx);
   if (st->on_watermark) {
-    rt_ctx_begin_batch(ctx);
     int rc = st->on_watermark(ctx, wm);
     if (rc < 0 || ctx->failed) return task_failed(t, "on_watermark");
   }
@@ -516,13 +530,17 @@ static int advance(Task *t, int64_t wm) {
   return broadcast(t, QM_WATERMARK, wm);
 }
 
-/* Recompute the min over the channels (see the header comment) and act on a change. */
+/* Recompute the min over the channels (see the header comment) and act on a change.
+** A channel at INT64_MAX has finished as far as time goes, so it counts like an ended one:
+** if only idle channels are left besides finished ones, the subtask is idle and keeps its
+** watermark (an idle source may still send rows; jumping to INT64_MAX would make them all
+** late), whether the finished producer's QM_EOS has arrived yet or not. */
 static int update_wm(Task *t) {
   int64_t min = INT64_MAX;
   uint32_t active = 0, idle = 0;
   for (uint32_t i = 0; i < t->nchans; i++) {
     const Channel *c = &t->chans[i];
-    if (c->ended) continue;
+    if (c->ended || c->wm == INT64_MAX) continue;
     if (c->idle) { idle++; continue; }
     active++;
     if (c->wm < min) min = c->wm;
@@ -1154,8 +1172,8 @@ static void init_batch(SrcBatch *b, uint32_t row_size, Queue *pool, size_t arena
   q_push(pool, &m);
 }
 
-/* Contexts, queues and pools for one stage subtask. */
-static void prepare_task(Worker *w, Task *t) {
+/* Contexts, state tables, queues and pools for one stage subtask. -1 after wk_fail. */
+static int prepare_task(Worker *w, Task *t) {
   const RtStage *st = t->sr->st;
   t->ctx = rt_ctx_new();
   t->ctx->worker = t;
@@ -1163,6 +1181,10 @@ static void prepare_task(Worker *w, Task *t) {
   t->ctx->nsubtasks = t->sr->nsub;
   t->ctx->stage = w->abi1 ? NULL : st;
   t->ctx->watermark = INT64_MIN;
+  if (st->nstates > 0) {
+    wk_fail(w, "stage '%s': state tables are not connected to this worker yet", st->name);
+    return -1;
+  }
   /* room for a few messages per channel; producers block beyond that */
   t->in = q_new(4 * (size_t)t->nchans + 8);
   for (uint32_t o = 0; o < st->noutputs; o++) {
@@ -1173,6 +1195,7 @@ static void prepare_task(Worker *w, Task *t) {
     for (int k = 0; k < e->npool; k++)
       init_batch(&e->pool[k], e->e->schema->row_size, e->free, 64 * 1024);
   }
+  return 0;
 }
 
 /* Allocate queues and pools, open connectors, create encoders. -1 after wk_fail. */
@@ -1180,7 +1203,8 @@ static int prepare(Worker *w) {
   const RtPipeline *p = w->p;
   char err[1024];
   for (uint32_t s = 0; s < w->nstages; s++)
-    for (int j = 0; j < w->stages[s].nsub; j++) prepare_task(w, &w->stages[s].tasks[j]);
+    for (int j = 0; j < w->stages[s].nsub; j++)
+      if (prepare_task(w, &w->stages[s].tasks[j]) < 0) return -1;
   /* Sources first: a missing input file is reported before any output file is truncated. */
   for (uint32_t i = 0; i < nsrc_tasks(w); i++) {
     SourceTask *t = &w->srcs[i];
@@ -1325,8 +1349,9 @@ void wk_summary(const Worker *w, FILE *out) {
       if (sr->tasks[j].ctx) late += sr->tasks[j].ctx->late_rows;
     }
     if (w->abi1 && late == 0) continue;
-    fprintf(out, "arroyo-worker: stage '%s': %lld late rows dropped (%d subtask%s, %lld rows in)\n",
+    fprintf(out, "arroyo-worker: stage '%s': %lld late rows dropped (%d subtask%s, %lld rows in",
             sr->st->name, (long long)late, sr->nsub, sr->nsub == 1 ? "" : "s", (long long)in);
+    fprintf(out, ")\n");
   }
   for (uint32_t i = 0; i < p->nsinks; i++) {
     int64_t rows = 0;
