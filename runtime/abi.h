@@ -220,6 +220,12 @@ typedef struct RtPipeline {
 
 /* ---- the runtime function table ------------------------------------------------------- */
 
+/* ABI 2 aggregate types named by RtApi members; defined in the aggregate section at the end. */
+typedef struct RtMoments RtMoments;
+typedef struct RtCoMoments RtCoMoments;
+/* Visit one stored value of an aggregate object: its bytes and multiplicity. Non-zero stops. */
+typedef int (*RtAggVisitFn)(void *arg, const void *p, int64_t n, int64_t count);
+
 typedef struct RtApi {
   uint32_t abi_version;   /* RT_ABI_VERSION */
   uint32_t size;          /* sizeof(RtApi): grows only by appending members */
@@ -382,7 +388,132 @@ typedef struct RtApi {
   int (*timer_fire)(RtCtx *ctx, int table, int64_t upto, RtVisitFn fn, void *arg);
 
   /* ---- ABI 2: aggregate objects (runtime/agg_*.c) ---- */
-  /* (members appended by the aggregate library; see the section below) */
+  /* Statistics. The accumulators (RtMoments, RtCoMoments) are plain structs updated inline by
+  ** generated code (rt_moments_add etc., end of this file); these turn them into results with
+  ** DataFusion's NULL rules. sample != 0: divide by n - 1 (var_samp, stddev_samp, covar_samp),
+  ** else by n (the _pop forms). RT_NULL when the SQL result is NULL. */
+  int (*agg_var_final)(RtCtx *ctx, const RtMoments *m, int sample, double *out);
+  int (*agg_stddev_final)(RtCtx *ctx, const RtMoments *m, int sample, double *out);
+  /* covar/corr(a, b): the accumulator was fed rt_comoments_add(m, a, b) in argument order */
+  int (*agg_covar_final)(RtCtx *ctx, const RtCoMoments *m, int sample, double *out);
+  int (*agg_corr_final)(RtCtx *ctx, const RtCoMoments *m, double *out);
+  /* regr_*(y, x): the accumulator was fed rt_comoments_add(m, x, y) (x FIRST, as DataFusion's
+  ** RegrAccumulator); what = RT_REGR_*. RT_REGR_COUNT gives the count as a double (the SQL
+  ** type is BIGINT UNSIGNED: generated code may read m->count instead). */
+  int (*agg_regr_final)(RtCtx *ctx, const RtCoMoments *m, int what, double *out);
+
+  /* Aggregate objects. An accumulator holds each as a `void *` field (zeroed = NULL = empty),
+  ** listed in RtStateDesc.obj_offsets so the state table frees and snapshots it. Conventions:
+  **  - add/remove/merge take the slot (`void **obj`): add creates the object when *obj is NULL,
+  **    remove frees it and sets *obj = NULL once it is empty; they return RT_OK or RT_ERR (with
+  **    the message recorded on ctx: wrong value type for the object, unsupported operation).
+  **  - queries take `const void *obj` (NULL = empty): RT_NULL when the SQL result is NULL.
+  **  - values are passed as bytes: integers, floats, timestamps and decimals as their 8-byte
+  **    in-memory value (int64_t/uint64_t/double; widen narrower types first, FLOAT to double),
+  **    strings as their bytes. Generated code skips NULL inputs (except agg_list_add/agg_str_set,
+  **    which take is_null).
+  **  - strings returned by queries point into the object (valid until it is next changed or
+  **    freed) unless the comment says scratch; copy them before changing the object.
+  **  - merge(dst, src) adds everything in src to *dst (creating it if NULL); src is unchanged.
+  **    Hop windows merge per-slide partial objects into a temporary and free it with agg_free.
+  ** Memory is malloc'ed (objects outlive batches) and counted per kind for metrics. */
+  void (*agg_free)(void *obj);                                 /* NULL is ignored */
+
+  /* DISTINCT set with multiplicities: count(DISTINCT x), sum/avg(DISTINCT x) (generated code
+  ** keeps the sum inline: *first / *last say when a value appears / disappears), and the
+  ** retractable "set of values" of any type. Removing an absent value is ignored (RT_OK, *last
+  ** = 0), as Arroyo does for retractions whose append was lost. first/last may be NULL. */
+  int (*agg_distinct_add)(RtCtx *ctx, void **obj, const void *p, int64_t n, int *first);
+  int (*agg_distinct_remove)(RtCtx *ctx, void **obj, const void *p, int64_t n, int *last);
+  int64_t (*agg_distinct_count)(const void *obj);              /* values with count > 0 */
+  /* Calls fn for each value (unspecified but deterministic order); stops when fn returns
+  ** non-zero and returns that value, else 0. */
+  int (*agg_distinct_visit)(RtCtx *ctx, const void *obj, RtAggVisitFn fn, void *arg);
+  int (*agg_distinct_merge)(RtCtx *ctx, void **dst, const void *src);
+
+  /* Sorted multiset with multiplicities: min/max/median/percentile_cont over retractable
+  ** input. One key type per object, fixed by the first add. Order: doubles by IEEE total order
+  ** (-NaN < -inf < ... < -0 < +0 < ... < inf < NaN, as DataFusion sorts), int64 numerically,
+  ** strings byte-wise (UTF-8 code point order). Removing an absent value is ignored. */
+  int (*agg_mset_add_f64)(RtCtx *ctx, void **obj, double v);
+  int (*agg_mset_add_i64)(RtCtx *ctx, void **obj, int64_t v);
+  int (*agg_mset_add_str)(RtCtx *ctx, void **obj, RtStr v);    /* copies the bytes */
+  int (*agg_mset_remove_f64)(RtCtx *ctx, void **obj, double v);
+  int (*agg_mset_remove_i64)(RtCtx *ctx, void **obj, int64_t v);
+  int (*agg_mset_remove_str)(RtCtx *ctx, void **obj, RtStr v);
+  /* Number of values counted with multiplicity, or (distinct != 0) of distinct values. */
+  int64_t (*agg_mset_count)(const void *obj, int distinct);
+  /* The k-th smallest value (0-based; k < 0 counts from the largest: -1 = max), over all values
+  ** or over the distinct ones. min = nth(0), max = nth(-1). RT_NULL when out of range/empty. */
+  int (*agg_mset_nth_f64)(RtCtx *ctx, const void *obj, int64_t k, int distinct, double *out);
+  int (*agg_mset_nth_i64)(RtCtx *ctx, const void *obj, int64_t k, int distinct, int64_t *out);
+  int (*agg_mset_nth_str)(RtCtx *ctx, const void *obj, int64_t k, int distinct, RtStr *out);
+  /* median(x) / median(DISTINCT x) as DataFusion: the middle value, or for an even count the
+  ** mean of the two middle values; for integers (and decimals as scaled int64) that mean is
+  ** (lo + hi) / 2 truncated toward zero (computed without overflow), so the SQL type stays the
+  ** input's. Float inputs use the f64 form. */
+  int (*agg_mset_median_f64)(RtCtx *ctx, const void *obj, int distinct, double *out);
+  int (*agg_mset_median_i64)(RtCtx *ctx, const void *obj, int distinct, int64_t *out);
+  /* percentile_cont(p) WITHIN GROUP (ORDER BY x), exact, for numeric objects: linear
+  ** interpolation at rank p * (n - 1) with the fraction quantized to 1e-6 (DataFusion). For an
+  ** integer x the SQL result is (int64_t)*out (truncation). p outside [0, 1] is RT_ERR. */
+  int (*agg_mset_percentile)(RtCtx *ctx, const void *obj, double p, int distinct, double *out);
+  int (*agg_mset_merge)(RtCtx *ctx, void **dst, const void *src);
+  /* BIGINT UNSIGNED keys (numeric uint64 order; median (lo + hi) / 2 rounded down, overflow-
+  ** safe). agg_mset_count / nth_f64 / percentile / merge work on these objects too. */
+  int (*agg_mset_add_u64)(RtCtx *ctx, void **obj, uint64_t v);
+  int (*agg_mset_remove_u64)(RtCtx *ctx, void **obj, uint64_t v);
+  int (*agg_mset_nth_u64)(RtCtx *ctx, const void *obj, int64_t k, int distinct, uint64_t *out);
+  int (*agg_mset_median_u64)(RtCtx *ctx, const void *obj, int distinct, uint64_t *out);
+
+  /* approx_distinct(x): HyperLogLog with DataFusion's parameters (2^14 one-byte registers,
+  ** Ertl's estimator) over a stable 64-bit hash of the value bytes; sparse below ~1000 values.
+  ** No retraction. Count of an empty/NULL object is 0 (approx_distinct never returns NULL). */
+  int (*agg_hll_add)(RtCtx *ctx, void **obj, const void *p, int64_t n);
+  int64_t (*agg_hll_count)(const void *obj);
+  int (*agg_hll_merge)(RtCtx *ctx, void **dst, const void *src);
+
+  /* approx_percentile_cont(p) / approx_median (p = 0.5) / approx_percentile_cont_with_weight(w,
+  ** p): DataFusion's t-digest (max_size 100 unless given: max_size <= 0 means 100; applied when
+  ** the object is created). Values are buffered and folded into the digest 8192 at a time, as
+  ** DataFusion folds one input batch, so up to 8192 values give exactly DataFusion's result for
+  ** one batch. An object is either unweighted or weighted (mixing is RT_ERR). No retraction:
+  ** the compiler rejects these aggregates over updating input. For an integer x the SQL result
+  ** is (int64_t)*out (truncation, as DataFusion casts). RT_NULL when empty. */
+  int (*agg_tdigest_add)(RtCtx *ctx, void **obj, double v, int64_t max_size);
+  int (*agg_tdigest_add_weighted)(RtCtx *ctx, void **obj, double v, double w, int64_t max_size);
+  int (*agg_tdigest_quantile)(RtCtx *ctx, const void *obj, double q, double *out);
+  int (*agg_tdigest_merge)(RtCtx *ctx, void **dst, const void *src);
+
+  /* Value list in insertion order: array_agg(x) (NULL elements kept, as DataFusion),
+  ** string_agg(x, sep), and the argument lists of UDAFs (a multi-argument UDAF stores each row's
+  ** arguments as ONE element, so retraction keeps them paired). Remove deletes the LAST equal
+  ** element (so add-then-retract restores the list exactly); *found (may be NULL) says whether
+  ** one was there. */
+  int (*agg_list_add)(RtCtx *ctx, void **obj, const void *p, int64_t n, int is_null);
+  int (*agg_list_remove)(RtCtx *ctx, void **obj, const void *p, int64_t n, int is_null,
+                         int *found);
+  int64_t (*agg_list_len)(const void *obj);
+  int (*agg_list_get)(RtCtx *ctx, const void *obj, int64_t i, RtStr *out); /* RT_NULL: NULL elt */
+  /* string_agg: non-NULL elements joined by sep, in scratch memory (rt->alloc); RT_NULL when
+  ** there are none. */
+  int (*agg_list_join)(RtCtx *ctx, const void *obj, RtStr sep, RtStr *out);
+  /* All elements as arrays in scratch memory: elem_size > 0: *vals holds n elements of
+  ** elem_size bytes each (every element must have that size, else RT_ERR; NULL elements are
+  ** zero bytes), elem_size == 0: *vals is an RtStr[n] pointing into the object. *nulls (may
+  ** be NULL) gets n flags. An empty list gives n = 0. */
+  int (*agg_list_array)(RtCtx *ctx, const void *obj, int64_t elem_size, void **vals,
+                        uint8_t **nulls, int64_t *n);
+  int (*agg_list_merge)(RtCtx *ctx, void **dst, const void *src);  /* appends src after dst */
+
+  /* String box for append-only first_value/last_value/min/max of TEXT/BYTEA/JSON: mode =
+  ** RT_SBOX_FIRST (keep the first value, NULL included), RT_SBOX_LAST (keep the latest),
+  ** RT_SBOX_MIN / RT_SBOX_MAX (byte-wise; generated code skips NULLs). *changed (may be NULL)
+  ** says whether the stored value changed. No retraction (use the multiset for min/max over
+  ** updating input). merge(dst, src): src is the later part of the input. */
+  int (*agg_str_set)(RtCtx *ctx, void **obj, RtStr s, int is_null, int mode, int *changed);
+  int (*agg_str_get)(RtCtx *ctx, const void *obj, RtStr *out);  /* RT_NULL: empty or NULL */
+  int (*agg_str_merge)(RtCtx *ctx, void **dst, const void *src, int mode);
 } RtApi;
 
 /* The one symbol a pipeline .so exports. Called once per load; the .so keeps `api`. */
@@ -485,6 +616,144 @@ static inline uint64_t rt_hash_mix(uint64_t h, uint64_t v) {
 ** Ranges (not modulo) so state can be re-split at another parallelism by hash range. */
 static inline uint32_t rt_hash_owner(uint64_t hash, uint32_t n) {
   return (uint32_t)(((hash >> 32) * (uint64_t)n) >> 32);
+}
+
+
+/* ---- ABI 2: aggregate accumulators (updated inline; see the agg_* members of RtApi) -------
+** Plain structs that live inside generated accumulator values (zeroed = empty) and the static
+** inline functions that update them. Operation order follows DataFusion's accumulators exactly
+** (Welford updates: VarianceAccumulator, CovarianceAccumulator, RegrAccumulator), so results
+** round to the same digits as Arroyo's goldens; keep it that way when editing.
+** Retraction is the reverse Welford step. It is exact in real arithmetic but not bit-exact in
+** floating point (add x then retract x may differ in the last bits); retracting the only value
+** resets the struct to zero, so "everything retracted" is exactly "never added".
+** merge() combines two partial accumulators (hop windows) with the parallel formulas; the
+** result matches adding everything to one accumulator up to rounding.
+** Pure C99 for tcc: no libm (sqrt lives in the agg_*_final members), no builtins. */
+
+/* count / mean / M2 of one double input: var_*, stddev_*. */
+struct RtMoments {
+  int64_t count;      /* values added minus values retracted */
+  double mean;        /* running mean */
+  double m2;          /* sum of squared deviations from the mean */
+};
+
+static inline void rt_moments_add(RtMoments *m, double x) {
+  double d = x - m->mean;
+  m->count++;
+  m->mean = d / (double)m->count + m->mean;
+  m->m2 = m->m2 + d * (x - m->mean);
+}
+
+static inline void rt_moments_retract(RtMoments *m, double x) {
+  double d;
+  if (m->count <= 1) { m->count = 0; m->mean = 0.0; m->m2 = 0.0; return; }
+  m->count--;
+  d = m->mean - x;
+  m->mean = d / (double)m->count + m->mean;
+  m->m2 = m->m2 - d * (m->mean - x);
+}
+
+static inline void rt_moments_merge(RtMoments *a, const RtMoments *b) {
+  double n, delta;
+  if (b->count <= 0) return;
+  if (a->count <= 0) { a->count = b->count; a->mean = b->mean; a->m2 = b->m2; return; }
+  n = (double)(a->count + b->count);
+  delta = a->mean - b->mean;
+  a->m2 = a->m2 + b->m2 + delta * delta * (double)a->count * (double)b->count / n;
+  a->mean = a->mean * (double)a->count / n + b->mean * (double)b->count / n;
+  a->count += b->count;
+}
+
+/* Paired moments of (a, b): covar_*(a, b), corr(a, b) and regr_*(y, x) with a = x, b = y. */
+struct RtCoMoments {
+  int64_t count;      /* pairs added minus pairs retracted (pairs with a NULL are skipped) */
+  double mean_a;      /* running mean of a */
+  double mean_b;      /* running mean of b */
+  double m2_a;        /* sum of squared deviations of a */
+  double m2_b;        /* sum of squared deviations of b */
+  double c;           /* co-moment: sum of (a - mean_a) * (b - mean_b) */
+};
+
+static inline void rt_comoments_add(RtCoMoments *m, double a, double b) {
+  double da = a - m->mean_a, db = b - m->mean_b, n;
+  m->count++;
+  n = (double)m->count;
+  m->mean_a = da / n + m->mean_a;
+  m->mean_b = db / n + m->mean_b;
+  m->m2_a = m->m2_a + da * (a - m->mean_a);
+  m->m2_b = m->m2_b + db * (b - m->mean_b);
+  m->c = m->c + da * (b - m->mean_b);
+}
+
+static inline void rt_comoments_retract(RtCoMoments *m, double a, double b) {
+  double da, db, n;
+  if (m->count <= 1) {
+    m->count = 0; m->mean_a = m->mean_b = m->m2_a = m->m2_b = m->c = 0.0;
+    return;
+  }
+  m->count--;
+  n = (double)m->count;
+  da = m->mean_a - a;
+  db = m->mean_b - b;
+  m->mean_a = da / n + m->mean_a;
+  m->mean_b = db / n + m->mean_b;
+  m->m2_a = m->m2_a - da * (m->mean_a - a);
+  m->m2_b = m->m2_b - db * (m->mean_b - b);
+  m->c = m->c - da * (m->mean_b - b);
+}
+
+static inline void rt_comoments_merge(RtCoMoments *x, const RtCoMoments *y) {
+  double n, na, nb, da, db;
+  if (y->count <= 0) return;
+  if (x->count <= 0) {            /* field by field: a struct copy is a memmove call in tcc */
+    x->count = y->count; x->mean_a = y->mean_a; x->mean_b = y->mean_b;
+    x->m2_a = y->m2_a; x->m2_b = y->m2_b; x->c = y->c;
+    return;
+  }
+  n = (double)(x->count + y->count);
+  na = (double)x->count;
+  nb = (double)y->count;
+  da = x->mean_a - y->mean_a;
+  db = x->mean_b - y->mean_b;
+  x->m2_a = x->m2_a + y->m2_a + da * da * na * nb / n;
+  x->m2_b = x->m2_b + y->m2_b + db * db * na * nb / n;
+  x->c = x->c + y->c + da * db * na * nb / n;
+  x->mean_a = x->mean_a * na / n + y->mean_a * nb / n;
+  x->mean_b = x->mean_b * na / n + y->mean_b * nb / n;
+  x->count += y->count;
+}
+
+/* What agg_regr_final computes. */
+enum RtRegr {
+  RT_REGR_SLOPE = 0, RT_REGR_INTERCEPT, RT_REGR_COUNT, RT_REGR_R2, RT_REGR_AVGX,
+  RT_REGR_AVGY, RT_REGR_SXX, RT_REGR_SYY, RT_REGR_SXY
+};
+
+/* Modes of agg_str_set / agg_str_merge. */
+enum RtSbox { RT_SBOX_FIRST = 0, RT_SBOX_LAST = 1, RT_SBOX_MIN = 2, RT_SBOX_MAX = 3 };
+
+/* Per-bit counts for bit_and / bit_or over retractable input (bit_xor retracts by xor-ing the
+** value again, bool_and/bool_or by counting trues and rows). sign: +1 add, -1 retract. */
+typedef struct RtBitCounts {
+  int64_t n;          /* values counted */
+  int64_t ones[64];   /* values with bit i set */
+} RtBitCounts;
+
+static inline void rt_bits_update(RtBitCounts *b, uint64_t v, int64_t sign) {
+  int i;
+  b->n += sign;
+  for (i = 0; i < 64; i++) if ((v >> i) & 1u) b->ones[i] += sign;
+}
+static inline uint64_t rt_bits_and(const RtBitCounts *b) {    /* meaningful when n > 0 */
+  uint64_t r = 0; int i;
+  for (i = 0; i < 64; i++) if (b->ones[i] == b->n) r |= (uint64_t)1 << i;
+  return r;
+}
+static inline uint64_t rt_bits_or(const RtBitCounts *b) {
+  uint64_t r = 0; int i;
+  for (i = 0; i < 64; i++) if (b->ones[i] > 0) r |= (uint64_t)1 << i;
+  return r;
 }
 
 #endif /* ARROYO_ABI_H */

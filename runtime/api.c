@@ -10,6 +10,7 @@
 */
 #include <math.h>
 #include "fn.h"
+#include "agg.h"
 
 /* ORDER RtType: index 0 is unused (RtType starts at 1). */
 const char *const rt_type_names[RT_TYPE_COUNT] = {
@@ -110,6 +111,54 @@ static const RtApi api = {
   .hash_bytes = fn_hash_bytes,
 
   .source_watermark = rt_source_watermark,
+
+  /* ABI 2: aggregate objects (agg_*.c, prototypes in agg.h) */
+  .agg_var_final = astat_var_final,
+  .agg_stddev_final = astat_stddev_final,
+  .agg_covar_final = astat_covar_final,
+  .agg_corr_final = astat_corr_final,
+  .agg_regr_final = astat_regr_final,
+  .agg_free = rt_obj_free,
+  .agg_distinct_add = dset_add,
+  .agg_distinct_remove = dset_remove,
+  .agg_distinct_count = dset_count,
+  .agg_distinct_visit = dset_visit,
+  .agg_distinct_merge = dset_merge,
+  .agg_mset_add_f64 = mset_add_f64,
+  .agg_mset_add_i64 = mset_add_i64,
+  .agg_mset_add_str = mset_add_str,
+  .agg_mset_remove_f64 = mset_remove_f64,
+  .agg_mset_remove_i64 = mset_remove_i64,
+  .agg_mset_remove_str = mset_remove_str,
+  .agg_mset_count = mset_count,
+  .agg_mset_nth_f64 = mset_nth_f64,
+  .agg_mset_nth_i64 = mset_nth_i64,
+  .agg_mset_nth_str = mset_nth_str,
+  .agg_mset_median_f64 = mset_median_f64,
+  .agg_mset_median_i64 = mset_median_i64,
+  .agg_mset_percentile = mset_percentile,
+  .agg_mset_merge = mset_merge,
+  .agg_mset_add_u64 = mset_add_u64,
+  .agg_mset_remove_u64 = mset_remove_u64,
+  .agg_mset_nth_u64 = mset_nth_u64,
+  .agg_mset_median_u64 = mset_median_u64,
+  .agg_hll_add = hll_add,
+  .agg_hll_count = hll_count,
+  .agg_hll_merge = hll_merge,
+  .agg_tdigest_add = tdig_add,
+  .agg_tdigest_add_weighted = tdig_add_weighted,
+  .agg_tdigest_quantile = tdig_quantile,
+  .agg_tdigest_merge = tdig_merge,
+  .agg_list_add = alist_add,
+  .agg_list_remove = alist_remove,
+  .agg_list_len = alist_len,
+  .agg_list_get = alist_get,
+  .agg_list_join = alist_join,
+  .agg_list_array = alist_array,
+  .agg_list_merge = alist_merge,
+  .agg_str_set = sbox_set,
+  .agg_str_get = sbox_get,
+  .agg_str_merge = sbox_merge,
 };
 
 const RtApi *rt_api(void) { return &api; }
