@@ -203,6 +203,8 @@ typedef struct SrcBatch {
   int32_t refs;         /* stage subtasks still reading it (atomic); the last one recycles */
   Buf input;            /* raw input the rows' strings may point into (sources) */
   Arena arena;          /* strings the decoder had to copy / edge strings */
+  char *str_at;         /* edge batches: next free byte of the arena chunk strings go to */
+  char *str_end;        /* end of that chunk */
   Queue *pool;          /* free pool of its producer, where it goes back when read */
 } SrcBatch;
 

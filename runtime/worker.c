@@ -103,6 +103,7 @@
 #define DEFAULT_BATCH_ROWS 1024
 #define DEFAULT_SINK_FLUSH (256 * 1024)
 #define EDGE_BATCH_BYTES (1 << 20)  /* hand an edge batch over once its strings reach this */
+#define STR_CHUNK (16 * 1024)       /* edge strings are packed into arena pieces this big */
 #define MAX_PARALLELISM 1024
 
 static void oom(void) {
@@ -150,8 +151,13 @@ typedef struct EdgeInfo {
   uint32_t nstrs;
 } EdgeInfo;
 
-/* One edge as seen by one producer subtask. */
+/* One edge as seen by one producer subtask. The first members are copies of what rt_emit
+** reads for every row, so the hot path follows no pointers into descriptors. */
 typedef struct EdgeOut {
+  uint8_t routing;         /* e->routing */
+  uint32_t batch_rows;     /* hand a batch over at this many rows (WkOptions.batch_rows) */
+  uint32_t nstrs;          /* info->nstrs */
+  const StrCol *strs;      /* info->strs */
   const RtEdge *e;         /* descriptor */
   const EdgeInfo *info;    /* its string columns */
   Task *dst;               /* the consumer stage's subtasks (ndst of them) */
@@ -195,6 +201,7 @@ struct Task {
   uint32_t live;           /* channels without QM_EOS yet */
   int **chan_map;          /* [input][producer subtask] -> channel, -1 when unreachable */
   Out *outs;               /* one per stage output */
+  uint32_t nouts;          /* stage->noutputs */
   int cur_chan;            /* channel of the batch being processed, -1 outside process() */
   int idle_out;            /* consumers were told this subtask is idle */
   int64_t rows_in;         /* rows received */
@@ -386,6 +393,7 @@ static SrcBatch *take_edge_batch(EdgeOut *e, uint32_t batch_rows) {
   SrcBatch *b = m.ptr;
   b->n = 0;
   arena_reset(&b->arena);
+  b->str_at = b->str_end = NULL;
   if (b->cap < batch_rows) {
     free(b->rows);
     b->rows = malloc((size_t)batch_rows * b->row_size);
@@ -397,33 +405,55 @@ static SrcBatch *take_edge_batch(EdgeOut *e, uint32_t batch_rows) {
 
 static const char empty_bytes[1];
 
+/* Copy one row struct. Rows are whole 8-byte words (RtRowHeader is), so a word loop inlines
+** what a memcpy of a run-time size would make a libc call. */
+static inline void copy_row(char *dst, const char *src, uint32_t rs) {
+  if (rs % 8 != 0 || rs > 512) { memcpy(dst, src, rs); return; }
+  for (uint32_t i = 0; i < rs; i += 8) {
+    uint64_t v;
+    memcpy(&v, src + i, 8);
+    memcpy(dst + i, &v, 8);
+  }
+}
+
+/* Room for n string bytes in b: strings are packed into STR_CHUNK pieces of its arena. */
+static inline char *str_room(SrcBatch *b, size_t n) {
+  if ((size_t)(b->str_end - b->str_at) < n) {
+    size_t chunk = n > STR_CHUNK ? n : STR_CHUNK;
+    b->str_at = arena_alloc(&b->arena, chunk);
+    b->str_end = b->str_at + chunk;
+  }
+  char *p = b->str_at;
+  b->str_at += n;
+  return p;
+}
+
 /* Copy one row into the batch of the consumer subtask its routing picks. The row struct is
 ** copied as is; string bytes move into the batch's arena so the batch owns them. */
-static int edge_emit(RtCtx *ctx, Task *t, EdgeOut *e, const void *row) {
+static int edge_emit(RtCtx *ctx, EdgeOut *e, const void *row) {
   uint32_t j;
-  switch (e->e->routing) {
+  switch (e->routing) {
     case RT_ROUTE_HASH: j = rt_hash_owner(((const RtRowHeader *)row)->hash, e->ndst); break;
     case RT_ROUTE_SINGLE: j = 0; break;
     default: j = e->fwd; break;
   }
   SrcBatch *b = e->cur[j];
-  uint32_t batch_rows = (uint32_t)t->w->opt.batch_rows;
-  if (!b && !(b = e->cur[j] = take_edge_batch(e, batch_rows)))
+  if (!b && !(b = e->cur[j] = take_edge_batch(e, e->batch_rows)))
     return rt_error(ctx, NULL, "worker is stopping");      /* real error is on the worker */
   uint32_t rs = b->row_size;
   char *dst = b->rows + (size_t)b->n * rs;
-  memcpy(dst, row, rs);
-  for (uint32_t k = 0; k < e->info->nstrs; k++) {
-    const StrCol *sc = &e->info->strs[k];
+  copy_row(dst, row, rs);
+  for (uint32_t k = 0; k < e->nstrs; k++) {
+    const StrCol *sc = &e->strs[k];
     if (sc->null_off != UINT32_MAX && dst[sc->null_off]) continue;
     RtStr *s = (RtStr *)(dst + sc->off);
     if (s->len <= 0) { s->ptr = empty_bytes; s->len = 0; continue; }
-    char *p = arena_alloc(&b->arena, (size_t)s->len);
+    char *p = str_room(b, (size_t)s->len);
     memcpy(p, s->ptr, (size_t)s->len);
     s->ptr = p;
   }
   e->rows++;
-  if (++b->n >= (int64_t)batch_rows || b->arena.total >= EDGE_BATCH_BYTES) {
+  if (++b->n >= (int64_t)e->batch_rows || b->arena.total >= EDGE_BATCH_BYTES) {
     if (hand_edge(e, j) < 0) return rt_error(ctx, NULL, "worker is stopping");
   }
   return 0;
@@ -470,11 +500,11 @@ static int hand_off(SinkOut *o) {
 
 int rt_emit(RtCtx *ctx, int port, const void *row) {
   Task *t = ctx->worker;
-  if (port < 0 || (uint32_t)port >= t->sr->st->noutputs)
+  if ((uint32_t)port >= t->nouts)
     return rt_error(ctx, NULL, "emit to output %d, but the stage has %u outputs", port,
-                    t->sr->st->noutputs);
+                    t->nouts);
   Out *out = &t->outs[port];
-  if (out->kind == RT_PORT_EDGE) return edge_emit(ctx, t, &out->edge, row);
+  if (out->kind == RT_PORT_EDGE) return edge_emit(ctx, &out->edge, row);
   SinkOut *o = &out->sink;
   o->rows++;
   if (!o->enc) return 0;                                   /* blackhole: count only */
@@ -525,6 +555,12 @@ static int advance(Task *t, int64_t wm) {
   if (st->on_watermark) {
     int rc = st->on_watermark(ctx, wm);
     if (rc < 0 || ctx->failed) return task_failed(t, "on_watermark");
+  }
+  /* ttl: entries not touched for ttl_ns of event time go (state.c counts them) */
+  for (uint32_t i = 0; i < ctx->ntables; i++) {
+    if (st->states[i].ttl_ns <= 0) continue;
+    if (st_expire(ctx->tables[i], ctx, wm, NULL, NULL) < 0 || ctx->failed)
+      return task_failed(t, "st_expire");
   }
   if (flush_edges(t) < 0) return -1;
   return broadcast(t, QM_WATERMARK, wm);
@@ -925,6 +961,7 @@ static void build_channels(Worker *w, Task *t) {
 static void build_outputs(Worker *w, Task *t) {
   const RtStage *st = t->sr->st;
   t->outs = xcalloc(st->noutputs, sizeof *t->outs);
+  t->nouts = st->noutputs;
   for (uint32_t o = 0; o < st->noutputs; o++) {
     const RtPort *port = &st->outputs[o];
     Out *out = &t->outs[o];
@@ -937,6 +974,10 @@ static void build_outputs(Worker *w, Task *t) {
     EdgeOut *e = &out->edge;
     e->e = &w->p->edges[port->index];
     e->info = &w->edges[port->index];
+    e->routing = e->e->routing;
+    e->batch_rows = (uint32_t)w->opt.batch_rows;
+    e->nstrs = e->info->nstrs;
+    e->strs = e->info->strs;
     StageRt *dst = &w->stages[e->e->to_stage];
     e->dst = dst->tasks;
     e->ndst = (uint32_t)dst->nsub;
@@ -1182,8 +1223,14 @@ static int prepare_task(Worker *w, Task *t) {
   t->ctx->stage = w->abi1 ? NULL : st;
   t->ctx->watermark = INT64_MIN;
   if (st->nstates > 0) {
-    wk_fail(w, "stage '%s': state tables are not connected to this worker yet", st->name);
-    return -1;
+    t->ctx->ntables = st->nstates;
+    t->ctx->tables = xcalloc(st->nstates, sizeof *t->ctx->tables);
+    for (uint32_t i = 0; i < st->nstates; i++)
+      if (!(t->ctx->tables[i] = st_new(&st->states[i]))) {
+        wk_fail(w, "stage '%s': invalid state table descriptor %u ('%s')", st->name, i,
+                st->states[i].name ? st->states[i].name : "?");
+        return -1;
+      }
   }
   /* room for a few messages per channel; producers block beyond that */
   t->in = q_new(4 * (size_t)t->nchans + 8);
@@ -1351,6 +1398,22 @@ void wk_summary(const Worker *w, FILE *out) {
     if (w->abi1 && late == 0) continue;
     fprintf(out, "arroyo-worker: stage '%s': %lld late rows dropped (%d subtask%s, %lld rows in",
             sr->st->name, (long long)late, sr->nsub, sr->nsub == 1 ? "" : "s", (long long)in);
+    if (sr->st->nstates > 0) {
+      StStats sum = { 0 };
+      for (int j = 0; j < sr->nsub; j++) {
+        const RtCtx *ctx = sr->tasks[j].ctx;
+        for (uint32_t k = 0; ctx && k < ctx->ntables; k++) {
+          StStats one;
+          if (!ctx->tables[k]) continue;
+          st_stats(ctx->tables[k], &one);
+          sum.entries += one.entries;
+          sum.bytes += one.bytes;
+          sum.expired += one.expired;
+        }
+      }
+      fprintf(out, "; state: %lld entries, %lld KB, %lld expired", (long long)sum.entries,
+              (long long)(sum.bytes + 1023) / 1024, (long long)sum.expired);
+    }
     fprintf(out, ")\n");
   }
   for (uint32_t i = 0; i < p->nsinks; i++) {
@@ -1415,6 +1478,11 @@ void wk_free(Worker *w) {
       free(t->chan_map);
       free(t->chans);
       q_free(t->in);
+      if (t->ctx) {
+        for (uint32_t k = 0; k < t->ctx->ntables; k++) st_free(t->ctx->tables[k]);
+        free(t->ctx->tables);
+        t->ctx->tables = NULL;
+      }
       rt_ctx_free(t->ctx);
     }
     free(sr->tasks);
