@@ -630,6 +630,27 @@ static void test_routing(void) {
   CHECK_I64(k, 2);
   CHECK(k == 2 && s[0].rows + s[1].rows == 9000 && (s[0].rows == 6000 || s[1].rows == 6000));
 
+  /* A source read by two stages: each gets every row (the batch is shared, recycled after
+  ** both processed it); n3_also's subtask i reads source subtask i. */
+  snprintf(defs, sizeof defs, "-DCOUNT='\"20000\"' -DSECOND_READER -DOUT_PATH='\"%s\"'",
+           tpath("r2read.out"));
+  if (build_fixture_src("routing.c", "r2read.so", defs) < 0) return;
+  CHECK_I64(run_par("r2read.so", 2, err, sizeof err, &summary), 0);
+  k = read_summaries(tpath("r2read.out"), s, 8);
+  long long n2rows = 0, n3rows = 0;
+  int n3lines = 0;
+  for (int i = 0; i < k; i++) {
+    if (s[i].keys >> 63) { n3rows += s[i].rows; n3lines += s[i].rows == 20000; }
+    else n2rows += s[i].rows;
+  }
+  CHECK_I64(k, 4);
+  CHECK_I64(n2rows, 40000);
+  CHECK_I64(n3rows, 40000);
+  CHECK_I64(n3lines, 2);
+  CHECK(summary && strstr(summary, "stage 'n3_also': 0 late rows dropped (2 subtasks, 40000 rows in)"));
+  free(summary);
+  summary = NULL;
+
   /* Every row through a 3 x 3 shuffle with its TEXT column: built in the producer's scratch
   ** arena, so only the edge's deep copy keeps it intact. Many batches cycle the pools. */
   snprintf(defs, sizeof defs, "-DCOUNT='\"100000\"' -DEMIT_ROWS -DOUT_PATH='\"%s\"' "
@@ -960,6 +981,34 @@ static void test_cli(void) {
     CHECK(x && y && a == b && memcmp(x, y, a) == 0);
     free(x);
     free(y);
+  }
+
+  /* A stage DAG at parallelism 3 over an unbounded impulse: SIGTERM ends the sources, the
+  ** end of stream crosses the shuffle, every n2_count subtask reports, exit 0. */
+  snprintf(defs, sizeof defs, "-DUNBOUNDED -DRATE='\"30000\"' -DOUT_PATH='\"%s\"'",
+           tpath("rterm.out"));
+  if (build_fixture_src("routing.c", "rterm.so", defs) == 0) {
+    pid_t pid = fork();
+    if (pid == 0) {
+      freopen(tpath("err.txt"), "w", stderr);
+      execl(path, "arroyo-worker", tpath("rterm.so"), "--parallelism", "3", (char *)NULL);
+      _exit(127);
+    }
+    sleep_ms(300);
+    kill(pid, SIGTERM);
+    int st;
+    waitpid(pid, &st, 0);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    Summ s[8];
+    int k = read_summaries(tpath("rterm.out"), s, 8);
+    long long rows = 0;
+    for (int i = 0; i < k; i++) rows += s[i].rows;
+    CHECK_I64(k, 3);
+    CHECK(rows > 0);
+    char want[128];
+    snprintf(want, sizeof want, "stage 'n2_count': 0 late rows dropped (3 subtasks, %lld rows in)",
+             rows);
+    CHECK(err_has(want));
   }
 
   /* Unbounded impulse: SIGTERM stops it cleanly with exit 0 and whole lines written. */
