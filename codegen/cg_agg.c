@@ -29,26 +29,9 @@
 #define HASH_SEED "UINT64_C(0x2545f4914f6cdd1d)"
 #define SESSION_SLOTS 8   /* open sessions per key at once (out-of-order input can open several) */
 
-static const char *fmt_c_type(SqlType t) { return type_c(t); }
-
-static int agg_supported(AggCall *a, int updating_input, const char **why) {
-  *why = NULL;
-  if (a->distinct) { *why = "DISTINCT aggregates"; return 0; }
-  switch (a->fn) {
-    case A_COUNT_STAR: case A_COUNT: case A_SUM: case A_AVG: return 1;
-    case A_MIN: case A_MAX: case A_BIT_AND: case A_BIT_OR: case A_BIT_XOR: case A_BOOL_AND:
-    case A_BOOL_OR:
-      if (updating_input) { *why = "this aggregate over an updating input"; return 0; }
-      if (a->fn <= A_MAX && type_is_stringy(a->t)) { *why = "min()/max() of TEXT"; return 0; }
-      return 1;
-    default:
-      return 0;
-  }
-}
-
-static const char *sum_c_type(AggCall *a) {
-  if (a->fn == A_AVG) return type_is_float(a->args[0]->t) ? "double" : "int64_t";
-  return type_c(a->t);
+static AggRepr repr_of(Plan *A, int i) {
+  const char *why;
+  return agg_repr(&A->aggs[i], A->inputs[0]->updating, &why);
 }
 
 /* ---- types ---------------------------------------------------------------------------- */
@@ -57,12 +40,17 @@ void cg_agg_types(Gen *gen, Plan *A) {
   Emitter *ty = &gen->types, *ds = &gen->descs;
   int id = A->id;
   int upd_in = A->inputs[0]->updating;
+  (void)upd_in;
   for (int i = 0; i < A->naggs; i++) {
     const char *why;
-    if (!agg_supported(&A->aggs[i], upd_in, &why))
+    AggRepr r = agg_repr(&A->aggs[i], A->inputs[0]->updating, &why);
+    if (r == R_NONE)
       diag_error(cx, 1, 1, "%s%s() is not supported by the code generator yet%s%s",
                  A->aggs[i].distinct ? "DISTINCT in " : "", agg_name(A->aggs[i].fn),
-                 why ? ": " : "", why ? why : "");
+                 why ? " (" : "", why ? cx_printf(cx, "%s)", why) : "");
+    if (r == R_DISTINCT && A->aggs[i].fn != A_COUNT && (A->win.kind == W_HOP || A->win.kind == W_SESSION))
+      diag_error(cx, 1, 1, "%s(DISTINCT) in hop and session windows is not supported yet",
+                 agg_name(A->aggs[i].fn));
   }
   for (int k = 0; k < A->nkeys; k++)
     if (A->exprs[k]->t.kind == T_WINDOW || A->exprs[k]->t.kind == T_INTERVAL)
@@ -125,22 +113,16 @@ void cg_agg_types(Gen *gen, Plan *A) {
     em_line(ty, "%s k%d;", type_c(A->exprs[k]->t), k);
     em_line(ty, "uint8_t k%d_null;", k);
   }
-  for (int i = 0; i < A->naggs; i++) {
-    AggCall *a = &A->aggs[i];
-    em_line(ty, "int64_t a%d_n;   /* %s: rows counted */", i, agg_name(a->fn));
-    switch (a->fn) {
-      case A_SUM: case A_AVG: em_line(ty, "%s a%d_sum;", sum_c_type(a), i); break;
-      case A_MIN: case A_MAX: case A_BIT_AND: case A_BIT_OR: case A_BIT_XOR:
-      case A_BOOL_AND: case A_BOOL_OR:
-        em_line(ty, "%s a%d_v;", fmt_c_type(a->t), i);
-        break;
-      default: break;
-    }
-  }
+  for (int i = 0; i < A->naggs; i++) cg_aggfn_fields(ty, &A->aggs[i], i, repr_of(A, i));
   if (A->win.kind == W_NONE) {
     em_line(ty, "uint8_t emitted;           /* an output row for this key is live downstream */");
     for (int i = 0; i < A->naggs; i++) {
-      em_line(ty, "%s p%d;   /* previously emitted %s */", type_c(A->aggs[i].t), i, agg_name(A->aggs[i].fn));
+      if (type_is_stringy(A->aggs[i].t)) {
+        em_line(ty, "void *p%d_box;   /* previously emitted %s (a string box keeps the bytes) */", i,
+                agg_name(A->aggs[i].fn));
+      } else {
+        em_line(ty, "%s p%d;   /* previously emitted %s */", type_c(A->aggs[i].t), i, agg_name(A->aggs[i].fn));
+      }
       em_line(ty, "uint8_t p%d_null;", i);
     }
   }
@@ -162,8 +144,20 @@ void cg_agg_types(Gen *gen, Plan *A) {
     em_close(ty, cx_printf(cx, " n%d_sessions;", id));
     em_line(ty, "%s", "");
   }
+  /* runtime objects inside the accumulator: the state table frees (and will snapshot) them */
+  int nobj = 0;
+  em_open(ds, "static const uint32_t n%d_objs[] = {", id);
+  for (int i = 0; i < A->naggs; i++) {
+    if (agg_repr_has_obj(repr_of(A, i))) { em_line(ds, "(uint32_t)offsetof(n%d_acc, a%d_obj),", id, i); nobj++; }
+    if (A->win.kind == W_NONE && type_is_stringy(A->aggs[i].t)) {
+      em_line(ds, "(uint32_t)offsetof(n%d_acc, p%d_box),", id, i);
+      nobj++;
+    }
+  }
+  if (!nobj) em_line(ds, "0");
+  em_close(ds, ";");
   em_open(ds, "static const RtStateDesc n%d_states[] = {", id);
-  em_line(ds, "{ \"n%d aggregate\", sizeof(n%d_acc), 0, 0, 0 },", id, id);
+  em_line(ds, "{ \"n%d aggregate\", sizeof(n%d_acc), %d, n%d_objs, 0 },", id, id, nobj, id);
   if (A->win.kind == W_HOP) em_line(ds, "{ \"n%d hop cursor\", sizeof(n%d_cursor), 0, 0, 0 },", id, id);
   if (A->win.kind == W_SESSION) em_line(ds, "{ \"n%d open sessions\", sizeof(n%d_sessions), 0, 0, 0 },", id, id);
   em_close(ds, ";");
@@ -308,91 +302,24 @@ static void emit_key_bytes(Gen *gen, Plan *A) {
 /* Update the aggregates of accumulator `a` from edge row `r` (sign +1 or -1 at run time when
 ** the input is updating). */
 static void emit_update(Gen *gen, Plan *A, int upd_in) {
-  Cx *cx = gen->cx;
   Emitter *em = gen->em;
-  const char *where = cx_printf(cx, "\"n%d aggregate\"", A->id);
   if (upd_in) em_line(em, "int64_t sign = r->h.retract ? -1 : 1;");
-  const char *sg = upd_in ? "sign" : "1";
-  em_line(em, "a->rows += %s;", sg);
+  em_line(em, "a->rows += %s;", upd_in ? "sign" : "1");
   for (int i = 0; i < A->naggs; i++) {
     AggCall *a = &A->aggs[i];
-    em_line(em, "/* %s%s */", agg_name(a->fn), a->filter ? " with FILTER" : "");
-    int opened = 0;
-    if (a->filter) { em_open(em, "if (r->f%d) {", i); opened++; }
-    if (a->fn != A_COUNT_STAR) { em_open(em, "if (!r->_null.a%d_0) {", i); opened++; }
-    const char *v = cx_printf(cx, "r->a%d_0", i);
-    switch (a->fn) {
-      case A_COUNT_STAR: case A_COUNT:
-        em_line(em, "a->a%d_n += %s;", i, sg);
-        break;
-      case A_SUM: case A_AVG: {
-        const char *st = sum_c_type(a);
-        if (!strcmp(st, "double") || !strcmp(st, "float")) {
-          if (upd_in) em_line(em, "a->a%d_sum += sign > 0 ? (%s)%s : -(%s)%s;", i, st, v, st, v);
-          else em_line(em, "a->a%d_sum += (%s)%s;", i, st, v);
-        } else {
-          const char *sfx = !strcmp(st, "uint64_t") ? "u64" : "i64";
-          if (upd_in)
-            em_line(em, "if ((sign > 0 ? rt_add_%s(a->a%d_sum, (%s)%s, &a->a%d_sum) : rt_sub_%s(a->a%d_sum, (%s)%s, &a->a%d_sum))) "
-                    "return rt->error(ctx, %s, \"%s overflow in %s()\");", sfx, i, st, v, i, sfx, i, st, v, i, where,
-                    !strcmp(st, "uint64_t") ? "BIGINT UNSIGNED" : "BIGINT", agg_name(a->fn));
-          else
-            em_line(em, "if (rt_add_%s(a->a%d_sum, (%s)%s, &a->a%d_sum)) return rt->error(ctx, %s, \"%s overflow in %s()\");",
-                    sfx, i, st, v, i, where, !strcmp(st, "uint64_t") ? "BIGINT UNSIGNED" : "BIGINT", agg_name(a->fn));
-        }
-        em_line(em, "a->a%d_n += %s;", i, sg);
-        break;
-      }
-      case A_MIN: case A_MAX:
-        em_line(em, "if (a->a%d_n == 0 || %s %s a->a%d_v) a->a%d_v = %s;", i, v, a->fn == A_MIN ? "<" : ">", i, i, v);
-        em_line(em, "a->a%d_n++;", i);
-        break;
-      case A_BIT_AND: em_line(em, "a->a%d_v = a->a%d_n ? (a->a%d_v & %s) : %s; a->a%d_n++;", i, i, i, v, v, i); break;
-      case A_BIT_OR: em_line(em, "a->a%d_v |= %s; a->a%d_n++;", i, v, i); break;
-      case A_BIT_XOR: em_line(em, "a->a%d_v ^= %s; a->a%d_n++;", i, v, i); break;
-      case A_BOOL_AND: em_line(em, "a->a%d_v = a->a%d_n ? (a->a%d_v && %s) : %s; a->a%d_n++;", i, i, i, v, v, i); break;
-      case A_BOOL_OR: em_line(em, "a->a%d_v = a->a%d_n ? (a->a%d_v || %s) : %s; a->a%d_n++;", i, i, i, v, v, i); break;
-      default: break;
-    }
-    while (opened-- > 0) em_close(em, NULL);
+    em_line(em, "/* %s%s%s */", agg_name(a->fn), a->distinct ? " DISTINCT" : "", a->filter ? " with FILTER" : "");
+    cg_aggfn_update(gen, a, i, repr_of(A, i), upd_in, "a", "r");
   }
 }
 
-/* Merge accumulator `s` into `t` (hop windows combine their panes). */
+/* Merge accumulator `s` into `t` (hop windows combine their panes, sessions merge). */
 static void emit_merge(Gen *gen, Plan *A, const char *t, const char *s) {
-  Cx *cx = gen->cx;
-  Emitter *em = gen->em;
-  const char *where = cx_printf(cx, "\"n%d aggregate\"", A->id);
-  em_line(em, "%s->rows += %s->rows;", t, s);
-  for (int i = 0; i < A->naggs; i++) {
-    AggCall *a = &A->aggs[i];
-    em_open(em, "if (%s->a%d_n) {", s, i);
-    switch (a->fn) {
-      case A_SUM: case A_AVG: {
-        const char *st = sum_c_type(a);
-        if (!strcmp(st, "double") || !strcmp(st, "float")) em_line(em, "%s->a%d_sum += %s->a%d_sum;", t, i, s, i);
-        else
-          em_line(em, "if (rt_add_%s(%s->a%d_sum, %s->a%d_sum, &%s->a%d_sum)) return rt->error(ctx, %s, \"overflow in %s()\");",
-                  !strcmp(st, "uint64_t") ? "u64" : "i64", t, i, s, i, t, i, where, agg_name(a->fn));
-        break;
-      }
-      case A_MIN: case A_MAX:
-        em_line(em, "if (%s->a%d_n == 0 || %s->a%d_v %s %s->a%d_v) %s->a%d_v = %s->a%d_v;", t, i, s, i,
-                a->fn == A_MIN ? "<" : ">", t, i, t, i, s, i);
-        break;
-      case A_BIT_AND: em_line(em, "%s->a%d_v = %s->a%d_n ? (%s->a%d_v & %s->a%d_v) : %s->a%d_v;", t, i, t, i, t, i, s, i, s, i); break;
-      case A_BIT_OR: em_line(em, "%s->a%d_v |= %s->a%d_v;", t, i, s, i); break;
-      case A_BIT_XOR: em_line(em, "%s->a%d_v ^= %s->a%d_v;", t, i, s, i); break;
-      case A_BOOL_AND: em_line(em, "%s->a%d_v = %s->a%d_n ? (%s->a%d_v && %s->a%d_v) : %s->a%d_v;", t, i, t, i, t, i, s, i, s, i); break;
-      case A_BOOL_OR: em_line(em, "%s->a%d_v = %s->a%d_v || %s->a%d_v;", t, i, t, i, s, i); break;
-      default: break;
-    }
-    em_line(em, "%s->a%d_n += %s->a%d_n;", t, i, s, i);
-    em_close(em, NULL);
-  }
+  em_line(gen->em, "%s->rows += %s->rows;", t, s);
+  for (int i = 0; i < A->naggs; i++) cg_aggfn_merge(gen, &A->aggs[i], i, repr_of(A, i), t, s);
 }
 
 /* Final values of the aggregates of accumulator `a` into locals; returns CgVals. */
+/* Final values of the aggregates of accumulator `acc` into locals v<i> / v<i>_n. */
 static void emit_finalize(Gen *gen, Plan *A, const char *acc, CgVal *outs, int nk_plus_win) {
   Cx *cx = gen->cx;
   Emitter *em = gen->em;
@@ -400,15 +327,7 @@ static void emit_finalize(Gen *gen, Plan *A, const char *acc, CgVal *outs, int n
     AggCall *a = &A->aggs[i];
     const char *v = cx_printf(cx, "v%d", i), *n = cx_printf(cx, "v%d_n", i);
     em_line(em, "%s %s = %s; uint8_t %s = 0;   /* %s */", type_c(a->t), v, cg_zero(a->t), n, agg_name(a->fn));
-    switch (a->fn) {
-      case A_COUNT_STAR: case A_COUNT: em_line(em, "%s = %s->a%d_n;", v, acc, i); break;
-      case A_SUM: em_line(em, "if (%s->a%d_n) %s = %s->a%d_sum; else %s = 1;", acc, i, v, acc, i, n); break;
-      case A_AVG:
-        em_line(em, "if (%s->a%d_n) %s = (double)%s->a%d_sum / (double)%s->a%d_n; else %s = 1;", acc, i, v, acc, i, acc, i, n);
-        break;
-      default:
-        em_line(em, "if (%s->a%d_n) %s = %s->a%d_v; else %s = 1;", acc, i, v, acc, i, n);
-    }
+    cg_aggfn_final(gen, a, i, repr_of(A, i), acc, v, n);
     outs[nk_plus_win + i].v = v;
     outs[nk_plus_win + i].n = a->nullable ? n : "0";
   }
@@ -601,6 +520,8 @@ void cg_agg_stage(Gen *gen, Plan *A) {
     em_open(em, "do {");
     consume_parents(gen, A, outs, "hdr");
     em_close(em, " while (0);");
+    em_line(em, "/* the merged objects belong to this temporary, not to the state table */");
+    for (int i = 0; i < A->naggs; i++) cg_aggfn_free_temp(gen, &A->aggs[i], i, repr_of(A, i), "t");
     em_line(em, "return 0;");
     em_close(em, NULL);
     em_line(em, "%s", "");
@@ -677,12 +598,18 @@ void cg_agg_stage(Gen *gen, Plan *A) {
     emit_header(gen, "0", "0");
     key_outs(gen, A, "a", outs);
     emit_finalize(gen, A, "a", outs, nkw);
+    /* previous outputs: strings live in a string box (p<i>_box) so they outlive the batch */
+    for (int i = 0; i < A->naggs; i++)
+      if (type_is_stringy(A->aggs[i].t)) {
+        em_line(em, "RtStr pv%d = {0, 0};", i);
+        em_line(em, "if (a->p%d_box && rt->agg_str_get(ctx, a->p%d_box, &pv%d) < 0) return -1;", i, i, i);
+      }
     /* unchanged output: nothing to do */
     Buf same = {0};
     buf_puts(&same, "a->emitted && a->rows > 0");
     for (int i = 0; i < A->naggs; i++) {
       if (type_is_stringy(A->aggs[i].t))
-        buf_printf(&same, " && v%d_n == a->p%d_null && (v%d_n || rt_str_eq(v%d, a->p%d))", i, i, i, i, i);
+        buf_printf(&same, " && v%d_n == a->p%d_null && (v%d_n || rt_str_eq(v%d, pv%d))", i, i, i, i, i);
       else
         buf_printf(&same, " && v%d_n == a->p%d_null && (v%d_n || v%d == a->p%d)", i, i, i, i, i);
     }
@@ -691,7 +618,7 @@ void cg_agg_stage(Gen *gen, Plan *A) {
     CgVal *prev = cx_alloc(cx, sizeof(CgVal) * (size_t)(A->ncols ? A->ncols : 1));
     key_outs(gen, A, "a", prev);
     for (int i = 0; i < A->naggs; i++) {
-      prev[nkw + i].v = cx_printf(cx, "a->p%d", i);
+      prev[nkw + i].v = type_is_stringy(A->aggs[i].t) ? cx_printf(cx, "pv%d", i) : cx_printf(cx, "a->p%d", i);
       prev[nkw + i].n = A->aggs[i].nullable ? cx_printf(cx, "a->p%d_null", i) : "0";
     }
     em_open(em, "if (a->emitted) {");
@@ -706,7 +633,13 @@ void cg_agg_stage(Gen *gen, Plan *A) {
     em_line(em, "rt->st_remove(ctx, 0, bucket, a->hash, key, keylen);");
     em_line(em, "return 0;");
     em_close(em, NULL);
-    for (int i = 0; i < A->naggs; i++) em_line(em, "a->p%d = v%d; a->p%d_null = v%d_n;", i, i, i, i);
+    for (int i = 0; i < A->naggs; i++) {
+      if (type_is_stringy(A->aggs[i].t))
+        em_line(em, "if (rt->agg_str_set(ctx, &a->p%d_box, v%d, v%d_n, RT_SBOX_LAST, 0)) return -1;", i, i, i);
+      else
+        em_line(em, "a->p%d = v%d;", i, i);
+      em_line(em, "a->p%d_null = v%d_n;", i, i);
+    }
     em_line(em, "a->emitted = 1;");
     em_open(em, "do {");
     consume_parents(gen, A, outs, "hdr");

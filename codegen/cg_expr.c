@@ -600,13 +600,18 @@ static CgVal cg_udf(Cg *g, BExpr *e, const CgVal *in) {
   int n = e->nargs;
   CgVal *a = cx_alloc(cx, sizeof(CgVal) * (size_t)(n ? n : 1));
   for (int i = 0; i < n; i++) a[i] = cg_expr(g, e->args[i], in);
-  CgVal r = declare(g, e->t, "udf", null_or(g, a, n));
+  CgVal r = declare(g, e->t, "udf", e->udf->nullable && strcmp(null_or(g, a, n), "0") == 0 ? "0" : null_or(g, a, n));
+  if (e->udf->nullable && is_const0(r.n)) {   /* the function itself may report NULL */
+    r.n = cx_printf(cx, "%s_n", r.v);
+    em_line(g->em, "uint8_t %s = 0;", r.n);
+  }
   int opened = open_strict(g, r);
   Buf b = {0};
   int needs_ctx = type_is_stringy(e->t);
   buf_printf(&b, "%s = %s(", r.v, e->udf->name);
   if (needs_ctx) buf_puts(&b, n ? "ctx, " : "ctx");
   for (int i = 0; i < n; i++) buf_printf(&b, "%s%s", i ? ", " : "", a[i].v);
+  if (e->udf->nullable) buf_printf(&b, "%s&%s", n || needs_ctx ? ", " : "", r.n);
   buf_puts(&b, ");");
   em_line(g->em, "%s", buf_cstr(&b));
   buf_free(&b);

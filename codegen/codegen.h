@@ -78,6 +78,20 @@ typedef struct Gen {
 int gen_output(Gen *gen, int kind, int index);    /* current stage's output index for a sink/edge */
 void consume(Gen *gen, Plan *p, const CgVal *in, const char *hdr);
 void consume_parents(Gen *gen, Plan *p, const CgVal *in, const char *hdr);
+/* cg_aggfn.c: per-aggregate-function state and code */
+typedef enum AggRepr {
+  R_NONE, R_COUNT, R_SUM, R_AVG, R_MINMAX, R_BIT, R_FIRSTLAST, R_BITCOUNTS, R_BOOLCOUNTS,
+  R_MOMENTS, R_COMOMENTS, R_DISTINCT, R_MSET, R_HLL, R_TDIGEST, R_STRBOX, R_LIST, R_UDAF
+} AggRepr;
+AggRepr agg_repr(AggCall *a, int upd_in, const char **why);   /* R_NONE: unsupported (why) */
+int agg_repr_has_obj(AggRepr r);                               /* keeps a runtime object */
+void cg_aggfn_fields(Emitter *ty, AggCall *a, int i, AggRepr r);
+void cg_aggfn_update(Gen *gen, AggCall *a, int i, AggRepr r, int upd_in, const char *acc,
+                     const char *row);
+void cg_aggfn_merge(Gen *gen, AggCall *a, int i, AggRepr r, const char *t, const char *s);
+void cg_aggfn_final(Gen *gen, AggCall *a, int i, AggRepr r, const char *acc, const char *v,
+                    const char *n);
+void cg_aggfn_free_temp(Gen *gen, AggCall *a, int i, AggRepr r, const char *t);
 /* cg_agg.c */
 void cg_agg_types(Gen *gen, Plan *agg);                                   /* structs + schemas */
 void cg_agg_input(Gen *gen, Plan *agg, const CgVal *in, const char *hdr); /* producer side */

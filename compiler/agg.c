@@ -70,9 +70,11 @@ static AggFn agg_lookup(const char *name) {
 
 int agg_is_aggregate_name(const char *name) { return agg_lookup(name) != A_NONE; }
 
-static int is_udaf(Cx *cx, const char *name) {
-  (void)cx; (void)name;
-  return 0;    /* user-defined aggregates arrive with --udf UDAF declarations (see docs/udf.md) */
+static Udf *find_udaf(Cx *cx, const char *name) {
+  Catalog *cat = cx->cat;
+  for (int i = 0; i < cat->nudfs; i++)
+    if (cat->udfs[i].aggregate && strcmp(cat->udfs[i].name, name) == 0) return &cat->udfs[i];
+  return NULL;
 }
 
 static int is_window_call(const Expr *e) {
@@ -80,14 +82,18 @@ static int is_window_call(const Expr *e) {
          (!strcmp(e->name, "tumble") || !strcmp(e->name, "hop") || !strcmp(e->name, "session"));
 }
 
-int expr_has_aggregate(const Expr *e) {
+static int is_aggregate_call(Cx *cx, const Expr *e) {
+  return e->kind == E_CALL && !e->has_over && (agg_is_aggregate_name(e->name) || find_udaf(cx, e->name));
+}
+
+int expr_has_aggregate(Cx *cx, const Expr *e) {
   if (!e) return 0;
-  if (e->kind == E_CALL && !e->has_over && agg_is_aggregate_name(e->name)) return 1;
+  if (is_aggregate_call(cx, e)) return 1;
   if (is_window_call(e)) return 1;
-  if (expr_has_aggregate(e->a) || expr_has_aggregate(e->b) || expr_has_aggregate(e->c) ||
-      expr_has_aggregate(e->else_))
+  if (expr_has_aggregate(cx, e->a) || expr_has_aggregate(cx, e->b) || expr_has_aggregate(cx, e->c) ||
+      expr_has_aggregate(cx, e->else_))
     return 1;
-  for (int i = 0; i < e->nlist; i++) if (expr_has_aggregate(e->list[i])) return 1;
+  for (int i = 0; i < e->nlist; i++) if (expr_has_aggregate(cx, e->list[i])) return 1;
   return 0;
 }
 
@@ -219,6 +225,9 @@ static void type_agg(Cx *cx, AggCall *a, Expr *src) {
     case A_STRING_AGG:
       a->t = type_make(RT_TEXT);
       break;
+    case A_UDAF:
+      a->t = a->udaf->ret;
+      break;
     case A_ARRAY_AGG:
       diag_error(cx, src->line, src->col, "array_agg() is not supported yet (arrays are not implemented)");
     default:
@@ -231,8 +240,9 @@ static void type_agg(Cx *cx, AggCall *a, Expr *src) {
 static int bind_agg_call(Cx *cx, AggCtx *ac, Expr *e) {
   for (int i = 0; i < ac->naggs; i++) if (expr_equal(ac, ac->agg_src[i], e)) return i;
   AggFn fn = agg_lookup(e->name);
-  if (fn == A_NONE && !is_udaf(cx, e->name))
-    diag_error(cx, e->line, e->col, "unknown aggregate function '%s'", e->name);
+  Udf *udaf = fn == A_NONE ? find_udaf(cx, e->name) : NULL;
+  if (udaf) fn = A_UDAF;
+  if (fn == A_NONE) diag_error(cx, e->line, e->col, "unknown aggregate function '%s'", e->name);
   if (e->has_over)
     diag_error(cx, e->line, e->col, "window function calls (OVER) are not supported in an aggregating SELECT");
   AggCall a;
@@ -246,8 +256,9 @@ static int bind_agg_call(Cx *cx, AggCtx *ac, Expr *e) {
     diag_error(cx, e->line, e->col, "count(DISTINCT *) is not supported");
   a.fn = fn;
   int nargs = fn == A_COUNT_STAR ? 0 : e->nlist;
+  if (udaf && e->distinct) diag_error(cx, e->line, e->col, "DISTINCT is not supported for user-defined aggregates");
   /* approx_percentile_cont(p) WITHIN GROUP (ORDER BY x): x is the value, p a literal */
-  Expr *argv[4];
+  Expr *argv[32];
   int nav = 0;
   if (fn == A_APPROX_PCT || fn == A_APPROX_PCT_W) {
     if (!e->within)
@@ -260,6 +271,12 @@ static int bind_agg_call(Cx *cx, AggCtx *ac, Expr *e) {
       diag_error(cx, p->line, p->col, "%s(): the percentile must be between 0 and 1", e->name);
     argv[nav++] = e->within;
     if (fn == A_APPROX_PCT_W) argv[nav++] = e->list[0];
+  } else if (fn == A_UDAF) {
+    if (e->within) diag_error(cx, e->line, e->col, "WITHIN GROUP is not allowed for %s()", e->name);
+    if (nargs != udaf->nargs)
+      diag_error(cx, e->line, e->col, "%s() takes %d argument%s, got %d", e->name, udaf->nargs,
+                 udaf->nargs == 1 ? "" : "s", nargs);
+    for (int i = 0; i < nargs; i++) argv[nav++] = e->list[i];
   } else {
     if (e->within) diag_error(cx, e->line, e->col, "WITHIN GROUP is not allowed for %s()", e->name);
     if (nargs < agg_table[fn].min_args || nargs > agg_table[fn].max_args)
@@ -271,11 +288,21 @@ static int bind_agg_call(Cx *cx, AggCtx *ac, Expr *e) {
   a.nargs = nav;
   a.args = cx_alloc(cx, sizeof(BExpr *) * (size_t)(nav ? nav : 1));
   for (int i = 0; i < nav; i++) {
-    if (expr_has_aggregate(argv[i]))
+    if (expr_has_aggregate(cx, argv[i]))
       diag_error(cx, argv[i]->line, argv[i]->col, "aggregate calls cannot be nested");
     a.args[i] = bind_expr(cx, &ac->in, argv[i]);
     if (a.args[i]->t.kind == T_NULL)
       a.args[i] = bind_cast(cx, a.args[i], type_make(RT_I64), argv[i]->line, argv[i]->col, 0);
+  }
+  if (fn == A_UDAF) {
+    a.udaf = udaf;
+    for (int i = 0; i < nav; i++) {
+      SqlType want = udaf->args[i], got = a.args[i]->t;
+      if (!type_eq(want, got) && !(type_is_numeric(want) && type_is_numeric(got)))
+        diag_error(cx, argv[i]->line, argv[i]->col, "argument %d of %s must be %s, not %s", i + 1,
+                   udaf->name, type_name(want), type_name(got));
+      a.args[i] = bind_cast(cx, a.args[i], want, argv[i]->line, argv[i]->col, 0);
+    }
   }
   if (fn == A_STRING_AGG) {
     a.args[0] = bind_cast(cx, a.args[0], type_make(RT_TEXT), argv[0]->line, argv[0]->col, 0);
@@ -283,7 +310,7 @@ static int bind_agg_call(Cx *cx, AggCtx *ac, Expr *e) {
       diag_error(cx, argv[1]->line, argv[1]->col, "string_agg(): the separator must be a string literal");
   }
   if (e->filter) {
-    if (expr_has_aggregate(e->filter))
+    if (expr_has_aggregate(cx, e->filter))
       diag_error(cx, e->filter->line, e->filter->col, "FILTER cannot contain aggregate calls");
     a.filter = bind_expr(cx, &ac->in, e->filter);
     if (a.filter->t.kind != RT_BOOL)
@@ -294,6 +321,9 @@ static int bind_agg_call(Cx *cx, AggCtx *ac, Expr *e) {
   if (a.distinct && fn != A_COUNT && fn != A_SUM && fn != A_AVG && fn != A_MIN && fn != A_MAX)
     diag_error(cx, e->line, e->col, "DISTINCT is not supported for %s()", e->name);
   a.text = e->name;
+  if (fn == A_UDAF && ac->in.input->updating)
+    diag_error(cx, e->line, e->col, "user-defined aggregate %s() over an updating input is not supported yet",
+               e->name);
   if (ac->naggs == ac->cap) {
     ac->cap = ac->cap ? ac->cap * 2 : 8;
     AggCall *na = cx_alloc(cx, sizeof(AggCall) * (size_t)ac->cap);
@@ -325,7 +355,7 @@ static int agg_col(AggCtx *ac, int i) { return ac->nkeys + (ac->window ? 1 : 0) 
 
 BExpr *agg_bind_special(Cx *cx, Scope *sc, Expr *e) {
   AggCtx *ac = sc->agg;
-  if (e->kind == E_CALL && !e->has_over && agg_is_aggregate_name(e->name)) {
+  if (is_aggregate_call(cx, e)) {
     int i = bind_agg_call(cx, ac, e);
     return out_col(cx, ac, e, agg_col(ac, i), ac->aggs[i].t, ac->aggs[i].nullable,
                    cx_printf(cx, "%s(...)", e->name));
@@ -403,7 +433,7 @@ Plan *agg_bind_select(Cx *cx, Select *s, Plan *in, const char *qual) {
       ac->window_alias = alias;
       continue;
     }
-    if (g->kind == E_CALL && agg_is_aggregate_name(g->name))
+    if (g->kind == E_CALL && is_aggregate_call(cx, g))
       diag_error(cx, g->line, g->col, "GROUP BY cannot contain an aggregate call");
     int dup = 0;
     for (int k = 0; k < ac->ngroup; k++) if (expr_equal(ac, ac->group[k], g)) dup = 1;

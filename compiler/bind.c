@@ -535,6 +535,9 @@ static BExpr *bind_call(Cx *cx, Scope *sc, Expr *e) {
   for (int u = 0; u < cat->nudfs; u++) {
     Udf *f = &cat->udfs[u];
     if (strcmp(f->name, e->name) != 0) continue;
+    if (f->aggregate)
+      diag_error(cx, e->line, e->col, "user-defined aggregate %s() is only allowed in an aggregating SELECT",
+                 f->name);
     if (e->nlist != f->nargs)
       diag_error(cx, e->line, e->col, "function %s takes %d argument%s, got %d", f->name,
                  f->nargs, f->nargs == 1 ? "" : "s", e->nlist);
@@ -543,6 +546,7 @@ static BExpr *bind_call(Cx *cx, Scope *sc, Expr *e) {
     b->nargs = f->nargs;
     b->args = args;
     b->t = f->ret;
+    b->nullable = f->nullable;
     for (int i = 0; i < f->nargs; i++) {
       SqlType at = args[i]->t;
       int ok = type_eq(at, f->args[i]) || at.kind == T_NULL ||
@@ -943,7 +947,7 @@ static Plan *bind_select(Cx *cx, Select *s) {
   }
   int aggregating = s->ngroup > 0 || s->having != NULL;
   for (int i = 0; i < s->nitems && !aggregating; i++)
-    if (s->items[i].e && expr_has_aggregate(s->items[i].e)) aggregating = 1;
+    if (s->items[i].e && expr_has_aggregate(cx, s->items[i].e)) aggregating = 1;
   if (aggregating) return agg_bind_select(cx, s, in, qual);
   /* expand stars, then bind items */
   int n = 0;

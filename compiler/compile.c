@@ -11,6 +11,7 @@
 #include <string.h>
 #include <stdio.h>
 #include <ctype.h>
+#include <strings.h>
 #include "compiler.h"
 
 static char *read_file(const char *path, size_t *len) {
@@ -32,8 +33,9 @@ static void load_udfs(Cx *cx, const char *path, const char *text) {
   int line = 1;
   for (const char *p = text; *p; p++) {
     if (*p == '\n') { line++; continue; }
-    if (strncmp(p, "ARROYO_UDF", 10) != 0) continue;
-    const char *q = p + 10;
+    int aggregate = strncmp(p, "ARROYO_UDAF", 11) == 0;
+    if (!aggregate && strncmp(p, "ARROYO_UDF", 10) != 0) continue;
+    const char *q = p + (aggregate ? 11 : 10);
     while (*q == ' ' || *q == '\t') q++;
     const char *name = q;
     while (isalnum((unsigned char)*q) || *q == '_') q++;
@@ -63,6 +65,12 @@ static void load_udfs(Cx *cx, const char *path, const char *text) {
     while (*q && *q != '\n' && !(q[0] == '*' && q[1] == '/')) q++;
     const char *re = q;
     while (re > rs && isspace((unsigned char)re[-1])) re--;
+    int nullable = 0;
+    if (re - rs > 9 && strncasecmp(re - 8, "NULLABLE", 8) == 0 && isspace((unsigned char)re[-9])) {
+      nullable = 1;
+      re -= 8;
+      while (re > rs && isspace((unsigned char)re[-1])) re--;
+    }
     SqlType ret = parse_type_text(cx, cx_strndup(cx, rs, (size_t)(re - rs)), line, 1);
     for (int i = 0; i < cat->nudfs; i++)
       if (strcmp(cat->udfs[i].name, fname) == 0)
@@ -78,12 +86,21 @@ static void load_udfs(Cx *cx, const char *path, const char *text) {
     u->args = cx_alloc(cx, sizeof(SqlType) * (size_t)(nargs ? nargs : 1));
     memcpy(u->args, args, sizeof(SqlType) * (size_t)nargs);
     u->ret = ret;
+    u->aggregate = aggregate;
+    u->nullable = nullable;
+    if (aggregate && agg_is_aggregate_name(fname))
+      diag_error(cx, line, 1, "UDAF '%s' has the name of a builtin aggregate", fname);
+    if (aggregate)
+      for (int i = 0; i < nargs; i++)
+        if (type_is_stringy(args[i]))
+          diag_error(cx, line, 1, "UDAF '%s': TEXT/JSON/BYTEA arguments are not supported yet", fname);
     u->file = path;
     u->line = line;
     p = q - 1;
     continue;
   bad:
-    diag_error(cx, line, 1, "malformed UDF declaration (expected: ARROYO_UDF name(TYPE, ...) -> TYPE)");
+    diag_error(cx, line, 1, "malformed UDF declaration (expected: ARROYO_UDF name(TYPE, ...) -> TYPE "
+               "[NULLABLE], or ARROYO_UDAF for an aggregate)");
   }
 }
 

@@ -257,6 +257,8 @@ typedef struct Udf {
   const char *name;
   SqlType *args; int nargs;
   SqlType ret;
+  int aggregate;        /* ARROYO_UDAF: called once per group with arrays of the values */
+  int nullable;         /* declared "-> T NULLABLE": the C function reports NULL itself */
   const char *file;     /* declaring file */
   int line;
 } Udf;
@@ -407,7 +409,7 @@ int resolve_column(Cx *cx, Scope *sc, Expr *e);
 
 /* agg.c */
 int agg_is_aggregate_name(const char *name);
-int expr_has_aggregate(const Expr *e);
+int expr_has_aggregate(Cx *cx, const Expr *e);
 /* Bind SELECT ... GROUP BY / aggregates over `in` (already filtered by WHERE): returns the
 ** plan whose output is the select list (aggregate, then HAVING filter, then projection). */
 Plan *agg_bind_select(Cx *cx, Select *s, Plan *in, const char *qual);

@@ -20,7 +20,7 @@ export BUILD=${BUILD:-build}
 export BIN=${BIN:-bin}
 PEER_DIR=${PEER_DIR:-../shared/peer-tests/arroyo}
 FUZZ_SECONDS=${FUZZ_SECONDS:-30}
-PARTS=${PARTS:-unit compare golden peer fuzz}
+PARTS=${PARTS:-unit compare golden peer fuzz}   # peer includes the parallelism-3 run
 JOBS=${JOBS:-2}
 verbose=(--verbose)
 [ "${VERBOSE:-1}" = 0 ] && verbose=()
@@ -117,7 +117,10 @@ fi
 # ---- peer: the Arroyo peer suite ----------------------------------------------------------------
 if want peer; then
   if [ -d "$PEER_DIR/queries" ]; then
-    part peer python3 tests/peer/run_peer.py --suite "$PEER_DIR" --label peer \
+    part peer python3 tests/peer/run_peer.py --suite "$PEER_DIR" --label peer --backend both \
+      --expected tests/peer/expected_pass.txt --jobs "$JOBS" "${verbose[@]}"
+    # the same tests at parallelism 3 (keyed shuffles, several subtasks per stage)
+    part peer-p3 python3 tests/peer/run_peer.py --suite "$PEER_DIR" --label peer --parallelism 3 \
       --expected tests/peer/expected_pass.txt --jobs "$JOBS" "${verbose[@]}"
   elif [ "${CI:-}" = true ]; then
     echo "=== peer: suite not found at $PEER_DIR"

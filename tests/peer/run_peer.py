@@ -352,7 +352,8 @@ class Runner:
         self.bin = os.path.join(ROOT, args.bin) if not os.path.isabs(args.bin) else args.bin
         self.compile_bin = os.path.join(self.bin, "arroyo-compile")
         self.worker_bin = os.path.join(self.bin, "arroyo-worker")
-        self.out_root = os.path.join(ROOT, "tests", "out", args.label)
+        self.out_root = os.path.join(ROOT, "tests", "out", args.label +
+                                     ("" if args.parallelism == 1 else "-p%d" % args.parallelism))
         self.udfs = sorted(glob.glob(os.path.join(ROOT, "tests", "udfs", "*.c")))
         self.input_dir = os.path.join(self.suite, "inputs") + "/"
 
@@ -432,7 +433,10 @@ class Runner:
                     return Result(label, "FAIL", "generated C differs between two compiles: "
                                   "diff %s %s" % (self.rel(c_path), self.rel(base + ".2.c")))
 
-        rc, wout, werr = run_cmd([self.worker_bin, self.rel(so_path)], self.args.timeout)
+        wargv = [self.worker_bin, self.rel(so_path)]
+        if self.args.parallelism != 1:
+            wargv += ["--parallelism", str(self.args.parallelism)]
+        rc, wout, werr = run_cmd(wargv, self.args.timeout)
         if test.fail_text is not None:
             if rc == 0:
                 return Result(label, "FAIL", "expected failure containing %r, but compile and "
@@ -519,6 +523,8 @@ def main(argv=None):
     ap.add_argument("--timeout", type=float, default=60.0,
                     help="seconds allowed for each compile and each run (default 60)")
     ap.add_argument("--jobs", "-j", type=int, default=1, help="tests run in parallel")
+    ap.add_argument("--parallelism", "-p", type=int, default=1,
+                    help="run the worker with --parallelism N (default 1)")
     ap.add_argument("--check-determinism", action="store_true",
                     help="compile twice with --emit-c and require byte-identical C")
     ap.add_argument("--check-contracts", action="store_true",
