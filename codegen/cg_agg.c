@@ -173,31 +173,6 @@ void cg_agg_types(Gen *gen, Plan *A) {
 }
 
 /* ---- producer side ------------------------------------------------------------------- */
-static int edge_into(Gen *gen, Plan *A) {
-  Cx *cx = gen->cx;
-  for (int i = 0; i < gen->nedges; i++)
-    if (gen->edges[i].from == gen->stage && gen->edges[i].to == A->stage) return i;
-  if (gen->nedges == gen->edgecap) {
-    gen->edgecap = gen->edgecap ? gen->edgecap * 2 : 4;
-    EdgeGen *ne = cx_alloc(cx, sizeof(EdgeGen) * (size_t)gen->edgecap);
-    if (gen->nedges) memcpy(ne, gen->edges, sizeof(EdgeGen) * (size_t)gen->nedges);
-    gen->edges = ne;
-  }
-  EdgeGen *e = &gen->edges[gen->nedges];
-  StageGen *to = &gen->stages[A->stage];
-  e->from = gen->stage;
-  e->to = A->stage;
-  e->routing = A->nkeys ? RT_ROUTE_HASH : RT_ROUTE_SINGLE;
-  e->schema_sym = cx_printf(cx, "n%d_in_schema", A->id);
-  RtPort *ni = cx_alloc(cx, sizeof(RtPort) * (size_t)(to->nins + 1));
-  if (to->nins) memcpy(ni, to->ins, sizeof(RtPort) * (size_t)to->nins);
-  ni[to->nins].kind = RT_PORT_EDGE;
-  ni[to->nins].index = gen->nedges;
-  to->ins = ni;
-  e->to_input = to->nins++;
-  return gen->nedges++;
-}
-
 /* Hash one value into `h` (same on every producer: routing and state agree). */
 static void hash_value(Cg *g, const char *h, SqlType t, CgVal v) {
   Emitter *em = g->em;
@@ -225,7 +200,8 @@ void cg_agg_input(Gen *gen, Plan *A, const CgVal *in, const char *hdr) {
   Cx *cx = gen->cx;
   Emitter *em = gen->em;
   Cg g = { cx, em, A->id, gen->tmp, hdr };
-  int edge = edge_into(gen, A);
+  int edge = gen_edge_into(gen, A, A->nkeys ? RT_ROUTE_HASH : RT_ROUTE_SINGLE,
+                           cx_printf(cx, "n%d_in_schema", A->id));
   int out = gen_output(gen, RT_PORT_EDGE, edge);
   const char *o = cx_printf(cx, "n%d_in", A->id);
   em_line(em, "/* [n%d] aggregate input: keys and arguments to stage %s by %s, output %d */", A->id,

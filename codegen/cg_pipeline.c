@@ -127,6 +127,27 @@ int gen_output(Gen *gen, int kind, int index) {
   return st->nouts - 1;
 }
 
+int gen_edge_into(Gen *gen, Plan *p, int routing, const char *schema_sym) {
+  Cx *cx = gen->cx;
+  for (int i = 0; i < gen->nedges; i++)
+    if (gen->edges[i].from == gen->stage && gen->edges[i].to == p->stage) return i;
+  if (gen->nedges == gen->edgecap) {
+    gen->edgecap = gen->edgecap ? gen->edgecap * 2 : 4;
+    EdgeGen *ne = cx_alloc(cx, sizeof(EdgeGen) * (size_t)gen->edgecap);
+    if (gen->nedges) memcpy(ne, gen->edges, sizeof(EdgeGen) * (size_t)gen->nedges);
+    gen->edges = ne;
+  }
+  EdgeGen *e = &gen->edges[gen->nedges];
+  StageGen *to = &gen->stages[p->stage];
+  e->from = gen->stage;
+  e->to = p->stage;
+  e->routing = routing;
+  e->schema_sym = schema_sym;
+  add_port(cx, &to->ins, &to->nins, &to->incap, RT_PORT_EDGE, gen->nedges);
+  e->to_input = to->nins - 1;
+  return gen->nedges++;
+}
+
 /* ---- produce / consume -------------------------------------------------------------- */
 void consume_parents(Gen *gen, Plan *p, const CgVal *out, const char *hdr) {
   if (p->nparents == 1) { consume(gen, p->parents[0], out, hdr); return; }
@@ -196,6 +217,10 @@ void consume(Gen *gen, Plan *p, const CgVal *in, const char *hdr) {
       gen->tmp = g.tmp;
       cg_agg_input(gen, p, in, hdr);
       return;
+    case P_TOPN:
+      gen->tmp = g.tmp;
+      cg_topn_input(gen, p, in, hdr);
+      return;
     case P_SCAN:
       break;
   }
@@ -222,7 +247,7 @@ static void collect_aggs(Plan *p, Plan ***acc, int *n, int *cap, char *seen, Cx 
   if (seen[p->id]) return;
   seen[p->id] = 1;
   for (int i = 0; i < p->ninputs; i++) collect_aggs(p->inputs[i], acc, n, cap, seen, cx);
-  if (p->kind == P_AGGREGATE) {
+  if (p->kind == P_AGGREGATE || p->kind == P_TOPN) {
     if (*n == *cap) {
       *cap = *cap ? *cap * 2 : 4;
       Plan **nv = cx_alloc(cx, sizeof(Plan *) * (size_t)*cap);
@@ -417,11 +442,11 @@ char *cg_generate(Cx *cx, const char *plan_text) {
   for (int i = 0; i < cat->nsources; i++)
     add_port(cx, &src_stage->ins, &src_stage->nins, &src_stage->incap, RT_PORT_SOURCE, i);
   for (int i = 0; i < naggs; i++) {
-    StageGen *st = new_stage(&gen, cx_printf(cx, "n%d_agg", aggs[i]->id));
+    new_stage(&gen, cx_printf(cx, "n%d_%s", aggs[i]->id, aggs[i]->kind == P_TOPN ? "row_number" : "agg"));
     aggs[i]->stage = gen.nstages - 1;
-    (void)st;
   }
   for (int i = 0; i < naggs; i++) {
+    if (aggs[i]->kind == P_TOPN) { cg_topn_types(&gen, aggs[i]); continue; }
     cg_agg_types(&gen, aggs[i]);
     lh = fnv1a(lh, &aggs[i]->id, sizeof aggs[i]->id);
     lh = fnv1a(lh, &aggs[i]->naggs, sizeof aggs[i]->naggs);
@@ -445,7 +470,8 @@ char *cg_generate(Cx *cx, const char *plan_text) {
   /* aggregate stages */
   for (int i = 0; i < naggs; i++) {
     gen.stage = aggs[i]->stage;
-    cg_agg_stage(&gen, aggs[i]);
+    if (aggs[i]->kind == P_TOPN) cg_topn_stage(&gen, aggs[i]);
+    else cg_agg_stage(&gen, aggs[i]);
   }
 
   /* assemble: head, types, functions, descriptors */

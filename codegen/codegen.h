@@ -76,6 +76,8 @@ typedef struct Gen {
 } Gen;
 
 int gen_output(Gen *gen, int kind, int index);    /* current stage's output index for a sink/edge */
+/* The edge from the current stage into stateful node p's stage (created on first use). */
+int gen_edge_into(Gen *gen, Plan *p, int routing, const char *schema_sym);
 void consume(Gen *gen, Plan *p, const CgVal *in, const char *hdr);
 void consume_parents(Gen *gen, Plan *p, const CgVal *in, const char *hdr);
 /* cg_aggfn.c: per-aggregate-function state and code */
@@ -96,6 +98,10 @@ void cg_aggfn_free_temp(Gen *gen, AggCall *a, int i, AggRepr r, const char *t);
 void cg_agg_types(Gen *gen, Plan *agg);                                   /* structs + schemas */
 void cg_agg_input(Gen *gen, Plan *agg, const CgVal *in, const char *hdr); /* producer side */
 void cg_agg_stage(Gen *gen, Plan *agg);                                   /* consumer stage */
+/* cg_topn.c: ROW_NUMBER() OVER (PARTITION BY window ...) */
+void cg_topn_types(Gen *gen, Plan *t);
+void cg_topn_input(Gen *gen, Plan *t, const CgVal *in, const char *hdr);
+void cg_topn_stage(Gen *gen, Plan *t);
 const char *cg_tmp(Cg *g, const char *what);      /* fresh local name n<node>_<what><k> */
 const char *cg_zero(SqlType t);                   /* initializer for a local of type t */
 const char *cg_where(Cg *g, const BExpr *e);      /* "file:line:col" C string literal */

@@ -325,7 +325,7 @@ struct BExpr {
 };
 
 /* ---- plan (plan.c) ------------------------------------------------------------------ */
-typedef enum PlanKind { P_SCAN, P_FILTER, P_PROJECT, P_UNION, P_SINK, P_MEMORY, P_AGGREGATE } PlanKind;
+typedef enum PlanKind { P_SCAN, P_FILTER, P_PROJECT, P_UNION, P_SINK, P_MEMORY, P_AGGREGATE, P_TOPN } PlanKind;
 
 /* Aggregate functions. ORDER AggFn: must match agg_table[] in agg.c */
 typedef enum AggFn {
@@ -383,6 +383,11 @@ struct Plan {
   WindowSpec win;        /* window, or kind W_NONE (updating aggregate) */
   int wincol;            /* output column index of the window, -1 if none */
   int stage;             /* codegen: stage whose input this node starts (-1: none) */
+  /* P_TOPN: ROW_NUMBER() OVER (PARTITION BY exprs[0..nkeys) ORDER BY order[...]); output is
+  ** the input's columns followed by the row number. wincol = the partition's window key. */
+  BExpr **order;
+  uint8_t *order_desc;
+  int norder;
 };
 
 Plan *plan_new(Cx *cx, PlanKind kind, int ncols);

@@ -198,6 +198,14 @@ static void explain_node(Cx *cx, Buf *b, Plan *p, int depth) {
       }
       break;
     case P_UNION: buf_printf(b, "[n%d] union all", p->id); break;
+    case P_TOPN:
+      buf_printf(b, "[n%d] row_number() over (partition by ", p->id);
+      for (int i = 0; i < p->nkeys; i++) buf_printf(b, "%s%s", i ? ", " : "", bexpr_text(cx, p->exprs[i]));
+      if (p->norder) buf_puts(b, " order by ");
+      for (int i = 0; i < p->norder; i++)
+        buf_printf(b, "%s%s%s", i ? ", " : "", bexpr_text(cx, p->order[i]), p->order_desc[i] ? " desc" : "");
+      buf_puts(b, ")");
+      break;
     case P_AGGREGATE: {
       static const char *const wk[] = { "", "tumble", "hop", "session" };
       buf_printf(b, "[n%d] %s aggregate", p->id, p->win.kind == W_NONE ? "updating" : wk[p->win.kind]);

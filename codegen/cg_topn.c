@@ -1,0 +1,281 @@
+/*
+** codegen/cg_topn.c: ROW_NUMBER() OVER (PARTITION BY window [, keys] ORDER BY ...) as a stage.
+**
+** The producing stage ships each input row whole (row_n<id>_in) to this stage, routed by the
+** hash of the partition values. The stage keeps the rows of each window in state table 0,
+** bucketed by the window's end; a row's entry key is (non-window partition values, arrival
+** sequence, the row's string bytes), so the stored row's strings point into the table's key
+** copy and live as long as the entry. When the watermark reaches a window's end, its rows are
+** collected, sorted by (partition keys, ORDER BY, arrival) with a merge sort, numbered from 1
+** per partition, and pushed through the node's parents (typically WHERE row_number <= N).
+** Rows arriving for a window that already closed are late and counted.
+** Not yet: RANK/DENSE_RANK, partitions without a window (an updating top-N), keeping only
+** the first N rows per partition while buffering.
+*/
+#include <string.h>
+#include "codegen.h"
+
+static int col_of(BExpr *e) { return e->kind == B_COL ? e->colidx : -1; }
+
+static int fixed_size(SqlType t) {
+  switch (t.kind) {
+    case RT_BOOL: return 1;
+    case RT_I32: case RT_U32: case RT_F32: return 4;
+    default: return 8;
+  }
+}
+
+void cg_topn_types(Gen *gen, Plan *T) {
+  Cx *cx = gen->cx;
+  Emitter *ty = &gen->types, *ds = &gen->descs;
+  int id = T->id;
+  Plan *in = T->inputs[0];
+  for (int i = 0; i < T->nkeys; i++)
+    if (col_of(T->exprs[i]) < 0)
+      diag_error(cx, T->exprs[i]->line, T->exprs[i]->col, "PARTITION BY of row_number() must name columns");
+  for (int i = 0; i < T->norder; i++)
+    if (col_of(T->order[i]) < 0)
+      diag_error(cx, T->order[i]->line, T->order[i]->col, "ORDER BY of row_number() must name columns");
+  for (int c = 0; c < in->ncols; c++)
+    if (in->cols[c].t.kind == T_INTERVAL)
+      diag_error(cx, 1, 1, "row_number() input column '%s' is an INTERVAL, which cannot be shuffled yet",
+                 in->cols[c].name);
+
+  em_line(ty, "/* [n%d] row_number() input: the whole row, shuffled by its partition */", id);
+  em_open(ty, "typedef struct row_n%d_in {", id);
+  em_line(ty, "RtRowHeader h;");
+  for (int c = 0; c < in->ncols; c++)
+    em_line(ty, "%s c%d;   /* %s */", type_c(in->cols[c].t), c, c_comment(cx, in->cols[c].name));
+  em_open(ty, "struct {");
+  for (int c = 0; c < in->ncols; c++) em_line(ty, "uint8_t c%d;", c);
+  em_close(ty, " _null;");
+  em_close(ty, cx_printf(cx, " row_n%d_in;", id));
+  em_line(ty, "typedef struct n%d_val { int64_t seq; row_n%d_in row; } n%d_val;   /* state table 0 */", id, id, id);
+  em_line(ty, "typedef struct n%d_meta { int64_t seq; } n%d_meta;                 /* state table 1 */", id, id);
+  em_line(ty, "typedef struct n%d_list { n%d_val **rows; int64_t n; } n%d_list;", id, id, id);
+  em_line(ty, "%s", "");
+
+  /* the edge schema lists every column except the window (it holds no strings) */
+  em_open(ds, "static const RtColumn n%d_in_cols[] = {", id);
+  int n = 0;
+  for (int c = 0; c < in->ncols; c++) {
+    SqlType t = in->cols[c].t;
+    if (t.kind == T_WINDOW) continue;
+    em_line(ds, "{ \"c%d\", %d, 1, %d, %d, (uint32_t)offsetof(row_n%d_in, c%d), (uint32_t)offsetof(row_n%d_in, _null.c%d) },",
+            c, t.kind, t.prec, t.scale, id, c, id, c);
+    n++;
+  }
+  if (!n) em_line(ds, "{ 0, 0, 0, 0, 0, 0, 0 }");
+  em_close(ds, ";");
+  em_line(ds, "static const RtSchema n%d_in_schema = { \"row_n%d_in\", sizeof(row_n%d_in), %d, n%d_in_cols };",
+          id, id, id, n, id);
+  em_open(ds, "static const RtStateDesc n%d_states[] = {", id);
+  em_line(ds, "{ \"n%d rows by window\", sizeof(n%d_val), 0, 0, 0 },", id, id);
+  em_line(ds, "{ \"n%d sequence\", sizeof(n%d_meta), 0, 0, 0 },", id, id);
+  em_close(ds, ";");
+  em_line(ds, "%s", "");
+
+  StageGen *st = &gen->stages[T->stage];
+  st->states_sym = cx_printf(cx, "n%d_states", id);
+  st->nstates = 2;
+  st->process_fn = cx_printf(cx, "n%d_process", id);
+  st->watermark_fn = cx_printf(cx, "n%d_on_watermark", id);
+  st->maxpar = T->nkeys > 1 ? 0 : 0;
+}
+
+void cg_topn_input(Gen *gen, Plan *T, const CgVal *in, const char *hdr) {
+  Cx *cx = gen->cx;
+  Emitter *em = gen->em;
+  Plan *ip = T->inputs[0];
+  int edge = gen_edge_into(gen, T, RT_ROUTE_HASH, cx_printf(cx, "n%d_in_schema", T->id));
+  int out = gen_output(gen, RT_PORT_EDGE, edge);
+  const char *o = cx_printf(cx, "n%d_in", T->id);
+  em_line(em, "/* [n%d] row_number() input: the row to stage %s by partition hash, output %d */", T->id,
+          gen->stages[T->stage].name, out);
+  em_line(em, "row_n%d_in %s;", T->id, o);
+  em_line(em, "%s.h = %s;", o, hdr);
+  for (int c = 0; c < ip->ncols; c++)
+    em_line(em, "%s.c%d = %s; %s._null.c%d = %s;", o, c, in[c].v, o, c, in[c].n);
+  const char *h = cx_printf(cx, "n%d_hash", T->id);
+  em_line(em, "uint64_t %s = UINT64_C(0x2545f4914f6cdd1d);", h);
+  for (int i = 0; i < T->nkeys; i++) {
+    int c = col_of(T->exprs[i]);
+    SqlType t = ip->cols[c].t;
+    const char *v = in[c].v;
+    if (t.kind == T_WINDOW) {
+      em_line(em, "%s = rt_hash_mix(rt_hash_mix(%s, (uint64_t)%s.start), (uint64_t)%s.end);", h, h, v, v);
+    } else if (type_is_stringy(t)) {
+      em_line(em, "%s = rt_hash_mix(%s, %s ? 1 : rt->hash_bytes(%s.ptr, %s.len, 0));", h, h, in[c].n, v, v);
+    } else if (type_is_float(t)) {
+      em_line(em, "{ union { double d; uint64_t u; } hb; hb.d = (double)%s; if (hb.d == 0) hb.d = 0; "
+              "%s = rt_hash_mix(%s, %s ? 1 : hb.u); }", v, h, h, in[c].n);
+    } else {
+      em_line(em, "%s = rt_hash_mix(%s, %s ? 1 : (uint64_t)%s);", h, h, in[c].n, v);
+    }
+  }
+  em_line(em, "%s.h.hash = %s;", o, h);
+  em_line(em, "if (rt->emit(ctx, %d, &%s) < 0) return -1;", out, o);
+}
+
+/* Compare column c of two stored rows: <0, 0, >0; NULLs last (first when desc). */
+static void emit_cmp_col(Emitter *em, SqlType t, int c, int desc) {
+  em_line(em, "if (a->row._null.c%d != b->row._null.c%d) return a->row._null.c%d ? %d : %d;", c, c, c,
+          desc ? -1 : 1, desc ? 1 : -1);
+  em_open(em, "if (!a->row._null.c%d) {", c);
+  if (type_is_stringy(t))
+    em_line(em, "int r = rt_str_cmp(a->row.c%d, b->row.c%d);", c, c);
+  else if (t.kind == T_WINDOW)
+    em_line(em, "int r = a->row.c%d.start < b->row.c%d.start ? -1 : a->row.c%d.start > b->row.c%d.start;", c, c, c, c);
+  else
+    em_line(em, "int r = a->row.c%d < b->row.c%d ? -1 : a->row.c%d > b->row.c%d;", c, c, c, c);
+  em_line(em, "if (r) return %sr;", desc ? "-" : "");
+  em_close(em, NULL);
+}
+
+void cg_topn_stage(Gen *gen, Plan *T) {
+  Cx *cx = gen->cx;
+  Emitter *em = gen->em;
+  int id = T->id;
+  Plan *ip = T->inputs[0];
+  int wc = col_of(T->exprs[T->wincol]);
+
+  /* process: store each row in its window's bucket */
+  gen->tmp = 0;
+  em_line(em, "/* [n%d] row_number(): keep each row under its window until the window closes */", id);
+  em_open(em, "static int n%d_process(RtCtx *ctx, int input, const RtBatch *batch) {", id);
+  em_line(em, "const row_n%d_in *rows = (const row_n%d_in *)batch->rows;", id, id);
+  em_line(em, "int64_t i, late = 0, wm = rt->current_watermark(ctx);");
+  em_line(em, "int created = 0;");
+  em_line(em, "n%d_meta *m = (n%d_meta *)rt->st_get(ctx, 1, 0, 0, \"\", 0, 1, &created, 0);", id, id);
+  em_line(em, "if (!m) return -1;");
+  em_open(em, "for (i = 0; i < batch->n; i++) {");
+  em_line(em, "const row_n%d_in *r = &rows[i];", id);
+  em_line(em, "if (r->c%d.end <= wm) { late++; continue; }   /* its window already closed */", wc);
+  /* key: non-window partition columns, the sequence, then the row's string bytes */
+  int fixed = 8;
+  for (int i = 0; i < T->nkeys; i++) {
+    int c = col_of(T->exprs[i]);
+    if (c == wc) continue;
+    fixed += 1 + (type_is_stringy(ip->cols[c].t) ? 4 : fixed_size(ip->cols[c].t));
+  }
+  em_line(em, "uint32_t kl = %d, ko = 0;", fixed);
+  for (int c = 0; c < ip->ncols; c++)
+    if (type_is_stringy(ip->cols[c].t)) em_line(em, "if (!r->_null.c%d) kl += (uint32_t)r->c%d.len;", c, c);
+  for (int i = 0; i < T->nkeys; i++) {
+    int c = col_of(T->exprs[i]);
+    if (c != wc && type_is_stringy(ip->cols[c].t)) em_line(em, "if (!r->_null.c%d) kl += (uint32_t)r->c%d.len;", c, c);
+  }
+  em_line(em, "unsigned char kbuf[256];");
+  em_line(em, "unsigned char *kb = kl > sizeof kbuf ? (unsigned char *)rt->alloc(ctx, kl) : kbuf;");
+  for (int i = 0; i < T->nkeys; i++) {
+    int c = col_of(T->exprs[i]);
+    if (c == wc) continue;
+    SqlType t = ip->cols[c].t;
+    em_line(em, "kb[ko++] = r->_null.c%d;", c);
+    if (type_is_stringy(t)) {
+      em_line(em, "{ uint32_t len = r->_null.c%d ? 0 : (uint32_t)r->c%d.len; rt_put_bytes(kb + ko, &len, 4); ko += 4;", c, c);
+      em_line(em, "  rt_put_bytes(kb + ko, r->c%d.ptr, len); ko += len; }", c);
+    } else {
+      em_line(em, "{ %s kv = r->_null.c%d ? 0 : r->c%d; rt_put_bytes(kb + ko, &kv, %d); ko += %d; }", type_c(t), c, c,
+              fixed_size(t), fixed_size(t));
+    }
+  }
+  em_line(em, "int64_t seq = m->seq++;");
+  em_line(em, "rt_put_bytes(kb + ko, &seq, 8); ko += 8;");
+  for (int c = 0; c < ip->ncols; c++)
+    if (type_is_stringy(ip->cols[c].t)) {
+      em_line(em, "uint32_t off%d = ko;", c);
+      em_line(em, "if (!r->_null.c%d) { rt_put_bytes(kb + ko, r->c%d.ptr, r->c%d.len); ko += (uint32_t)r->c%d.len; }", c, c, c, c);
+    }
+  em_line(em, "const void *kc = 0;");
+  em_line(em, "n%d_val *v = (n%d_val *)rt->st_get(ctx, 0, r->c%d.end, r->h.hash, kb, ko, 1, &created, &kc);", id, id, wc);
+  em_line(em, "if (!v) return -1;");
+  em_line(em, "v->seq = seq;");
+  em_line(em, "rt_put_bytes(&v->row, r, (int64_t)sizeof *r);");
+  for (int c = 0; c < ip->ncols; c++)
+    if (type_is_stringy(ip->cols[c].t))
+      em_line(em, "if (!r->_null.c%d) v->row.c%d.ptr = (const char *)kc + off%d;   /* strings now live in the key */", c, c, c);
+  em_close(em, NULL);
+  em_line(em, "if (late) rt->count_late(ctx, late);");
+  em_line(em, "return 0;");
+  em_close(em, NULL);
+  em_line(em, "%s", "");
+
+  /* ordering: partition columns, ORDER BY, arrival */
+  em_line(em, "/* [n%d] sort order: partition, then ORDER BY, then arrival (a stable total order) */", id);
+  em_open(em, "static int n%d_cmp(const n%d_val *a, const n%d_val *b) {", id, id, id);
+  for (int i = 0; i < T->nkeys; i++) emit_cmp_col(em, ip->cols[col_of(T->exprs[i])].t, col_of(T->exprs[i]), 0);
+  em_line(em, "%s", "/* same partition */");
+  for (int i = 0; i < T->norder; i++) emit_cmp_col(em, ip->cols[col_of(T->order[i])].t, col_of(T->order[i]), T->order_desc[i]);
+  em_line(em, "return a->seq < b->seq ? -1 : a->seq > b->seq;");
+  em_close(em, NULL);
+  em_open(em, "static int n%d_same_partition(const n%d_val *a, const n%d_val *b) {", id, id, id);
+  for (int i = 0; i < T->nkeys; i++) {
+    int c = col_of(T->exprs[i]);
+    SqlType t = ip->cols[c].t;
+    em_line(em, "if (a->row._null.c%d != b->row._null.c%d) return 0;", c, c);
+    if (type_is_stringy(t)) em_line(em, "if (!a->row._null.c%d && !rt_str_eq(a->row.c%d, b->row.c%d)) return 0;", c, c, c);
+    else if (t.kind == T_WINDOW)
+      em_line(em, "if (a->row.c%d.start != b->row.c%d.start || a->row.c%d.end != b->row.c%d.end) return 0;", c, c, c, c);
+    else em_line(em, "if (!a->row._null.c%d && a->row.c%d != b->row.c%d) return 0;", c, c, c);
+  }
+  em_line(em, "return 1;");
+  em_close(em, NULL);
+  em_line(em, "/* bottom-up merge sort of row pointers (no libc in generated code) */");
+  em_open(em, "static void n%d_sort(n%d_val **v, n%d_val **tmp, int64_t n) {", id, id, id);
+  em_line(em, "int64_t w, i;");
+  em_open(em, "for (w = 1; w < n; w *= 2) {");
+  em_open(em, "for (i = 0; i < n; i += 2 * w) {");
+  em_line(em, "int64_t lo = i, mid = i + w < n ? i + w : n, hi = i + 2 * w < n ? i + 2 * w : n, a = lo, b = mid, k = lo;");
+  em_line(em, "while (a < mid && b < hi) tmp[k++] = n%d_cmp(v[a], v[b]) <= 0 ? v[a++] : v[b++];", id);
+  em_line(em, "while (a < mid) tmp[k++] = v[a++];");
+  em_line(em, "while (b < hi) tmp[k++] = v[b++];");
+  em_close(em, NULL);
+  em_line(em, "for (i = 0; i < n; i++) v[i] = tmp[i];");
+  em_close(em, NULL);
+  em_close(em, NULL);
+  em_open(em, "static int n%d_collect(RtCtx *ctx, void *arg, int64_t bucket, const void *key, uint32_t keylen, void *value) {", id);
+  em_line(em, "n%d_list *l = (n%d_list *)arg;", id, id);
+  em_line(em, "if (l->rows) l->rows[l->n] = (n%d_val *)value;", id);
+  em_line(em, "l->n++;");
+  em_line(em, "return 0;");
+  em_close(em, NULL);
+  em_line(em, "%s", "");
+
+  /* emission */
+  gen->tmp = 0;
+  em_line(em, "/* [n%d] windows whose end the watermark reached: sort, number, emit, free */", id);
+  em_open(em, "static int n%d_on_watermark(RtCtx *ctx, int64_t wm) {", id);
+  em_open(em, "for (;;) {");
+  em_line(em, "int64_t b = rt->st_first_bucket(ctx, 0), i;");
+  em_line(em, "if (b == INT64_MAX || b > wm) break;");
+  em_line(em, "n%d_list l;", id);
+  em_line(em, "l.rows = 0; l.n = 0;");
+  em_line(em, "if (rt->st_visit_bucket(ctx, 0, b, n%d_collect, &l)) return -1;", id);
+  em_line(em, "l.rows = (n%d_val **)rt->alloc(ctx, l.n * (int64_t)sizeof(n%d_val *));", id, id);
+  em_line(em, "n%d_val **tmp = (n%d_val **)rt->alloc(ctx, l.n * (int64_t)sizeof(n%d_val *));", id, id, id);
+  em_line(em, "l.n = 0;");
+  em_line(em, "if (rt->st_visit_bucket(ctx, 0, b, n%d_collect, &l)) return -1;", id);
+  em_line(em, "n%d_sort(l.rows, tmp, l.n);", id);
+  em_line(em, "uint64_t rn = 0;");
+  em_open(em, "for (i = 0; i < l.n; i++) {");
+  em_line(em, "const n%d_val *cur = l.rows[i];", id);
+  em_line(em, "if (i == 0 || !n%d_same_partition(l.rows[i - 1], cur)) rn = 0;", id);
+  em_line(em, "rn++;");
+  CgVal *out = cx_alloc(cx, sizeof(CgVal) * (size_t)T->ncols);
+  for (int c = 0; c < ip->ncols; c++) {
+    out[c].v = cx_printf(cx, "cur->row.c%d", c);
+    out[c].n = ip->cols[c].nullable ? cx_printf(cx, "cur->row._null.c%d", c) : "0";
+  }
+  out[ip->ncols].v = "rn";
+  out[ip->ncols].n = "0";
+  em_open(em, "do {");
+  consume_parents(gen, T, out, "cur->row.h");
+  em_close(em, " while (0);");
+  em_close(em, NULL);
+  em_line(em, "rt->st_drop_bucket(ctx, 0, b);");
+  em_close(em, NULL);
+  em_line(em, "return 0;");
+  em_close(em, NULL);
+  em_line(em, "%s", "");
+}
