@@ -51,6 +51,7 @@ AggRepr agg_repr(AggCall *a, int upd_in, const char **why) {
       return type_is_stringy(at) ? R_STRBOX : R_FIRSTLAST;
     case A_STRING_AGG: return R_LIST;
     case A_UDAF: return R_UDAF;
+    case A_ARRAY_AGG: return R_ARRAY;
     default:
       *why = "this aggregate";
       return R_NONE;
@@ -60,7 +61,7 @@ AggRepr agg_repr(AggCall *a, int upd_in, const char **why) {
 /* Does the representation keep a runtime object in aI_obj? */
 int agg_repr_has_obj(AggRepr r) {
   return r == R_DISTINCT || r == R_MSET || r == R_HLL || r == R_TDIGEST || r == R_STRBOX || r == R_LIST ||
-         r == R_UDAF;
+         r == R_UDAF || r == R_ARRAY;
 }
 
 static int udaf_arg_size(SqlType t) {
@@ -128,6 +129,27 @@ void cg_aggfn_update(Gen *gen, AggCall *a, int i, AggRepr r, int upd_in, const c
   int opened = 0;
   if (a->filter) { em_open(em, "if (%s->f%d) {", row, i); opened++; }
   /* NULL arguments are skipped (count(*) counts every row; string_agg/array_agg skip NULLs) */
+  if (r == R_ARRAY) {
+    /* array_agg keeps NULL elements, as DataFusion does */
+    SqlType et = a->args[0]->t;
+    const char *v = cx_printf(cx, "%s->a%d_0", row, i);
+    const char *F = cx_printf(cx, "%s->a%d", acc, i);
+    const char *nul = cx_printf(cx, "%s->_null.a%d_0", row, i);
+    if (type_is_stringy(et)) {
+      if (upd_in) em_line(em, "if (sign > 0 ? rt->agg_list_add(ctx, &%s_obj, %s.ptr, %s ? 0 : %s.len, %s) : "
+                          "rt->agg_list_remove(ctx, &%s_obj, %s.ptr, %s ? 0 : %s.len, %s, 0)) return -1;",
+                          F, v, nul, v, nul, F, v, nul, v, nul);
+      else em_line(em, "if (rt->agg_list_add(ctx, &%s_obj, %s.ptr, %s ? 0 : %s.len, %s)) return -1;", F, v, nul, v, nul);
+    } else {
+      if (upd_in) em_line(em, "if (sign > 0 ? rt->agg_list_add(ctx, &%s_obj, &%s, (int64_t)sizeof %s, %s) : "
+                          "rt->agg_list_remove(ctx, &%s_obj, &%s, (int64_t)sizeof %s, %s, 0)) return -1;",
+                          F, v, v, nul, F, v, v, nul);
+      else em_line(em, "if (rt->agg_list_add(ctx, &%s_obj, &%s, (int64_t)sizeof %s, %s)) return -1;", F, v, v, nul);
+    }
+    em_line(em, "%s_n += %s;", F, sg);
+    while (opened-- > 0) em_close(em, NULL);
+    return;
+  }
   if (a->fn != A_COUNT_STAR && a->nargs > 0) {
     Buf nn = {0};
     buf_printf(&nn, "!%s->_null.a%d_0", row, i);
@@ -343,7 +365,7 @@ void cg_aggfn_merge(Gen *gen, AggCall *a, int i, AggRepr r, const char *t, const
       em_line(em, "if (rt->agg_str_merge(ctx, &%s_obj, %s_obj, %s)) return -1;", T, S, mode);
       break;
     }
-    case R_LIST: case R_UDAF:
+    case R_LIST: case R_UDAF: case R_ARRAY:
       em_line(em, "if (rt->agg_list_merge(ctx, &%s_obj, %s_obj)) return -1;", T, S);
       break;
     default: break;
@@ -436,6 +458,14 @@ void cg_aggfn_final(Gen *gen, AggCall *a, int i, AggRepr r, const char *acc, con
       em_line(em, "int %s = rt->agg_list_join(ctx, %s_obj, rt_str(%s, %d), &%s);", rc, F,
               c_string(cx, sep->sval ? sep->sval : "", (size_t)sep->slen), sep->slen, v);
       em_line(em, "if (%s < 0) { return -1; } %s = (uint8_t)(%s == RT_NULL);", rc, n, rc);
+      break;
+    }
+    case R_ARRAY: {
+      SqlType et = a->args[0]->t;
+      int esz = type_is_stringy(et) ? 0 : udaf_arg_size(et);
+      em_line(em, "void *av%d = 0; uint8_t *an%d = 0; int64_t ac%d = 0;", i, i, i);
+      em_line(em, "if (rt->agg_list_array(ctx, %s_obj, %d, &av%d, &an%d, &ac%d) < 0) return -1;", F, esz, i, i, i);
+      em_line(em, "if (ac%d == 0) %s = 1; else { %s.data = av%d; %s.len = ac%d; %s.nulls = an%d; }", i, n, v, i, v, i, v, i);
       break;
     }
     case R_UDAF: {

@@ -22,6 +22,8 @@ const char *cg_zero(SqlType t) {
   switch (t.kind) {
     case RT_TEXT: case RT_JSON: case RT_BYTEA: return "{0, 0}";
     case T_INTERVAL: return "{0, 0, 0}";
+    case T_WINDOW: return "{0, 0}";
+    case T_ARRAY: return "{0, 0, 0}";
     default: return "0";
   }
 }

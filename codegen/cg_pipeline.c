@@ -221,6 +221,23 @@ void consume(Gen *gen, Plan *p, const CgVal *in, const char *hdr) {
       gen->tmp = g.tmp;
       cg_topn_input(gen, p, in, hdr);
       return;
+    case P_UNNEST: {
+      /* one row per array element: the parents run inside the element loop */
+      em_line(em, "/* [n%d] unnest %s */", p->id, c_comment(cx, bexpr_text(cx, p->exprs[0])));
+      CgVal arr = cg_expr(&g, p->exprs[0], in);
+      SqlType et = p->cols[p->ncols - 1].t;
+      const char *k = cg_tmp(&g, "k");
+      memcpy(out, in, sizeof(CgVal) * (size_t)(p->ncols - 1));
+      out[p->ncols - 1].v = cx_printf(cx, "((const %s *)%s.data)[%s]", type_c(et), arr.v, k);
+      out[p->ncols - 1].n = cx_printf(cx, "(%s.nulls ? %s.nulls[%s] : 0)", arr.v, arr.v, k);
+      gen->tmp = g.tmp;
+      em_open(em, "for (int64_t %s = 0; %s < (%s ? 0 : %s.len); %s++) {", k, k, arr.n, arr.v, k);
+      em_open(em, "do {");
+      consume_parents(gen, p, out, hdr);
+      em_close(em, " while (0);");
+      em_close(em, NULL);
+      return;
+    }
     case P_SCAN:
       break;
   }
@@ -402,7 +419,12 @@ char *cg_generate(Cx *cx, const char *plan_text) {
     em_raw(em, cat->udf_sources[i]);
     size_t n = strlen(cat->udf_sources[i]);
     if (n && cat->udf_sources[i][n - 1] != '\n') em_raw(em, "\n");
-    em_line(em, "%s", "");
+    /* back to this file's own line numbers for what follows */
+    int line = 2;
+    for (const char *q = buf_cstr(&em->out); *q; q++) line += *q == '\n';
+    const char *base = strrchr(cx->filename, '/');
+    const char *gname = cx_printf(cx, "%s.c", base ? base + 1 : cx->filename);
+    em_line(em, "#line %d %s", line, c_string(cx, gname, strlen(gname)));
   }
 
   /* row structs of connectors */

@@ -37,9 +37,9 @@ void cg_topn_types(Gen *gen, Plan *T) {
     if (col_of(T->order[i]) < 0)
       diag_error(cx, T->order[i]->line, T->order[i]->col, "ORDER BY of row_number() must name columns");
   for (int c = 0; c < in->ncols; c++)
-    if (in->cols[c].t.kind == T_INTERVAL)
-      diag_error(cx, 1, 1, "row_number() input column '%s' is an INTERVAL, which cannot be shuffled yet",
-                 in->cols[c].name);
+    if (in->cols[c].t.kind == T_INTERVAL || in->cols[c].t.kind == T_ARRAY)
+      diag_error(cx, 1, 1, "row_number() input column '%s' is a %s, which cannot be shuffled yet",
+                 in->cols[c].name, type_name(in->cols[c].t));
 
   em_line(ty, "/* [n%d] row_number() input: the whole row, shuffled by its partition */", id);
   em_open(ty, "typedef struct row_n%d_in {", id);

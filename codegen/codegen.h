@@ -83,7 +83,7 @@ void consume_parents(Gen *gen, Plan *p, const CgVal *in, const char *hdr);
 /* cg_aggfn.c: per-aggregate-function state and code */
 typedef enum AggRepr {
   R_NONE, R_COUNT, R_SUM, R_AVG, R_MINMAX, R_BIT, R_FIRSTLAST, R_BITCOUNTS, R_BOOLCOUNTS,
-  R_MOMENTS, R_COMOMENTS, R_DISTINCT, R_MSET, R_HLL, R_TDIGEST, R_STRBOX, R_LIST, R_UDAF
+  R_MOMENTS, R_COMOMENTS, R_DISTINCT, R_MSET, R_HLL, R_TDIGEST, R_STRBOX, R_LIST, R_UDAF, R_ARRAY
 } AggRepr;
 AggRepr agg_repr(AggCall *a, int upd_in, const char **why);   /* R_NONE: unsupported (why) */
 int agg_repr_has_obj(AggRepr r);                               /* keeps a runtime object */

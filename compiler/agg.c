@@ -229,7 +229,11 @@ static void type_agg(Cx *cx, AggCall *a, Expr *src) {
       a->t = a->udaf->ret;
       break;
     case A_ARRAY_AGG:
-      diag_error(cx, src->line, src->col, "array_agg() is not supported yet (arrays are not implemented)");
+      if (at.kind >= RT_TYPE_COUNT || at.kind == RT_DECIMAL)
+        diag_error(cx, src->line, src->col, "array_agg() of %s is not supported", type_name(at));
+      a->t = type_make(T_ARRAY);
+      a->t.prec = at.kind;
+      break;
     default:
       diag_error(cx, src->line, src->col, "aggregate %s() is not supported", name);
   }

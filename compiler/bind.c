@@ -518,8 +518,10 @@ static BExpr *bind_call(Cx *cx, Scope *sc, Expr *e) {
     diag_error(cx, e->line, e->col,
                "window function '%s' is only allowed in the select list and GROUP BY of an aggregating query",
                e->name);
-  if (!strcmp(e->name, "unnest") || !strcmp(e->name, "row_number"))
-    diag_error(cx, e->line, e->col, "'%s' is not supported yet", e->name);
+  if (!strcmp(e->name, "unnest"))
+    diag_error(cx, e->line, e->col, "unnest() is only allowed as a whole select-list item");
+  if (!strcmp(e->name, "row_number"))
+    diag_error(cx, e->line, e->col, "row_number() needs an OVER (PARTITION BY ...) clause");
   if (e->has_over)
     diag_error(cx, e->line, e->col, "window function calls (OVER) are not supported here");
   if (e->distinct || e->filter)
@@ -999,6 +1001,28 @@ static Plan *bind_select(Cx *cx, Select *s) {
     in = topn;
     sc.input = topn;
   }
+  /* unnest(array) in the select list: a node that repeats the row once per element */
+  Plan *unnest = NULL;
+  for (int i = 0; i < s->nitems; i++) {
+    Expr *e = s->items[i].e;
+    if (!e || e->kind != E_CALL || e->has_over || strcmp(e->name, "unnest") != 0) continue;
+    if (unnest) diag_error(cx, e->line, e->col, "only one unnest() per SELECT is supported");
+    if (e->nlist != 1) diag_error(cx, e->line, e->col, "unnest() takes one array argument");
+    BExpr *arr = bind_expr(cx, &sc, e->list[0]);
+    if (arr->t.kind != T_ARRAY)
+      diag_error(cx, e->list[0]->line, e->list[0]->col, "unnest() needs an array, not %s", type_name(arr->t));
+    unnest = plan_new(cx, P_UNNEST, in->ncols + 1);
+    memcpy(unnest->cols, in->cols, sizeof(PCol) * (size_t)in->ncols);
+    unnest->cols[in->ncols].name = "unnest";
+    unnest->cols[in->ncols].t = type_make(arr->t.prec);
+    unnest->cols[in->ncols].nullable = 1;
+    unnest->exprs = cx_alloc(cx, sizeof(BExpr *));
+    unnest->exprs[0] = arr;
+    unnest->updating = in->updating;
+    plan_add_input(cx, unnest, in);
+    in = unnest;
+    sc.input = unnest;
+  }
   /* expand stars, then bind items */
   int n = 0;
   for (int i = 0; i < s->nitems; i++) {
@@ -1035,6 +1059,12 @@ static Plan *bind_select(Cx *cx, Select *s) {
       b->colidx = topn->ncols - 1;
       b->t = topn->cols[topn->ncols - 1].t;
       b->text = "row_number()";
+    } else if (unnest && it->e->kind == E_CALL && !strcmp(it->e->name, "unnest")) {
+      b = bnew(cx, B_COL, it->e);
+      b->colidx = unnest->ncols - 1;
+      b->t = unnest->cols[unnest->ncols - 1].t;
+      b->nullable = 1;
+      b->text = "unnest(...)";
     } else b = bind_expr(cx, &sc, it->e);
     if (b->t.kind == T_NULL) b = bind_cast(cx, b, type_make(RT_TEXT), b->line, b->col, 0);
     if (b->t.kind == T_INTERVAL)
@@ -1121,6 +1151,11 @@ static Plan *make_sink(Cx *cx, Table *t, Plan *in, Stmt *st) {
       t->cols[i].nullable = 1;
     }
   }
+  for (int i = 0; i < in->ncols; i++)
+    if (in->cols[i].t.kind == T_ARRAY)
+      diag_error(cx, st->line, st->col,
+                 "INSERT INTO %s: column '%s' is an array, which cannot be written yet; unnest() it",
+                 t->name, in->cols[i].name);
   for (int i = 0; i < in->ncols; i++)
     if (in->cols[i].t.kind == T_WINDOW)
       diag_error(cx, st->line, st->col,

@@ -88,7 +88,8 @@ void lex_init(Lexer *lx, Cx *cx, const char *src, size_t len);
 Tok lex_next(Lexer *lx);
 
 /* ---- types (types.c) ---------------------------------------------------------------- */
-enum { T_NULL = RT_TYPE_COUNT, T_INTERVAL, T_WINDOW, T_KIND_COUNT };  /* expression-only kinds */
+enum { T_NULL = RT_TYPE_COUNT, T_INTERVAL, T_WINDOW, T_ARRAY, T_KIND_COUNT };  /* expression-only kinds;
+                                       ** T_ARRAY keeps its element kind in SqlType.prec */
 typedef struct SqlType {
   uint8_t kind;       /* RtType or T_NULL / T_INTERVAL */
   uint8_t prec;       /* DECIMAL precision */
@@ -325,7 +326,8 @@ struct BExpr {
 };
 
 /* ---- plan (plan.c) ------------------------------------------------------------------ */
-typedef enum PlanKind { P_SCAN, P_FILTER, P_PROJECT, P_UNION, P_SINK, P_MEMORY, P_AGGREGATE, P_TOPN } PlanKind;
+typedef enum PlanKind { P_SCAN, P_FILTER, P_PROJECT, P_UNION, P_SINK, P_MEMORY, P_AGGREGATE, P_TOPN,
+                        P_UNNEST } PlanKind;
 
 /* Aggregate functions. ORDER AggFn: must match agg_table[] in agg.c */
 typedef enum AggFn {
@@ -383,6 +385,7 @@ struct Plan {
   WindowSpec win;        /* window, or kind W_NONE (updating aggregate) */
   int wincol;            /* output column index of the window, -1 if none */
   int stage;             /* codegen: stage whose input this node starts (-1: none) */
+  /* P_UNNEST: exprs[0] is the array; output = input columns + one element column. */
   /* P_TOPN: ROW_NUMBER() OVER (PARTITION BY exprs[0..nkeys) ORDER BY order[...]); output is
   ** the input's columns followed by the row number. wincol = the partition's window key. */
   BExpr **order;

@@ -198,6 +198,9 @@ static void explain_node(Cx *cx, Buf *b, Plan *p, int depth) {
       }
       break;
     case P_UNION: buf_printf(b, "[n%d] union all", p->id); break;
+    case P_UNNEST:
+      buf_printf(b, "[n%d] unnest %s", p->id, bexpr_text(cx, p->exprs[0]));
+      break;
     case P_TOPN:
       buf_printf(b, "[n%d] row_number() over (partition by ", p->id);
       for (int i = 0; i < p->nkeys; i++) buf_printf(b, "%s%s", i ? ", " : "", bexpr_text(cx, p->exprs[i]));

@@ -6,13 +6,13 @@
 #include <stdio.h>
 #include "compiler.h"
 
-static const char *const names[T_KIND_COUNT] = {   /* ORDER RtType, then T_NULL, T_INTERVAL, T_WINDOW */
+static const char *const names[T_KIND_COUNT] = {   /* ORDER RtType, then T_NULL..T_ARRAY */
   "?", "BOOLEAN", "INT", "BIGINT", "INT UNSIGNED", "BIGINT UNSIGNED", "FLOAT", "DOUBLE",
-  "DECIMAL", "TEXT", "TIMESTAMP", "BYTEA", "JSON", "NULL", "INTERVAL", "WINDOW" };
+  "DECIMAL", "TEXT", "TIMESTAMP", "BYTEA", "JSON", "NULL", "INTERVAL", "WINDOW", "ARRAY" };
 
-static const char *const ctypes[T_KIND_COUNT] = {   /* ORDER RtType, then T_NULL, T_INTERVAL, T_WINDOW */
+static const char *const ctypes[T_KIND_COUNT] = {   /* ORDER RtType, then T_NULL..T_ARRAY */
   "void", "uint8_t", "int32_t", "int64_t", "uint32_t", "uint64_t", "float", "double",
-  "int64_t", "RtStr", "int64_t", "RtStr", "RtStr", "uint8_t", "RtInterval", "RtWindow" };
+  "int64_t", "RtStr", "int64_t", "RtStr", "RtStr", "uint8_t", "RtInterval", "RtWindow", "RtArray" };
 
 const char *type_name(SqlType t) {
   static char buf[8][32];
@@ -20,6 +20,11 @@ const char *type_name(SqlType t) {
   if (t.kind == RT_DECIMAL) {
     char *b = buf[slot++ & 7];
     snprintf(b, 32, "DECIMAL(%d,%d)", t.prec, t.scale);
+    return b;
+  }
+  if (t.kind == T_ARRAY) {
+    char *b = buf[slot++ & 7];
+    snprintf(b, 32, "%s[]", t.prec < RT_TYPE_COUNT ? names[t.prec] : "?");
     return b;
   }
   return t.kind < T_KIND_COUNT ? names[t.kind] : "?";
@@ -43,5 +48,7 @@ SqlType type_make(int kind) {
 }
 
 int type_eq(SqlType a, SqlType b) {
-  return a.kind == b.kind && (a.kind != RT_DECIMAL || (a.prec == b.prec && a.scale == b.scale));
+  return a.kind == b.kind &&
+         (a.kind != RT_DECIMAL || (a.prec == b.prec && a.scale == b.scale)) &&
+         (a.kind != T_ARRAY || a.prec == b.prec);
 }

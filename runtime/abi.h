@@ -49,6 +49,15 @@ typedef struct RtInterval {
   int64_t nanos;    /* nanoseconds */
 } RtInterval;
 
+/* An array value (array_agg results, unnest input): len elements at data, each of the element
+** type's storage (RtStr for strings); nulls[i] != 0 marks a NULL element (nulls may be NULL
+** when there are none). The memory belongs to the current batch. */
+typedef struct RtArray {
+  const void *data;       /* len elements */
+  int64_t len;            /* element count */
+  const uint8_t *nulls;   /* per-element NULL flags, or NULL */
+} RtArray;
+
 /* A time window [start, end) (SQL's window struct: window.start, window.end). */
 typedef struct RtWindow {
   int64_t start;    /* ns, inclusive */
