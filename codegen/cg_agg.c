@@ -162,7 +162,9 @@ void cg_agg_types(Gen *gen, Plan *A) {
   if (!nobj) em_line(ds, "0");
   em_close(ds, ";");
   em_open(ds, "static const RtStateDesc n%d_states[] = {", id);
-  em_line(ds, "{ \"n%d aggregate\", sizeof(n%d_acc), %d, n%d_objs, 0 },", id, id, nobj, id);
+  /* updating state expires after the updating TTL without changes (event time), counted */
+  em_line(ds, "{ \"n%d aggregate\", sizeof(n%d_acc), %d, n%d_objs, INT64_C(%lld) },", id, id, nobj, id,
+          A->win.kind == W_NONE ? (long long)cx->cat->updating_ttl_ns : 0LL);
   if (A->win.kind == W_HOP) em_line(ds, "{ \"n%d hop cursor\", sizeof(n%d_cursor), 0, 0, 0 },", id, id);
   if (A->win.kind == W_SESSION) em_line(ds, "{ \"n%d open sessions\", sizeof(n%d_sessions), 0, 0, 0 },", id, id);
   em_close(ds, ";");

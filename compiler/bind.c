@@ -1288,10 +1288,19 @@ void bind_script(Cx *cx, Script *s) {
       }
       case S_INSERT: bind_insert(cx, st); break;
       case S_SELECT: bind_preview(cx, st); break;
-      case S_SET:
+      case S_SET: {
         if (strcmp(st->name, "updating_ttl") != 0)
-          diag_error(cx, st->line, st->col, "unknown setting '%s'", st->name);
+          diag_error(cx, st->line, st->col, "unknown setting '%s' (known: updating_ttl)", st->name);
+        RtInterval iv;
+        if (interval_from_text(st->set_value, &iv) < 0 || iv.months != 0)
+          diag_error(cx, st->line, st->col,
+                     "SET updating_ttl needs a duration such as '1 hour' or '30 minutes' (no months), not '%s'",
+                     st->set_value);
+        cx->cat->updating_ttl_ns = (int64_t)iv.days * 86400000000000LL + iv.nanos;
+        if (cx->cat->updating_ttl_ns <= 0)
+          diag_error(cx, st->line, st->col, "SET updating_ttl must be positive");
         break;
+      }
     }
   }
   finish_memory_tables(cx);

@@ -109,6 +109,7 @@ static void compile_body(Cx *cx, const CompileOptions *opt, const char *text, si
                          char **c_out, char **plan_out) {
   cx->cat = cx_alloc(cx, sizeof(Catalog));
   Catalog *cat = cx->cat;
+  cat->updating_ttl_ns = 24LL * 3600 * 1000000000LL;   /* default: a day, as Arroyo */
   if (opt->nudf > 0) {
     cat->udf_sources = cx_alloc(cx, sizeof(char *) * (size_t)opt->nudf);
     cat->udf_paths = cx_alloc(cx, sizeof(char *) * (size_t)opt->nudf);

@@ -218,6 +218,7 @@ typedef struct Script { Stmt *stmts; int nstmts; } Script;
 
 Script *parse_script(Cx *cx, const char *src, size_t len);
 SqlType parse_type_text(Cx *cx, const char *text, int line, int col);  /* for UDF signatures */
+int interval_from_text(const char *s, RtInterval *iv);                 /* '1 hour': 0 / -1 */
 
 /* ---- catalog and binder (bind.c) ---------------------------------------------------- */
 typedef struct Plan Plan;
@@ -273,6 +274,7 @@ struct Catalog {
   Table **sinks; int nsinks;       /* in port order */
   Plan **sink_plans; int nsink_plans; /* every P_SINK node */
   int next_plan_id;
+  int64_t updating_ttl_ns;         /* SET updating_ttl: idle time after which updating state expires */
 };
 
 typedef enum BExprKind {

@@ -210,6 +210,27 @@ static int unit_interval(const char *u, size_t n, double v, RtInterval *iv) {
   return 0;
 }
 
+/* Parse interval text such as '1 hour 30 minutes'; 0 ok, -1 malformed. */
+int interval_from_text(const char *s, RtInterval *iv) {
+  memset(iv, 0, sizeof *iv);
+  const char *p = s;
+  int any = 0;
+  while (*p) {
+    while (*p == ' ') p++;
+    if (!*p) break;
+    char *endp;
+    double v = strtod(p, &endp);
+    if (endp == p) return -1;
+    p = endp;
+    while (*p == ' ') p++;
+    const char *u = p;
+    while (*p && *p != ' ' && !(*p >= '0' && *p <= '9') && *p != '-' && *p != '.') p++;
+    if (p == u || unit_interval(u, (size_t)(p - u), v, iv) < 0) return -1;
+    any = 1;
+  }
+  return any ? 0 : -1;
+}
+
 static void parse_interval_text(Parser *ps, Tok *at, const char *s, const char *unit, RtInterval *iv) {
   memset(iv, 0, sizeof *iv);
   const char *p = s;
