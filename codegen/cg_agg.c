@@ -216,11 +216,13 @@ void cg_agg_input(Gen *gen, Plan *A, const CgVal *in, const char *hdr) {
   CgVal *kv = cx_alloc(cx, sizeof(CgVal) * (size_t)(A->nkeys + 1));
   for (int k = 0; k < A->nkeys; k++) kv[k] = cg_expr(&g, A->exprs[k], in);
   em_line(em, "row_n%d_in %s;", A->id, o);
-  em_line(em, "%s.h = %s;", o, hdr);
+  /* field by field: tcc turns struct assignment into a memmove call */
+  em_line(em, "%s.h.ts = %s.ts; %s.h.hash = %s.hash; %s.h.retract = %s.retract;", o, hdr, o, hdr, o, hdr);
   const char *h = cg_tmp(&g, "hash");
   em_line(em, "uint64_t %s = %s;", h, HASH_SEED);
   for (int k = 0; k < A->nkeys; k++) {
-    em_line(em, "%s.k%d = %s; %s._null.k%d = %s;", o, k, kv[k].v, o, k, kv[k].n);
+    cg_assign(em, cx_printf(cx, "%s.k%d", o, k), A->exprs[k]->t, kv[k].v);
+    em_line(em, "%s._null.k%d = %s;", o, k, kv[k].n);
     hash_value(&g, h, A->exprs[k]->t, kv[k]);
   }
   em_line(em, "%s.h.hash = %s;", o, A->nkeys ? h : "0");
@@ -228,7 +230,8 @@ void cg_agg_input(Gen *gen, Plan *A, const CgVal *in, const char *hdr) {
     AggCall *a = &A->aggs[i];
     for (int j = 0; j < a->nargs; j++) {
       CgVal v = cg_expr(&g, a->args[j], in);
-      em_line(em, "%s.a%d_%d = %s; %s._null.a%d_%d = %s;", o, i, j, v.v, o, i, j, v.n);
+      cg_assign(em, cx_printf(cx, "%s.a%d_%d", o, i, j), a->args[j]->t, v.v);
+      em_line(em, "%s._null.a%d_%d = %s;", o, i, j, v.n);
     }
     if (a->filter) {
       CgVal f = cg_expr(&g, a->filter, in);

@@ -18,6 +18,14 @@ const char *cg_tmp(Cg *g, const char *what) {
   return cx_printf(g->cx, "n%d_%s%d", g->node, what, ++g->tmp);
 }
 
+void cg_assign(Emitter *em, const char *dst, SqlType t, const char *v) {
+  if (type_is_stringy(t)) em_line(em, "%s.ptr = (%s).ptr; %s.len = (%s).len;", dst, v, dst, v);
+  else if (t.kind == T_WINDOW) em_line(em, "%s.start = (%s).start; %s.end = (%s).end;", dst, v, dst, v);
+  else if (t.kind == T_ARRAY)
+    em_line(em, "%s.data = (%s).data; %s.len = (%s).len; %s.nulls = (%s).nulls;", dst, v, dst, v, dst, v);
+  else em_line(em, "%s = %s;", dst, v);
+}
+
 const char *cg_zero(SqlType t) {
   switch (t.kind) {
     case RT_TEXT: case RT_JSON: case RT_BYTEA: return "{0, 0}";
@@ -123,6 +131,46 @@ static const char *int_suffix(SqlType t) {
   }
 }
 
+/* Integer +, -, * with a literal operand: compare with a bound computed now instead of
+** calling the checked helper (one compare per row). Returns 0 when not applicable. */
+static int emit_const_bound(Cg *g, BExpr *e, CgVal a, CgVal b, CgVal r, const char *tn, const char *text) {
+  BExpr *x = e->args[0], *y = e->args[1];
+  int lit_right = y->kind == B_LIT && !y->is_null;
+  int lit_left = x->kind == B_LIT && !x->is_null && (e->op == OP_ADD || e->op == OP_MUL);
+  if (!lit_right && !lit_left) return 0;
+  if (e->t.kind != RT_I64 && e->t.kind != RT_U64 && e->t.kind != RT_I32) return 0;
+  const char *v = lit_right ? a.v : b.v;              /* the non-literal operand */
+  BExpr *c = lit_right ? y : x;
+  Cx *cx = g->cx;
+  const char *cond = NULL;
+  if (e->t.kind == RT_U64) {
+    uint64_t k = c->t.kind == RT_U64 ? c->uval : (uint64_t)c->ival;
+    if (e->op == OP_ADD) cond = cx_printf(cx, "%s > UINT64_C(%llu)", v, (unsigned long long)(UINT64_MAX - k));
+    else if (e->op == OP_SUB && lit_right) cond = cx_printf(cx, "%s < UINT64_C(%llu)", v, (unsigned long long)k);
+    else if (e->op == OP_MUL) cond = k == 0 ? "0" : cx_printf(cx, "%s > UINT64_C(%llu)", v, (unsigned long long)(UINT64_MAX / k));
+  } else {
+    int64_t k = c->ival;
+    int64_t mx = e->t.kind == RT_I32 ? INT32_MAX : INT64_MAX, mn = e->t.kind == RT_I32 ? INT32_MIN : INT64_MIN;
+    int sub = e->op == OP_SUB && lit_right;
+    if (e->op == OP_ADD || sub) {
+      if (sub) { if (k == INT64_MIN) return 0; k = -k; }
+      cond = k >= 0 ? cx_printf(cx, "%s > INT64_C(%lld)", v, (long long)(mx - k))
+                    : cx_printf(cx, "%s < INT64_C(%lld)", v, (long long)(mn - k));
+    } else if (e->op == OP_MUL) {
+      if (k == 0) cond = "0";
+      else if (k > 0) cond = cx_printf(cx, "%s > INT64_C(%lld) || %s < INT64_C(%lld)", v, (long long)(mx / k), v,
+                                       (long long)(mn / k));
+      else return 0;
+    }
+  }
+  if (!cond) return 0;
+  const char *op = e->op == OP_ADD ? "+" : e->op == OP_SUB ? "-" : "*";
+  if (strcmp(cond, "0") != 0)
+    em_line(g->em, "if (%s) return rt->error(ctx, %s, \"%s overflow in %s\");", cond, cg_where(g, e), tn, text);
+  em_line(g->em, "%s = (%s)(%s %s %s);", r.v, type_c(e->t), a.v, op, b.v);
+  return 1;
+}
+
 static CgVal cg_arith(Cg *g, BExpr *e, CgVal a, CgVal b) {
   Cx *cx = g->cx;
   SqlType t = e->t;
@@ -187,7 +235,7 @@ static CgVal cg_arith(Cg *g, BExpr *e, CgVal a, CgVal b) {
                   "return rt->error(ctx, %s, \"%s overflow in %s\");", fn, a.v, b.v, w, w,
                   cg_where(g, e), tn, text);
           em_line(g->em, "%s = (uint32_t)%s;", r.v, w);
-        } else {
+        } else if (!emit_const_bound(g, e, a, b, r, tn, text)) {
           em_line(g->em, "if (rt_%s_%s(%s, %s, &%s)) return rt->error(ctx, %s, \"%s overflow in %s\");",
                   fn, sfx, a.v, b.v, r.v, cg_where(g, e), tn, text);
         }

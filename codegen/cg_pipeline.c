@@ -195,10 +195,21 @@ void consume(Gen *gen, Plan *p, const CgVal *in, const char *hdr) {
               p->table->connector, outi);
       for (int i = 0; i < p->ncols; i++) out[i] = cg_expr(&g, p->exprs[i], in);
       em_line(em, "%s %s;", L->sname, o);
-      em_line(em, "%s.h = %s;", o, hdr);
+      /* field by field: tcc turns struct assignment into a memmove call */
+  em_line(em, "%s.h.ts = %s.ts; %s.h.hash = %s.hash; %s.h.retract = %s.retract;", o, hdr, o, hdr, o, hdr);
       for (int i = 0; i < p->ncols; i++) {
         Column *c = &p->table->cols[i];
-        if (c->nullable) {
+        if (type_is_stringy(c->t)) {
+          /* strings field by field too (no struct copy) */
+          em_line(em, "%s.%s.ptr = (%s).ptr; %s.%s.len = (%s).len;", o, L->fields[i], out[i].v, o,
+                  L->fields[i], out[i].v);
+          if (c->nullable) em_line(em, "%s._null.%s = %s;", o, L->fields[i], out[i].n);
+          else if (strcmp(out[i].n, "0") != 0) {
+            const char *msg = cx_printf(cx, "NULL value for NOT NULL column '%s' of %s", c->name,
+                                        p->table->name);
+            em_line(em, "if (%s) return rt->error(ctx, 0, %s);", out[i].n, c_string(cx, msg, strlen(msg)));
+          }
+        } else if (c->nullable) {
           em_line(em, "%s.%s = %s; %s._null.%s = %s;", o, L->fields[i], out[i].v, o, L->fields[i], out[i].n);
         } else {
           if (strcmp(out[i].n, "0") != 0) {
@@ -400,7 +411,10 @@ char *cg_generate(Cx *cx, const char *plan_text) {
   em_open(em, "void *memmove(void *dst, const void *src, size_t n) {");
   em_line(em, "unsigned char *d = (unsigned char *)dst;");
   em_line(em, "const unsigned char *s = (const unsigned char *)src;");
-  em_line(em, "if (d < s) { while (n--) *d++ = *s++; }");
+  em_line(em, "if (!(((uintptr_t)d | (uintptr_t)s | n) & 7) && (d + n <= s || s + n <= d)) {");
+  em_line(em, "  uint64_t *dw = (uint64_t *)dst; const uint64_t *sw = (const uint64_t *)src;");
+  em_line(em, "  for (n /= 8; n--; ) *dw++ = *sw++;   /* aligned, disjoint: words */");
+  em_line(em, "} else if (d < s) { while (n--) *d++ = *s++; }");
   em_line(em, "else { d += n; s += n; while (n--) *--d = *--s; }");
   em_line(em, "return dst;");
   em_close(em, NULL);

@@ -93,9 +93,12 @@ void cg_topn_input(Gen *gen, Plan *T, const CgVal *in, const char *hdr) {
   em_line(em, "/* [n%d] row_number() input: the row to stage %s by partition hash, output %d */", T->id,
           gen->stages[T->stage].name, out);
   em_line(em, "row_n%d_in %s;", T->id, o);
-  em_line(em, "%s.h = %s;", o, hdr);
-  for (int c = 0; c < ip->ncols; c++)
-    em_line(em, "%s.c%d = %s; %s._null.c%d = %s;", o, c, in[c].v, o, c, in[c].n);
+  /* field by field: tcc turns struct assignment into a memmove call */
+  em_line(em, "%s.h.ts = %s.ts; %s.h.hash = %s.hash; %s.h.retract = %s.retract;", o, hdr, o, hdr, o, hdr);
+  for (int c = 0; c < ip->ncols; c++) {
+    cg_assign(em, cx_printf(cx, "%s.c%d", o, c), ip->cols[c].t, in[c].v);
+    em_line(em, "%s._null.c%d = %s;", o, c, in[c].n);
+  }
   const char *h = cx_printf(cx, "n%d_hash", T->id);
   em_line(em, "uint64_t %s = UINT64_C(0x2545f4914f6cdd1d);", h);
   for (int i = 0; i < T->nkeys; i++) {

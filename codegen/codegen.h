@@ -105,5 +105,8 @@ void cg_topn_stage(Gen *gen, Plan *t);
 const char *cg_tmp(Cg *g, const char *what);      /* fresh local name n<node>_<what><k> */
 const char *cg_zero(SqlType t);                   /* initializer for a local of type t */
 const char *cg_where(Cg *g, const BExpr *e);      /* "file:line:col" C string literal */
+/* "dst = v;" for a value of type t, member by member for strings, windows and arrays (tcc
+** turns struct assignment into a memmove call) */
+void cg_assign(Emitter *em, const char *dst, SqlType t, const char *v);
 
 #endif
