@@ -71,6 +71,7 @@ void cg_agg_types(Gen *gen, Plan *A) {
     em_line(ty, "%s k%d;   /* %s */", type_c(A->exprs[k]->t), k, c_comment(cx, bexpr_text(cx, A->exprs[k])));
     nnull++;
   }
+  if (A->win.kind == W_INPUT) em_line(ty, "RtWindow w;   /* the window the row came from */");
   for (int i = 0; i < A->naggs; i++) {
     AggCall *a = &A->aggs[i];
     for (int j = 0; j < a->nargs; j++) {
@@ -114,6 +115,7 @@ void cg_agg_types(Gen *gen, Plan *A) {
   em_line(ty, "int64_t rows;              /* live input rows */");
   if (A->win.kind == W_HOP) em_line(ty, "int64_t emitted_for;       /* end of the last window this pane was merged into */");
   if (A->win.kind == W_SESSION) em_line(ty, "int64_t start, end;        /* the session: [first event, last event + gap) */");
+  if (A->win.kind == W_INPUT) em_line(ty, "int64_t wstart;            /* start of the input window (bucket = its end) */");
   for (int k = 0; k < A->nkeys; k++) {
     em_line(ty, "%s k%d;", type_c(A->exprs[k]->t), k);
     em_line(ty, "uint8_t k%d_null;", k);
@@ -171,7 +173,7 @@ void cg_agg_types(Gen *gen, Plan *A) {
   em_line(ds, "%s", "");
 
   StageGen *st = &gen->stages[A->stage];
-  st->maxpar = A->nkeys ? 0 : 1;
+  st->maxpar = A->nkeys || A->win.kind == W_INPUT ? 0 : 1;
   st->states_sym = cx_printf(cx, "n%d_states", id);
   st->nstates = A->win.kind == W_HOP || A->win.kind == W_SESSION ? 2 : 1;
   st->process_fn = cx_printf(cx, "n%d_process", id);
@@ -207,12 +209,13 @@ void cg_agg_input(Gen *gen, Plan *A, const CgVal *in, const char *hdr) {
   Cx *cx = gen->cx;
   Emitter *em = gen->em;
   Cg g = { cx, em, A->id, gen->tmp, hdr };
-  int edge = gen_edge_into(gen, A, A->nkeys ? RT_ROUTE_HASH : RT_ROUTE_SINGLE,
+  int keyed = A->nkeys || A->win.kind == W_INPUT;
+  int edge = gen_edge_into(gen, A, keyed ? RT_ROUTE_HASH : RT_ROUTE_SINGLE,
                            cx_printf(cx, "n%d_in_schema", A->id));
   int out = gen_output(gen, RT_PORT_EDGE, edge);
   const char *o = cx_printf(cx, "n%d_in", A->id);
   em_line(em, "/* [n%d] aggregate input: keys and arguments to stage %s by %s, output %d */", A->id,
-          gen->stages[A->stage].name, A->nkeys ? "key hash" : "a single subtask", out);
+          gen->stages[A->stage].name, keyed ? "key hash" : "a single subtask", out);
   CgVal *kv = cx_alloc(cx, sizeof(CgVal) * (size_t)(A->nkeys + 1));
   for (int k = 0; k < A->nkeys; k++) kv[k] = cg_expr(&g, A->exprs[k], in);
   em_line(em, "row_n%d_in %s;", A->id, o);
@@ -225,7 +228,13 @@ void cg_agg_input(Gen *gen, Plan *A, const CgVal *in, const char *hdr) {
     em_line(em, "%s._null.k%d = %s;", o, k, kv[k].n);
     hash_value(&g, h, A->exprs[k]->t, kv[k]);
   }
-  em_line(em, "%s.h.hash = %s;", o, A->nkeys ? h : "0");
+  if (A->win.kind == W_INPUT) {
+    /* the window is part of the routing key, so one window's groups spread over subtasks */
+    CgVal wv = cg_expr(&g, A->winexpr, in);
+    cg_assign(em, cx_printf(cx, "%s.w", o), A->winexpr->t, wv.v);
+    em_line(em, "%s = rt_hash_mix(rt_hash_mix(%s, (uint64_t)%s.w.start), (uint64_t)%s.w.end);", h, h, o, o);
+  }
+  em_line(em, "%s.h.hash = %s;", o, keyed ? h : "0");
   for (int i = 0; i < A->naggs; i++) {
     AggCall *a = &A->aggs[i];
     for (int j = 0; j < a->nargs; j++) {
@@ -414,6 +423,9 @@ void cg_agg_stage(Gen *gen, Plan *A) {
   if (A->win.kind == W_SESSION) {
     em_line(em, "if (r->h.ts < wm) { late++; continue; }   /* behind the watermark: its session closed */");
     em_line(em, "int64_t bucket = 0;");
+  } else if (A->win.kind == W_INPUT) {
+    em_line(em, "if (r->w.end <= wm) { late++; continue; }   /* its window already closed */");
+    em_line(em, "int64_t bucket = r->w.end;   /* windows are emitted by end */");
   } else if (A->win.kind != W_NONE) {
     em_line(em, "if (r->h.ts < wm) { late++; continue; }   /* behind the watermark: its window is gone */");
     em_line(em, "int64_t bucket = rt_floor_div(r->h.ts, INT64_C(%lld)) * INT64_C(%lld);   /* %s start */",
@@ -432,6 +444,7 @@ void cg_agg_stage(Gen *gen, Plan *A) {
   em_open(em, "if (created) {");
   em_line(em, "a->hash = r->h.hash;");
   if (A->win.kind == W_HOP) em_line(em, "a->emitted_for = INT64_MIN;");
+  if (A->win.kind == W_INPUT) em_line(em, "a->wstart = r->w.start;");
   for (int k = 0; k < A->nkeys; k++) {
     if (type_is_stringy(A->exprs[k]->t))
       em_line(em, "a->k%d = rt_str((const char *)kc + off%d, (int64_t)len%d);", k, k, k);
@@ -471,6 +484,35 @@ void cg_agg_stage(Gen *gen, Plan *A) {
     em_open(em, "for (;;) {");
     em_line(em, "int64_t b = rt->st_first_bucket(ctx, 0);");
     em_line(em, "if (b == INT64_MAX || b >= wm || (uint64_t)wm - (uint64_t)b < UINT64_C(%lld)) break;", (long long)A->win.width);
+    em_line(em, "if (rt->st_visit_bucket(ctx, 0, b, n%d_emit, 0)) return -1;", id);
+    em_line(em, "rt->st_drop_bucket(ctx, 0, b);");
+    em_close(em, NULL);
+    em_line(em, "return 0;");
+    em_close(em, NULL);
+    em_line(em, "%s", "");
+  } else if (A->win.kind == W_INPUT) {
+    gen->tmp = 0;
+    em_line(em, "/* [n%d] emit one key of a closed input window (bucket = window end) */", id);
+    em_open(em, "static int n%d_emit(RtCtx *ctx, void *arg, int64_t bucket, const void *key, uint32_t keylen, void *value) {", id);
+    em_line(em, "n%d_acc *a = (n%d_acc *)value;", id, id);
+    em_line(em, "RtWindow w;");
+    em_line(em, "w.start = a->wstart; w.end = bucket;");
+    emit_header(gen, "w.end - 1", "0");
+    key_outs(gen, A, "a", outs);
+    outs[A->nkeys].v = "w";
+    outs[A->nkeys].n = "0";
+    emit_finalize(gen, A, "a", outs, nkw);
+    em_open(em, "do {");
+    consume_parents(gen, A, outs, "hdr");
+    em_close(em, " while (0);");
+    em_line(em, "return 0;");
+    em_close(em, NULL);
+    em_line(em, "%s", "");
+    em_line(em, "/* [n%d] the watermark reached window ends: emit those windows and free them */", id);
+    em_open(em, "static int n%d_on_watermark(RtCtx *ctx, int64_t wm) {", id);
+    em_open(em, "for (;;) {");
+    em_line(em, "int64_t b = rt->st_first_bucket(ctx, 0);");
+    em_line(em, "if (b == INT64_MAX || b > wm) break;");
     em_line(em, "if (rt->st_visit_bucket(ctx, 0, b, n%d_emit, 0)) return -1;", id);
     em_line(em, "rt->st_drop_bucket(ctx, 0, b);");
     em_close(em, NULL);

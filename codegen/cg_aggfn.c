@@ -96,7 +96,11 @@ void cg_aggfn_fields(Emitter *ty, AggCall *a, int i, AggRepr r) {
   em_line(ty, "int64_t a%d_n;   /* %s: values counted */", i, agg_name(a->fn));
   switch (r) {
     case R_SUM: case R_AVG: em_line(ty, "%s a%d_sum;", sum_type(a), i); break;
-    case R_MINMAX: case R_BIT: case R_FIRSTLAST: em_line(ty, "%s a%d_v;", type_c(a->t), i); break;
+    case R_MINMAX: case R_BIT: em_line(ty, "%s a%d_v;", type_c(a->t), i); break;
+    case R_FIRSTLAST:
+      em_line(ty, "%s a%d_v;", type_c(a->t), i);
+      em_line(ty, "uint8_t a%d_vnull;   /* first/last_value keep NULLs (no IGNORE NULLS) */", i);
+      break;
     case R_MOMENTS: em_line(ty, "RtMoments a%d_m;", i); break;
     case R_COMOMENTS: em_line(ty, "RtCoMoments a%d_m;", i); break;
     case R_BITCOUNTS: em_line(ty, "RtBitCounts a%d_bits;", i); break;
@@ -150,7 +154,8 @@ void cg_aggfn_update(Gen *gen, AggCall *a, int i, AggRepr r, int upd_in, const c
     while (opened-- > 0) em_close(em, NULL);
     return;
   }
-  if (a->fn != A_COUNT_STAR && a->nargs > 0) {
+  int keeps_nulls = a->fn == A_FIRST_VALUE || a->fn == A_LAST_VALUE;
+  if (a->fn != A_COUNT_STAR && a->nargs > 0 && !keeps_nulls) {
     Buf nn = {0};
     buf_printf(&nn, "!%s->_null.a%d_0", row, i);
     if (r == R_COMOMENTS || a->fn == A_APPROX_PCT_W) buf_printf(&nn, " && !%s->_null.a%d_1", row, i);
@@ -210,11 +215,13 @@ void cg_aggfn_update(Gen *gen, AggCall *a, int i, AggRepr r, int upd_in, const c
       em_line(em, "if (%s) %s_trues += %s;", v, F, sg);
       em_line(em, "%s_n += %s;", F, sg);
       break;
-    case R_FIRSTLAST:
-      if (a->fn == A_FIRST_VALUE) em_line(em, "if (%s_n == 0) %s_v = %s;", F, F, v);
-      else em_line(em, "%s_v = %s;", F, v);
+    case R_FIRSTLAST: {
+      const char *nul = cx_printf(cx, "%s->_null.a%d_0", row, i);
+      if (a->fn == A_FIRST_VALUE) em_line(em, "if (%s_n == 0) { %s_v = %s; %s_vnull = %s; }", F, F, v, F, nul);
+      else em_line(em, "%s_v = %s; %s_vnull = %s;", F, v, F, nul);
       em_line(em, "%s_n++;", F);
       break;
+    }
     case R_MOMENTS:
       if (upd_in) em_line(em, "if (sign > 0) rt_moments_add(&%s_m, (double)%s); else rt_moments_retract(&%s_m, (double)%s);",
                           F, v, F, v);
@@ -285,7 +292,10 @@ void cg_aggfn_update(Gen *gen, AggCall *a, int i, AggRepr r, int upd_in, const c
     case R_STRBOX: {
       const char *mode = a->fn == A_MIN ? "RT_SBOX_MIN" : a->fn == A_MAX ? "RT_SBOX_MAX" :
                          a->fn == A_FIRST_VALUE ? "RT_SBOX_FIRST" : "RT_SBOX_LAST";
-      em_line(em, "if (rt->agg_str_set(ctx, &%s_obj, %s, 0, %s, 0)) return -1;", F, v, mode);
+      if (keeps_nulls)
+        em_line(em, "if (rt->agg_str_set(ctx, &%s_obj, %s, %s->_null.a%d_0, %s, 0)) return -1;", F, v, row, i, mode);
+      else
+        em_line(em, "if (rt->agg_str_set(ctx, &%s_obj, %s, 0, %s, 0)) return -1;", F, v, mode);
       em_line(em, "%s_n++;", F);
       break;
     }
@@ -342,8 +352,8 @@ void cg_aggfn_merge(Gen *gen, AggCall *a, int i, AggRepr r, const char *t, const
       break;
     case R_FIRSTLAST:
       /* panes are merged oldest first: first keeps its value, last takes the later one */
-      if (a->fn == A_FIRST_VALUE) em_line(em, "if (%s_n == 0) %s_v = %s_v;", T, T, S);
-      else em_line(em, "%s_v = %s_v;", T, S);
+      if (a->fn == A_FIRST_VALUE) em_line(em, "if (%s_n == 0) { %s_v = %s_v; %s_vnull = %s_vnull; }", T, T, S, T, S);
+      else em_line(em, "%s_v = %s_v; %s_vnull = %s_vnull;", T, S, T, S);
       break;
     case R_BITCOUNTS:
       em_line(em, "{ int b; for (b = 0; b < 64; b++) %s_bits.ones[b] += %s_bits.ones[b]; %s_bits.n += %s_bits.n; }", T, S, T, S);
@@ -384,8 +394,11 @@ void cg_aggfn_final(Gen *gen, AggCall *a, int i, AggRepr r, const char *acc, con
     case R_COUNT: em_line(em, "%s = %s_n;", v, F); break;
     case R_SUM: em_line(em, "if (%s_n) %s = %s_sum; else %s = 1;", F, v, F, n); break;
     case R_AVG: em_line(em, "if (%s_n) %s = (double)%s_sum / (double)%s_n; else %s = 1;", F, v, F, F, n); break;
-    case R_MINMAX: case R_BIT: case R_FIRSTLAST:
+    case R_MINMAX: case R_BIT:
       em_line(em, "if (%s_n) %s = %s_v; else %s = 1;", F, v, F, n);
+      break;
+    case R_FIRSTLAST:
+      em_line(em, "if (%s_n && !%s_vnull) %s = %s_v; else %s = 1;", F, F, v, F, n);
       break;
     case R_BITCOUNTS:
       em_open(em, "if (%s_n > 0) {", F);

@@ -133,13 +133,20 @@ static int expr_equal(AggCtx *ac, const Expr *a, const Expr *b) {
     default: break;
   }
   if (!expr_equal(ac, a->a, b->a) || !expr_equal(ac, a->b, b->b) || !expr_equal(ac, a->c, b->c) ||
-      !expr_equal(ac, a->else_, b->else_))
+      !expr_equal(ac, a->else_, b->else_) || !expr_equal(ac, a->filter, b->filter) ||
+      !expr_equal(ac, a->within, b->within))
     return 0;
   for (int i = 0; i < a->nlist; i++) if (!expr_equal(ac, a->list[i], b->list[i])) return 0;
   return 1;
 }
 
 /* ---- windows ---------------------------------------------------------------------- */
+/* A GROUP BY item naming a WINDOW column of the input: the aggregate keeps that window. */
+static int is_window_column(AggCtx *ac, const Expr *e) {
+  if (!e || e->kind != E_COLUMN) return 0;
+  int c = column_index_of(ac, e);
+  return c >= 0 && ac->in.input->cols[c].t.kind == T_WINDOW;
+}
 static int64_t interval_ns(Cx *cx, Expr *e, const char *fn, const char *what) {
   if (!e || e->kind != E_INTERVAL)
     diag_error(cx, e ? e->line : 0, e ? e->col : 0, "%s() needs an INTERVAL literal for its %s", fn, what);
@@ -369,6 +376,8 @@ BExpr *agg_bind_special(Cx *cx, Scope *sc, Expr *e) {
       diag_error(cx, e->line, e->col, "%s() in the select list must also appear in GROUP BY", e->name);
     return out_col(cx, ac, e, win_col(ac), type_make(T_WINDOW), 0, "window");
   }
+  if (ac->window && ac->window->kind == E_COLUMN && expr_equal(ac, ac->window, e))
+    return out_col(cx, ac, e, win_col(ac), type_make(T_WINDOW), 0, "window");
   for (int k = 0; k < ac->ngroup; k++)
     if (expr_equal(ac, ac->group[k], e))
       return out_col(cx, ac, e, k, ac->agg->cols[k].t, ac->agg->cols[k].nullable, ac->agg->cols[k].name);
@@ -430,11 +439,11 @@ Plan *agg_bind_select(Cx *cx, Select *s, Plan *in, const char *qual) {
   for (int i = 0; i < s->ngroup; i++) {
     const char *alias;
     Expr *g = resolve_group_item(cx, s, ac, s->group[i], &alias);
-    if (is_window_call(g)) {
+    if (is_window_call(g) || is_window_column(ac, g)) {
       if (ac->window && !expr_equal(ac, ac->window, g))
         diag_error(cx, g->line, g->col, "GROUP BY has more than one window");
       ac->window = g;
-      ac->window_alias = alias;
+      ac->window_alias = alias ? alias : g->kind == E_COLUMN ? g->name : NULL;
       continue;
     }
     if (g->kind == E_CALL && is_aggregate_call(cx, g))
@@ -473,7 +482,13 @@ Plan *agg_bind_select(Cx *cx, Select *s, Plan *in, const char *qual) {
     agg->cols[k].t = b->t;
     agg->cols[k].nullable = b->nullable;
   }
-  if (ac->window) {
+  if (ac->window && ac->window->kind == E_COLUMN) {
+    agg->win.kind = W_INPUT;
+    agg->winexpr = bind_expr(cx, &ac->in, ac->window);
+    agg->wincol = ac->nkeys;
+    agg->cols[ac->nkeys].name = ac->window_alias ? ac->window_alias : "window";
+    agg->cols[ac->nkeys].t = type_make(T_WINDOW);
+  } else if (ac->window) {
     window_spec(cx, ac->window, &agg->win);
     agg->wincol = ac->nkeys;
     agg->cols[ac->nkeys].name = ac->window_alias ? ac->window_alias : "window";

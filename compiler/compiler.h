@@ -354,7 +354,10 @@ typedef struct AggCall {
   const char *text;     /* SQL text, for EXPLAIN */
 } AggCall;
 
-typedef enum WinKind { W_NONE, W_TUMBLE, W_HOP, W_SESSION } WinKind;
+typedef enum WinKind {
+  W_NONE, W_TUMBLE, W_HOP, W_SESSION,
+  W_INPUT            /* GROUP BY a window column of the input (the window it came from) */
+} WinKind;
 typedef struct WindowSpec {
   WinKind kind;
   int64_t width;        /* tumble/hop width, ns */
@@ -386,6 +389,7 @@ struct Plan {
   int naggs;
   WindowSpec win;        /* window, or kind W_NONE (updating aggregate) */
   int wincol;            /* output column index of the window, -1 if none */
+  BExpr *winexpr;        /* W_INPUT: the input's window column */
   int stage;             /* codegen: stage whose input this node starts (-1: none) */
   /* P_UNNEST: exprs[0] is the array; output = input columns + one element column. */
   /* P_TOPN: ROW_NUMBER() OVER (PARTITION BY exprs[0..nkeys) ORDER BY order[...]); output is

@@ -210,7 +210,7 @@ static void explain_node(Cx *cx, Buf *b, Plan *p, int depth) {
       buf_puts(b, ")");
       break;
     case P_AGGREGATE: {
-      static const char *const wk[] = { "", "tumble", "hop", "session" };
+      static const char *const wk[] = { "", "tumble", "hop", "session", "input-window" };
       buf_printf(b, "[n%d] %s aggregate", p->id, p->win.kind == W_NONE ? "updating" : wk[p->win.kind]);
       if (p->win.kind == W_TUMBLE) buf_printf(b, "(%llds)", (long long)(p->win.width / 1000000000LL));
       if (p->win.kind == W_HOP)
