@@ -21,6 +21,11 @@ const char *const rt_type_names[RT_TYPE_COUNT] = {
 /* libm's log is SQL's ln; wrapped so the member's name reads as the SQL function. */
 static double m_ln(double x) { return log(x); }
 
+/* rt->current_watermark / rt->count_late: the subtask's input watermark and late-row counter
+** live on ctx (the worker advances ctx->watermark and reports late_rows). */
+static int64_t rt_current_watermark(RtCtx *ctx) { return ctx->watermark; }
+static void rt_count_late(RtCtx *ctx, int64_t n) { ctx->late_rows += n; }
+
 static const RtApi api = {
   .abi_version = RT_ABI_VERSION,
   .size = sizeof(RtApi),
@@ -111,6 +116,19 @@ static const RtApi api = {
   .hash_bytes = fn_hash_bytes,
 
   .source_watermark = rt_source_watermark,
+  .current_watermark = rt_current_watermark,
+  .count_late = rt_count_late,
+
+  /* ABI 2: state tables and timers (state.c, prototypes in runtime.h) */
+  .st_get = st_get,
+  .st_remove = st_remove,
+  .st_first_bucket = st_first_bucket,
+  .st_visit_bucket = st_visit_bucket,
+  .st_drop_bucket = st_drop_bucket,
+  .st_touch = st_touch,
+  .st_visit_touched = st_visit_touched,
+  .timer_add = timer_add,
+  .timer_fire = timer_fire,
 
   /* ABI 2: aggregate objects (agg_*.c, prototypes in agg.h) */
   .agg_var_final = astat_var_final,
