@@ -20,7 +20,7 @@ export BUILD=${BUILD:-build}
 export BIN=${BIN:-bin}
 PEER_DIR=${PEER_DIR:-../shared/peer-tests/arroyo}
 FUZZ_SECONDS=${FUZZ_SECONDS:-30}
-PARTS=${PARTS:-unit compare golden peer fuzz}   # peer includes the parallelism-3 run
+PARTS=${PARTS:-unit compare golden many_keys peer fuzz}   # peer includes the parallelism-3 run
 JOBS=${JOBS:-2}
 verbose=(--verbose)
 [ "${VERBOSE:-1}" = 0 ] && verbose=()
@@ -112,6 +112,11 @@ fi
 if want golden; then
   part golden python3 tests/peer/run_peer.py --suite tests/golden --label golden --backend both \
     --check-determinism --check-contracts --jobs "$JOBS" "${verbose[@]}"
+fi
+
+# ---- many_keys: 1,000,000 keys through a tumble and an updating count, checked independently ----
+if want many_keys; then
+  part many_keys python3 tests/golden/many_keys.py --bin "$BIN"
 fi
 
 # ---- peer: the Arroyo peer suite ----------------------------------------------------------------
