@@ -211,7 +211,7 @@ void cg_agg_input(Gen *gen, Plan *A, const CgVal *in, const char *hdr) {
   Cg g = { cx, em, A->id, gen->tmp, hdr };
   int keyed = A->nkeys || A->win.kind == W_INPUT;
   int edge = gen_edge_into(gen, A, keyed ? RT_ROUTE_HASH : RT_ROUTE_SINGLE,
-                           cx_printf(cx, "n%d_in_schema", A->id));
+                           cx_printf(cx, "n%d_in_schema", A->id), 0);
   int out = gen_output(gen, RT_PORT_EDGE, edge);
   const char *o = cx_printf(cx, "n%d_in", A->id);
   em_line(em, "/* [n%d] aggregate input: keys and arguments to stage %s by %s, output %d */", A->id,

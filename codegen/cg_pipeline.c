@@ -127,10 +127,11 @@ int gen_output(Gen *gen, int kind, int index) {
   return st->nouts - 1;
 }
 
-int gen_edge_into(Gen *gen, Plan *p, int routing, const char *schema_sym) {
+int gen_edge_into(Gen *gen, Plan *p, int routing, const char *schema_sym, int slot) {
   Cx *cx = gen->cx;
   for (int i = 0; i < gen->nedges; i++)
-    if (gen->edges[i].from == gen->stage && gen->edges[i].to == p->stage) return i;
+    if (gen->edges[i].from == gen->stage && gen->edges[i].to == p->stage && gen->edges[i].slot == slot)
+      return i;
   if (gen->nedges == gen->edgecap) {
     gen->edgecap = gen->edgecap ? gen->edgecap * 2 : 4;
     EdgeGen *ne = cx_alloc(cx, sizeof(EdgeGen) * (size_t)gen->edgecap);
@@ -143,6 +144,7 @@ int gen_edge_into(Gen *gen, Plan *p, int routing, const char *schema_sym) {
   e->to = p->stage;
   e->routing = routing;
   e->schema_sym = schema_sym;
+  e->slot = slot;
   add_port(cx, &to->ins, &to->nins, &to->incap, RT_PORT_EDGE, gen->nedges);
   e->to_input = to->nins - 1;
   return gen->nedges++;
@@ -150,9 +152,10 @@ int gen_edge_into(Gen *gen, Plan *p, int routing, const char *schema_sym) {
 
 /* ---- produce / consume -------------------------------------------------------------- */
 void consume_parents(Gen *gen, Plan *p, const CgVal *out, const char *hdr) {
-  if (p->nparents == 1) { consume(gen, p->parents[0], out, hdr); return; }
+  if (p->nparents == 1) { gen->from = p; consume(gen, p->parents[0], out, hdr); return; }
   for (int i = 0; i < p->nparents; i++) {
     em_open(gen->em, "do {");
+    gen->from = p;
     consume(gen, p->parents[i], out, hdr);
     em_close(gen->em, " while (0);");
   }
@@ -232,6 +235,10 @@ void consume(Gen *gen, Plan *p, const CgVal *in, const char *hdr) {
       gen->tmp = g.tmp;
       cg_topn_input(gen, p, in, hdr);
       return;
+    case P_JOIN:
+      gen->tmp = g.tmp;
+      cg_join_input(gen, p, in, hdr);
+      return;
     case P_UNNEST: {
       /* one row per array element: the parents run inside the element loop */
       em_line(em, "/* [n%d] unnest %s */", p->id, c_comment(cx, bexpr_text(cx, p->exprs[0])));
@@ -275,7 +282,7 @@ static void collect_aggs(Plan *p, Plan ***acc, int *n, int *cap, char *seen, Cx 
   if (seen[p->id]) return;
   seen[p->id] = 1;
   for (int i = 0; i < p->ninputs; i++) collect_aggs(p->inputs[i], acc, n, cap, seen, cx);
-  if (p->kind == P_AGGREGATE || p->kind == P_TOPN) {
+  if (p->kind == P_AGGREGATE || p->kind == P_TOPN || p->kind == P_JOIN) {
     if (*n == *cap) {
       *cap = *cap ? *cap * 2 : 4;
       Plan **nv = cx_alloc(cx, sizeof(Plan *) * (size_t)*cap);
@@ -478,11 +485,13 @@ char *cg_generate(Cx *cx, const char *plan_text) {
   for (int i = 0; i < cat->nsources; i++)
     add_port(cx, &src_stage->ins, &src_stage->nins, &src_stage->incap, RT_PORT_SOURCE, i);
   for (int i = 0; i < naggs; i++) {
-    new_stage(&gen, cx_printf(cx, "n%d_%s", aggs[i]->id, aggs[i]->kind == P_TOPN ? "row_number" : "agg"));
+    new_stage(&gen, cx_printf(cx, "n%d_%s", aggs[i]->id, aggs[i]->kind == P_TOPN ? "row_number" :
+                                                         aggs[i]->kind == P_JOIN ? "join" : "agg"));
     aggs[i]->stage = gen.nstages - 1;
   }
   for (int i = 0; i < naggs; i++) {
     if (aggs[i]->kind == P_TOPN) { cg_topn_types(&gen, aggs[i]); continue; }
+    if (aggs[i]->kind == P_JOIN) { cg_join_types(&gen, aggs[i]); continue; }
     cg_agg_types(&gen, aggs[i]);
     lh = fnv1a(lh, &aggs[i]->id, sizeof aggs[i]->id);
     lh = fnv1a(lh, &aggs[i]->naggs, sizeof aggs[i]->naggs);
@@ -507,6 +516,7 @@ char *cg_generate(Cx *cx, const char *plan_text) {
   for (int i = 0; i < naggs; i++) {
     gen.stage = aggs[i]->stage;
     if (aggs[i]->kind == P_TOPN) cg_topn_stage(&gen, aggs[i]);
+    else if (aggs[i]->kind == P_JOIN) cg_join_stage(&gen, aggs[i]);
     else cg_agg_stage(&gen, aggs[i]);
   }
 

@@ -87,7 +87,7 @@ void cg_topn_input(Gen *gen, Plan *T, const CgVal *in, const char *hdr) {
   Cx *cx = gen->cx;
   Emitter *em = gen->em;
   Plan *ip = T->inputs[0];
-  int edge = gen_edge_into(gen, T, RT_ROUTE_HASH, cx_printf(cx, "n%d_in_schema", T->id));
+  int edge = gen_edge_into(gen, T, RT_ROUTE_HASH, cx_printf(cx, "n%d_in_schema", T->id), 0);
   int out = gen_output(gen, RT_PORT_EDGE, edge);
   const char *o = cx_printf(cx, "n%d_in", T->id);
   em_line(em, "/* [n%d] row_number() input: the row to stage %s by partition hash, output %d */", T->id,

@@ -58,6 +58,7 @@ typedef struct StageGen {
 
 typedef struct EdgeGen {
   int from, to, to_input;  /* stages and consumer input index */
+  int slot;                /* which input of the consuming node (join: 0 left, 1 right) */
   int routing;             /* RtRouting */
   const char *schema_sym;  /* C symbol of the edge's RtSchema */
 } EdgeGen;
@@ -73,11 +74,13 @@ typedef struct Gen {
   int stage;             /* the stage being generated */
   StageGen *stages; int nstages;
   EdgeGen *edges; int nedges, edgecap;
+  Plan *from;            /* consume(): the child whose output values are being pushed */
 } Gen;
 
 int gen_output(Gen *gen, int kind, int index);    /* current stage's output index for a sink/edge */
-/* The edge from the current stage into stateful node p's stage (created on first use). */
-int gen_edge_into(Gen *gen, Plan *p, int routing, const char *schema_sym);
+/* The edge from the current stage into stateful node p's stage (created on first use; `slot`
+** tells a join's left (0) and right (1) inputs apart). */
+int gen_edge_into(Gen *gen, Plan *p, int routing, const char *schema_sym, int slot);
 void consume(Gen *gen, Plan *p, const CgVal *in, const char *hdr);
 void consume_parents(Gen *gen, Plan *p, const CgVal *in, const char *hdr);
 /* cg_aggfn.c: per-aggregate-function state and code */
@@ -102,6 +105,10 @@ void cg_agg_stage(Gen *gen, Plan *agg);                                   /* con
 void cg_topn_types(Gen *gen, Plan *t);
 void cg_topn_input(Gen *gen, Plan *t, const CgVal *in, const char *hdr);
 void cg_topn_stage(Gen *gen, Plan *t);
+/* cg_join.c: windowed and updating joins */
+void cg_join_types(Gen *gen, Plan *j);
+void cg_join_input(Gen *gen, Plan *j, const CgVal *in, const char *hdr);
+void cg_join_stage(Gen *gen, Plan *j);
 const char *cg_tmp(Cg *g, const char *what);      /* fresh local name n<node>_<what><k> */
 const char *cg_zero(SqlType t);                   /* initializer for a local of type t */
 const char *cg_where(Cg *g, const BExpr *e);      /* "file:line:col" C string literal */

@@ -310,16 +310,44 @@ static Plan *bind_from(Cx *cx, FromItem *f, const char **qual) {
   return NULL;
 }
 
+/* Columns carry the alias of the table they come from (PCol.qual) once joined; a scope over a
+** single FROM item has sc->qual instead. */
+static int join_scope(Scope *sc) {
+  if (sc->qual) return 0;
+  for (int i = 0; i < sc->input->ncols; i++) if (sc->input->cols[i].qual) return 1;
+  return 0;
+}
+
 int resolve_column(Cx *cx, Scope *sc, Expr *e) {
   if (!sc || !sc->input)
     diag_error(cx, e->line, e->col, "unknown column '%s' (the query has no FROM)", e->name);
-  if (e->qual && (!sc->qual || strcmp(e->qual, sc->qual) != 0)) {
-    if (strcmp(e->qual, "window") == 0)
-      diag_error(cx, e->line, e->col, "window functions and window.%s are not supported yet",
-                 e->name);
+  if (join_scope(sc)) {
+    int found = -1, qual_seen = 0;
+    for (int i = 0; i < sc->input->ncols; i++) {
+      PCol *c = &sc->input->cols[i];
+      if (e->qual) {
+        if (!c->qual || strcmp(c->qual, e->qual) != 0) continue;
+        qual_seen = 1;
+      }
+      if (strcmp(c->name, e->name) == 0) {
+        if (found >= 0)
+          diag_error(cx, e->line, e->col, "column reference '%s' is ambiguous (qualify it with its table)",
+                     e->name);
+        found = i;
+      }
+    }
+    if (found < 0) {
+      if (e->qual && !qual_seen)
+        diag_error(cx, e->line, e->col, "unknown table or alias '%s' in column reference '%s.%s'",
+                   e->qual, e->qual, e->name);
+      if (e->qual) diag_error(cx, e->line, e->col, "unknown column '%s.%s'", e->qual, e->name);
+      diag_error(cx, e->line, e->col, "unknown column '%s'", e->name);
+    }
+    return found;
+  }
+  if (e->qual && (!sc->qual || strcmp(e->qual, sc->qual) != 0))
     diag_error(cx, e->line, e->col, "unknown table or alias '%s' in column reference '%s.%s'",
                e->qual, e->qual, e->name);
-  }
   int found = -1;
   for (int i = 0; i < sc->input->ncols; i++) {
     if (strcmp(sc->input->cols[i].name, e->name) == 0) {
@@ -630,9 +658,38 @@ BExpr *bind_expr(Cx *cx, Scope *sc, Expr *e) {
       return b;
     }
     case E_COLUMN: {
+      /* t.w.start / t.w.end: a field of the window column t.w */
+      if (e->field) {
+        Expr col = *e;
+        col.field = NULL;
+        int ci = resolve_column(cx, sc, &col);
+        if (sc->input->cols[ci].t.kind != T_WINDOW || (strcmp(e->field, "start") && strcmp(e->field, "end")))
+          diag_error(cx, e->line, e->col, "'%s.%s' has no field '%s' (only window columns have start and end)",
+                     e->qual, e->name, e->field);
+        BExpr *w = bnew(cx, B_COL, e);
+        w->colidx = ci;
+        w->t = type_make(T_WINDOW);
+        w->nullable = sc->input->cols[ci].nullable;
+        w->text = cx_printf(cx, "%s.%s", e->qual, e->name);
+        b = bnew(cx, B_FIELD, e);
+        b->field = !strcmp(e->field, "end");
+        b->t = type_make(RT_TIMESTAMP);
+        b->nullable = w->nullable;
+        b->nargs = 1;
+        b->args = cx_alloc(cx, sizeof(BExpr *));
+        b->args[0] = w;
+        b->text = cx_printf(cx, "%s.%s.%s", e->qual, e->name, e->field);
+        return b;
+      }
       /* w.start / w.end where w is a WINDOW column of the input */
       if (e->qual && sc && sc->input && (!sc->qual || strcmp(e->qual, sc->qual) != 0) &&
           (!strcmp(e->name, "start") || !strcmp(e->name, "end"))) {
+        int nwin = 0;
+        for (int i = 0; i < sc->input->ncols; i++)
+          if (sc->input->cols[i].t.kind == T_WINDOW && !strcmp(sc->input->cols[i].name, e->qual)) nwin++;
+        if (nwin > 1)
+          diag_error(cx, e->line, e->col, "'%s' is ambiguous: several inputs have a window column of that name; "
+                     "qualify it (table.%s.%s)", e->qual, e->qual, e->name);
         for (int i = 0; i < sc->input->ncols; i++) {
           if (sc->input->cols[i].t.kind != T_WINDOW || strcmp(sc->input->cols[i].name, e->qual) != 0)
             continue;
@@ -972,6 +1029,12 @@ static Plan *bind_select(Cx *cx, Select *s) {
     diag_error(cx, s->line, s->col, "SELECT DISTINCT is not supported yet");
   const char *qual = NULL;
   Plan *in = bind_from(cx, &s->from[0], &qual);
+  for (int i = 1; i < s->nfrom; i++) {
+    const char *rq = NULL;
+    Plan *right = bind_from(cx, &s->from[i], &rq);
+    in = join_bind(cx, in, qual, right, rq, &s->from[i]);
+    qual = NULL;   /* a join's columns carry their own qualifiers */
+  }
   Scope sc = { in, qual, NULL };
   if (s->where) {
     BExpr *pred = require_bool(cx, bind_expr(cx, &sc, s->where), "a WHERE condition");
@@ -1027,10 +1090,13 @@ static Plan *bind_select(Cx *cx, Select *s) {
   int n = 0;
   for (int i = 0; i < s->nitems; i++) {
     if (s->items[i].star) {
-      if (s->items[i].star_qual && (!qual || strcmp(s->items[i].star_qual, qual) != 0))
-        diag_error(cx, s->items[i].line, s->items[i].col, "unknown table or alias '%s' in '%s.*'",
-                   s->items[i].star_qual, s->items[i].star_qual);
-      n += from_cols;
+      const char *sq = s->items[i].star_qual;
+      int k = 0;
+      for (int c = 0; c < from_cols; c++)
+        if (!sq || (qual ? strcmp(sq, qual) == 0 : in->cols[c].qual && strcmp(in->cols[c].qual, sq) == 0)) k++;
+      if (sq && k == 0)
+        diag_error(cx, s->items[i].line, s->items[i].col, "unknown table or alias '%s' in '%s.*'", sq, sq);
+      n += k;
     } else n++;
   }
   Plan *p = plan_new(cx, P_PROJECT, n);
@@ -1039,7 +1105,10 @@ static Plan *bind_select(Cx *cx, Select *s) {
   for (int i = 0; i < s->nitems; i++) {
     SelectItem *it = &s->items[i];
     if (it->star) {
-      for (int c = 0; c < from_cols; c++, k++) {
+      for (int c = 0; c < from_cols; c++) {
+        const char *sq = it->star_qual;
+        if (sq && !(qual ? strcmp(sq, qual) == 0 : in->cols[c].qual && strcmp(in->cols[c].qual, sq) == 0))
+          continue;
         BExpr *b = bnew(cx, B_COL, NULL);
         b->line = it->line; b->col = it->col;
         b->colidx = c;
@@ -1050,6 +1119,7 @@ static Plan *bind_select(Cx *cx, Select *s) {
         p->cols[k].name = in->cols[c].name;
         p->cols[k].t = b->t;
         p->cols[k].nullable = b->nullable;
+        k++;
       }
       continue;
     }

@@ -138,6 +138,7 @@ struct Expr {
   Expr *else_;          /* CASE ELSE */
   const char *name;     /* column / function name (lower-case) or EXTRACT field */
   const char *qual;     /* column qualifier */
+  const char *field;    /* qual.name.field: a field of a struct column (window.start) */
   int64_t ival;         /* E_INT (or u64 bits when uval) / E_BOOL */
   int is_u64;           /* E_INT literal above INT64_MAX */
   double fval;          /* E_FLOAT */
@@ -165,11 +166,16 @@ typedef struct SelectItem {
 } SelectItem;
 
 typedef struct Select Select;
+typedef enum JoinType { J_NONE, J_INNER, J_LEFT, J_RIGHT, J_FULL } JoinType;
+
 typedef struct FromItem {
   const char *table;    /* table or view name, NULL for subquery */
   Select *sub;          /* subquery */
   const char *alias;    /* alias or NULL */
   int line, col;
+  JoinType join;        /* items after the first: how this item joins the ones before it */
+  Expr *on;             /* its ON condition */
+  int join_line, join_col;
 } FromItem;
 
 struct Select {
@@ -329,7 +335,7 @@ struct BExpr {
 
 /* ---- plan (plan.c) ------------------------------------------------------------------ */
 typedef enum PlanKind { P_SCAN, P_FILTER, P_PROJECT, P_UNION, P_SINK, P_MEMORY, P_AGGREGATE, P_TOPN,
-                        P_UNNEST } PlanKind;
+                        P_UNNEST, P_JOIN } PlanKind;
 
 /* Aggregate functions. ORDER AggFn: must match agg_table[] in agg.c */
 typedef enum AggFn {
@@ -392,6 +398,12 @@ struct Plan {
   BExpr *winexpr;        /* W_INPUT: the input's window column */
   int stage;             /* codegen: stage whose input this node starts (-1: none) */
   /* P_UNNEST: exprs[0] is the array; output = input columns + one element column. */
+  /* P_JOIN: inputs[0] left, inputs[1] right; output = left columns then right columns.
+  ** exprs[0..nkeys) are the left keys, rkeys the right keys (equi-join), pred the residual
+  ** condition over the output columns (or NULL). */
+  JoinType join;
+  BExpr **rkeys;
+  int lwin, rwin;        /* windowed join: window column of each side (-1: not windowed) */
   /* P_TOPN: ROW_NUMBER() OVER (PARTITION BY exprs[0..nkeys) ORDER BY order[...]); output is
   ** the input's columns followed by the row number. wincol = the partition's window key. */
   BExpr **order;
@@ -420,6 +432,9 @@ typedef struct Scope {
 BExpr *bind_expr(Cx *cx, Scope *sc, Expr *e);
 BExpr *bnew(Cx *cx, BExprKind k, Expr *src);
 int resolve_column(Cx *cx, Scope *sc, Expr *e);
+
+/* join.c: a JOIN of `left` (qualifier lqual, or its columns' own) and f's table `right`. */
+Plan *join_bind(Cx *cx, Plan *left, const char *lqual, Plan *right, const char *rqual, FromItem *f);
 
 /* agg.c */
 int agg_is_aggregate_name(const char *name);

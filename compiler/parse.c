@@ -545,8 +545,12 @@ static Expr *parse_primary(Parser *ps) {
     }
     e->qual = t->text;
     e->name = parse_column_name(ps);
-    if (peek(ps)->kind == TK_DOT)
-      diag_error(ps->cx, peek(ps)->line, peek(ps)->col, "nested field access is not supported yet");
+    if (peek(ps)->kind == TK_DOT) {      /* t.col.field: a field of a struct column */
+      advance(ps);
+      e->field = parse_column_name(ps);
+      if (peek(ps)->kind == TK_DOT)
+        diag_error(ps->cx, peek(ps)->line, peek(ps)->col, "field access deeper than table.column.field is not supported");
+    }
   }
   return e;
 }
@@ -786,6 +790,26 @@ static void parse_from_item(Parser *ps, FromItem *f) {
     f->alias = parse_name(ps, "an alias");
 }
 
+/* join_op -> [INNER] JOIN | LEFT [OUTER] JOIN | RIGHT [OUTER] JOIN | FULL [OUTER] JOIN;
+** returns J_NONE when the next tokens are not a join */
+static JoinType parse_join_op(Parser *ps) {
+  Tok *t = peek(ps);
+  if (t->kind == TK_COMMA)
+    diag_error(ps->cx, t->line, t->col, "comma joins (cross products) are not supported; use JOIN ... ON");
+  if (is_kw(t, "cross") || is_kw(t, "natural"))
+    diag_error(ps->cx, t->line, t->col, "%s joins are not supported; use JOIN ... ON", is_kw(t, "cross") ? "CROSS" : "NATURAL");
+  JoinType j = J_NONE;
+  if (accept_kw(ps, "join")) return J_INNER;
+  if (accept_kw(ps, "inner")) j = J_INNER;
+  else if (accept_kw(ps, "left")) j = J_LEFT;
+  else if (accept_kw(ps, "right")) j = J_RIGHT;
+  else if (accept_kw(ps, "full")) j = J_FULL;
+  else return J_NONE;
+  if (j != J_INNER) accept_kw(ps, "outer");
+  expect_kw(ps, "join");
+  return j;
+}
+
 /* select -> SELECT [DISTINCT|ALL] item (',' item)* [FROM from_item] [WHERE expr]
 **           [GROUP BY expr (',' expr)*] [HAVING expr] */
 static Select *parse_select_core(Parser *ps) {
@@ -828,13 +852,31 @@ static Select *parse_select_core(Parser *ps) {
       it->alias = parse_column_name(ps);
   } while (accept(ps, TK_COMMA));
   if (accept_kw(ps, "from")) {
-    s->from = cx_alloc(ps->cx, sizeof(FromItem));
+    /* from -> from_item (join_op from_item ON expr)* */
+    int cap = 4;
+    s->from = cx_alloc(ps->cx, sizeof(FromItem) * (size_t)cap);
+    parse_from_item(ps, &s->from[0]);
     s->nfrom = 1;
-    parse_from_item(ps, s->from);
-    Tok *j = peek(ps);
-    if (j->kind == TK_COMMA || is_kw(j, "join") || is_kw(j, "inner") || is_kw(j, "left") ||
-        is_kw(j, "right") || is_kw(j, "full") || is_kw(j, "cross") || is_kw(j, "natural"))
-      diag_error(ps->cx, j->line, j->col, "joins are not supported yet near \"%.*s\"", j->len, j->p);
+    for (;;) {
+      Tok *jt = peek(ps);
+      JoinType j = parse_join_op(ps);
+      if (j == J_NONE) break;
+      if (s->nfrom == cap) {
+        FromItem *nf = cx_alloc(ps->cx, sizeof(FromItem) * (size_t)cap * 2);
+        memcpy(nf, s->from, sizeof(FromItem) * (size_t)cap);
+        s->from = nf;
+        cap *= 2;
+      }
+      FromItem *f = &s->from[s->nfrom++];
+      parse_from_item(ps, f);
+      f->join = j;
+      f->join_line = jt->line;
+      f->join_col = jt->col;
+      if (is_kw(peek(ps), "using"))
+        diag_error(ps->cx, peek(ps)->line, peek(ps)->col, "JOIN ... USING is not supported; use ON");
+      expect_kw(ps, "on");
+      f->on = parse_expr(ps);
+    }
   }
   if (accept_kw(ps, "where")) s->where = parse_expr(ps);
   if (is_kw(peek(ps), "group")) {

@@ -201,6 +201,14 @@ static void explain_node(Cx *cx, Buf *b, Plan *p, int depth) {
     case P_UNNEST:
       buf_printf(b, "[n%d] unnest %s", p->id, bexpr_text(cx, p->exprs[0]));
       break;
+    case P_JOIN: {
+      static const char *const jn[] = { "", "inner", "left", "right", "full" };
+      buf_printf(b, "[n%d] %s %s join on ", p->id, p->lwin >= 0 ? "windowed" : "updating", jn[p->join]);
+      for (int i = 0; i < p->nkeys; i++)
+        buf_printf(b, "%s%s = %s", i ? " AND " : "", bexpr_text(cx, p->exprs[i]), bexpr_text(cx, p->rkeys[i]));
+      if (p->pred) buf_printf(b, " AND %s", bexpr_text(cx, p->pred));
+      break;
+    }
     case P_TOPN:
       buf_printf(b, "[n%d] row_number() over (partition by ", p->id);
       for (int i = 0; i < p->nkeys; i++) buf_printf(b, "%s%s", i ? ", " : "", bexpr_text(cx, p->exprs[i]));

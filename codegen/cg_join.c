@@ -1,0 +1,561 @@
+/*
+** codegen/cg_join.c: joins as pipeline stages.
+**
+** Both inputs are shipped whole to the join stage (row_n<id>_l / row_n<id>_r), routed by the
+** hash of the join key values (and, for windowed joins, the window), so matching rows meet in
+** the same subtask. Key bytes are one flag byte (0, or 1 when a key is NULL: such a row never
+** matches and its key is made unique) followed by the serialized key values.
+**
+** Windowed join (both inputs come from windowed aggregates): each side's rows are kept in
+** its state table bucketed by window end, keyed by (key bytes, arrival sequence, the row's
+** string bytes so stored strings live in the key copy). When the watermark reaches a window's
+** end, both sides' rows of that window are sorted by key and merged: pairs that pass the
+** residual condition are emitted, and for outer joins the unmatched rows with the other side
+** NULL. Then the window's rows are freed. The output is append-only.
+**
+** Updating join (no windows): each side keeps, per key, the list of its live rows (packed into
+** bytes in a runtime list object). An inserted row is stored and joined with the other side's
+** rows for its key; a retraction removes the row and retracts the pairs it made. For outer
+** joins a preserved row without partners is emitted padded with NULLs, and that padded row is
+** retracted when its first partner arrives (and re-emitted when its last partner leaves).
+** State is bounded by the updating TTL.
+** Not yet: interval joins (time bounds are evaluated as a residual of an updating join, with
+** state bounded only by the TTL), outer updating joins with a residual condition.
+*/
+#include <string.h>
+#include "codegen.h"
+
+static int side_of_input(Plan *J, Plan *from, int side) { return J->inputs[side] == from; }
+
+static int fixed_size(SqlType t) {
+  switch (t.kind) {
+    case RT_BOOL: return 1;
+    case RT_I32: case RT_U32: case RT_F32: return 4;
+    default: return 8;
+  }
+}
+
+static const char *row_type(Plan *J, int side) { return side ? "r" : "l"; }
+
+void cg_join_types(Gen *gen, Plan *J) {
+  Cx *cx = gen->cx;
+  Emitter *ty = &gen->types, *ds = &gen->descs;
+  int id = J->id;
+  int windowed = J->lwin >= 0;
+  if (!windowed && J->pred && J->join != J_INNER)
+    diag_error(cx, 1, 1, "an outer join without windows cannot have conditions beyond key equalities yet");
+  for (int side = 0; side < 2; side++) {
+    Plan *in = J->inputs[side];
+    for (int c = 0; c < in->ncols; c++)
+      if (in->cols[c].t.kind == T_ARRAY || in->cols[c].t.kind == T_INTERVAL)
+        diag_error(cx, 1, 1, "join input column '%s' is a %s, which cannot be shuffled yet",
+                   in->cols[c].name, type_name(in->cols[c].t));
+    const char *rt_ = row_type(J, side);
+    em_line(ty, "/* [n%d] join %s input: the whole row, shuffled by the join key */", id, side ? "right" : "left");
+    em_open(ty, "typedef struct row_n%d_%s {", id, rt_);
+    em_line(ty, "RtRowHeader h;");
+    for (int c = 0; c < in->ncols; c++)
+      em_line(ty, "%s c%d;   /* %s */", type_c(in->cols[c].t), c, c_comment(cx, in->cols[c].name));
+    em_open(ty, "struct {");
+    for (int c = 0; c < in->ncols; c++) em_line(ty, "uint8_t c%d;", c);
+    if (in->ncols == 0) em_line(ty, "uint8_t none_;");
+    em_close(ty, " _null;");
+    em_close(ty, cx_printf(cx, " row_n%d_%s;", id, rt_));
+    em_line(ty, "static const row_n%d_%s n%d_%s_nulls;   /* all zero: the padding of outer joins */", id, rt_, id, rt_);
+    if (windowed)
+      em_line(ty, "typedef struct n%d_%sval { int64_t seq; uint32_t klen; uint32_t pad_; row_n%d_%s row; } n%d_%sval;",
+              id, rt_, id, rt_, id, rt_);
+    /* schema: every column but windows (no strings there) */
+    em_open(ds, "static const RtColumn n%d_%s_cols[] = {", id, rt_);
+    int n = 0;
+    for (int c = 0; c < in->ncols; c++) {
+      SqlType t = in->cols[c].t;
+      if (t.kind == T_WINDOW) continue;
+      em_line(ds, "{ \"c%d\", %d, 1, %d, %d, (uint32_t)offsetof(row_n%d_%s, c%d), (uint32_t)offsetof(row_n%d_%s, _null.c%d) },",
+              c, t.kind, t.prec, t.scale, id, rt_, c, id, rt_, c);
+      n++;
+    }
+    if (!n) em_line(ds, "{ 0, 0, 0, 0, 0, 0, 0 }");
+    em_close(ds, ";");
+    em_line(ds, "static const RtSchema n%d_%s_schema = { \"row_n%d_%s\", sizeof(row_n%d_%s), %d, n%d_%s_cols };",
+            id, rt_, id, rt_, id, rt_, n, id, rt_);
+  }
+  if (windowed) {
+    em_line(ty, "typedef struct n%d_meta { int64_t seq; } n%d_meta;", id, id);
+    em_line(ty, "typedef struct n%d_list { void **rows; int64_t n; } n%d_list;", id, id);
+  } else {
+    em_line(ty, "typedef struct n%d_rows { int64_t n; void *rows; } n%d_rows;   /* live rows of a key, packed */", id, id);
+  }
+  em_line(ty, "%s", "");
+  em_open(ds, "static const uint32_t n%d_objs[] = {", id);
+  em_line(ds, "%s", windowed ? "0" : cx_printf(cx, "(uint32_t)offsetof(n%d_rows, rows)", id));
+  em_close(ds, ";");
+  em_open(ds, "static const RtStateDesc n%d_states[] = {", id);
+  if (windowed) {
+    em_line(ds, "{ \"n%d left rows by window\", sizeof(n%d_lval), 0, 0, 0 },", id, id);
+    em_line(ds, "{ \"n%d right rows by window\", sizeof(n%d_rval), 0, 0, 0 },", id, id);
+    em_line(ds, "{ \"n%d sequence\", sizeof(n%d_meta), 0, 0, 0 },", id, id);
+  } else {
+    em_line(ds, "{ \"n%d left rows by key\", sizeof(n%d_rows), 1, n%d_objs, INT64_C(%lld) },", id, id, id,
+            (long long)cx->cat->updating_ttl_ns);
+    em_line(ds, "{ \"n%d right rows by key\", sizeof(n%d_rows), 1, n%d_objs, INT64_C(%lld) },", id, id, id,
+            (long long)cx->cat->updating_ttl_ns);
+  }
+  em_close(ds, ";");
+  em_line(ds, "%s", "");
+
+  StageGen *st = &gen->stages[J->stage];
+  st->states_sym = cx_printf(cx, "n%d_states", id);
+  st->nstates = windowed ? 3 : 2;
+  st->process_fn = cx_printf(cx, "n%d_process", id);
+  if (windowed) st->watermark_fn = cx_printf(cx, "n%d_on_watermark", id);
+}
+
+/* Hash one key value (both sides hash equal values equally: their key types agree). */
+static void hash_key(Emitter *em, Cx *cx, const char *h, SqlType t, CgVal v) {
+  const char *nul = strcmp(v.n, "0") ? v.n : "0";
+  if (type_is_stringy(t))
+    em_line(em, "%s = rt_hash_mix(%s, %s ? 1 : rt->hash_bytes((%s).ptr, (%s).len, 0));", h, h, nul, v.v, v.v);
+  else if (type_is_float(t))
+    em_line(em, "{ union { double d; uint64_t u; } hb; hb.d = (double)(%s); if (hb.d == 0) hb.d = 0; "
+            "%s = rt_hash_mix(%s, %s ? 1 : hb.u); }", v.v, h, h, nul);
+  else if (t.kind == T_WINDOW)
+    em_line(em, "%s = rt_hash_mix(rt_hash_mix(%s, (uint64_t)(%s).start), (uint64_t)(%s).end);", h, h, v.v, v.v);
+  else
+    em_line(em, "%s = rt_hash_mix(%s, %s ? 1 : (uint64_t)(%s));", h, h, nul, v.v);
+  (void)cx;
+}
+
+void cg_join_input(Gen *gen, Plan *J, const CgVal *in, const char *hdr) {
+  Cx *cx = gen->cx;
+  Emitter *em = gen->em;
+  Plan *from = gen->from;
+  for (int side = 0; side < 2; side++) {
+    if (!side_of_input(J, from, side)) continue;
+    Plan *ip = J->inputs[side];
+    const char *rt_ = row_type(J, side);
+    int edge = gen_edge_into(gen, J, RT_ROUTE_HASH, cx_printf(cx, "n%d_%s_schema", J->id, rt_), side);
+    int out = gen_output(gen, RT_PORT_EDGE, edge);
+    Cg g = { cx, em, J->id, gen->tmp, hdr };
+    const char *o = cx_printf(cx, "n%d_%s", J->id, rt_);
+    em_line(em, "/* [n%d] join %s input: the row to stage %s by join key hash, output %d */", J->id,
+            side ? "right" : "left", gen->stages[J->stage].name, out);
+    em_open(em, "{");
+    em_line(em, "row_n%d_%s %s;", J->id, rt_, o);
+    em_line(em, "%s.h.ts = %s.ts; %s.h.retract = %s.retract;", o, hdr, o, hdr);
+    for (int c = 0; c < ip->ncols; c++) {
+      cg_assign(em, cx_printf(cx, "%s.c%d", o, c), ip->cols[c].t, in[c].v);
+      em_line(em, "%s._null.c%d = %s;", o, c, in[c].n);
+    }
+    const char *h = cx_printf(cx, "n%d_%shash", J->id, rt_);
+    em_line(em, "uint64_t %s = UINT64_C(0x2545f4914f6cdd1d);", h);
+    BExpr **keys = side ? J->rkeys : J->exprs;
+    for (int k = 0; k < J->nkeys; k++) {
+      CgVal kv = cg_expr(&g, keys[k], in);
+      hash_key(em, cx, h, keys[k]->t, kv);
+    }
+    int wc = side ? J->rwin : J->lwin;
+    if (wc >= 0) hash_key(em, cx, h, type_make(T_WINDOW), in[wc]);
+    em_line(em, "%s.h.hash = %s;", o, h);
+    em_line(em, "if (rt->emit(ctx, %d, &%s) < 0) return -1;", out, o);
+    em_close(em, NULL);
+    gen->tmp = g.tmp;
+  }
+}
+
+/* Serialize the join key of the row `r` (side `side`) into kb/kl; knull = a key is NULL. */
+static void emit_key(Gen *gen, Plan *J, int side) {
+  Cx *cx = gen->cx;
+  Emitter *em = gen->em;
+  Plan *ip = J->inputs[side];
+  BExpr **keys = side ? J->rkeys : J->exprs;
+  CgVal *in = cx_alloc(cx, sizeof(CgVal) * (size_t)(ip->ncols ? ip->ncols : 1));
+  for (int c = 0; c < ip->ncols; c++) {
+    in[c].v = cx_printf(cx, "r->c%d", c);
+    in[c].n = ip->cols[c].nullable ? cx_printf(cx, "r->_null.c%d", c) : "0";
+  }
+  Cg g = { cx, em, J->id, gen->tmp, "r->h" };
+  CgVal *kv = cx_alloc(cx, sizeof(CgVal) * (size_t)J->nkeys);
+  int fixed = 1;
+  for (int k = 0; k < J->nkeys; k++) {
+    kv[k] = cg_expr(&g, keys[k], in);
+    fixed += 1 + (type_is_stringy(keys[k]->t) ? 4 : keys[k]->t.kind == T_WINDOW ? 16 : fixed_size(keys[k]->t));
+  }
+  gen->tmp = g.tmp;
+  em_line(em, "uint8_t knull = 0;");
+  em_line(em, "uint32_t kl = %d, ko = 1;", fixed);
+  for (int k = 0; k < J->nkeys; k++) {
+    if (strcmp(kv[k].n, "0")) em_line(em, "if (%s) knull = 1;", kv[k].n);
+    if (type_is_stringy(keys[k]->t)) em_line(em, "if (!(%s)) kl += (uint32_t)(%s).len;", kv[k].n, kv[k].v);
+  }
+  em_line(em, "unsigned char kbuf[256];");
+  em_line(em, "unsigned char *kb = kl + 16 > sizeof kbuf ? (unsigned char *)rt->alloc(ctx, kl + 16) : kbuf;");
+  em_line(em, "kb[0] = knull;");
+  for (int k = 0; k < J->nkeys; k++) {
+    SqlType t = keys[k]->t;
+    em_line(em, "kb[ko++] = (uint8_t)(%s);", kv[k].n);
+    if (type_is_stringy(t)) {
+      em_line(em, "{ uint32_t len = (%s) ? 0 : (uint32_t)(%s).len; rt_put_bytes(kb + ko, &len, 4); ko += 4;", kv[k].n, kv[k].v);
+      em_line(em, "  rt_put_bytes(kb + ko, (%s).ptr, len); ko += len; }", kv[k].v);
+    } else if (t.kind == T_WINDOW) {
+      em_line(em, "{ RtWindow kw = %s; rt_put_bytes(kb + ko, &kw, 16); ko += 16; }", kv[k].v);
+    } else if (type_is_float(t)) {
+      em_line(em, "{ %s kf = (%s) ? 0 : (%s); if (kf == 0) kf = 0; rt_put_bytes(kb + ko, &kf, %d); ko += %d; }",
+              type_c(t), kv[k].n, kv[k].v, fixed_size(t), fixed_size(t));
+    } else {
+      em_line(em, "{ %s kv = (%s) ? 0 : (%s); rt_put_bytes(kb + ko, &kv, %d); ko += %d; }", type_c(t), kv[k].n,
+              kv[k].v, fixed_size(t), fixed_size(t));
+    }
+  }
+}
+
+/* Output values of the join for stored rows `lrow` / `rrow` (pointers to row structs; the
+** padding row of zeros when a side is missing, with lmiss / rmiss set). */
+static CgVal *join_outs(Gen *gen, Plan *J, const char *lrow, const char *lmiss, const char *rrow, const char *rmiss) {
+  Cx *cx = gen->cx;
+  Plan *L = J->inputs[0], *R = J->inputs[1];
+  CgVal *o = cx_alloc(cx, sizeof(CgVal) * (size_t)(J->ncols ? J->ncols : 1));
+  for (int c = 0; c < L->ncols; c++) {
+    o[c].v = cx_printf(cx, "%s->c%d", lrow, c);
+    o[c].n = cx_printf(cx, "(%s || %s->_null.c%d)", lmiss, lrow, c);
+  }
+  for (int c = 0; c < R->ncols; c++) {
+    o[L->ncols + c].v = cx_printf(cx, "%s->c%d", rrow, c);
+    o[L->ncols + c].n = cx_printf(cx, "(%s || %s->_null.c%d)", rrow ? rmiss : "1", rrow, c);
+  }
+  return o;
+}
+
+/* static int n<id>_pair(ctx, l, r, retract, ts): push one output row (l or r may be NULL:
+** padded) through the join's parents; n<id>_match(ctx, l, r, &ok): the residual condition. */
+static void emit_pair_fns(Gen *gen, Plan *J) {
+  Cx *cx = gen->cx;
+  Emitter *em = gen->em;
+  int id = J->id;
+  gen->tmp = 0;
+  em_line(em, "/* [n%d] the residual ON condition for a candidate pair */", id);
+  em_open(em, "static int n%d_match(RtCtx *ctx, const row_n%d_l *l, const row_n%d_r *r, int *ok) {", id, id, id);
+  if (J->pred) {
+    CgVal *in = join_outs(gen, J, "l", "0", "r", "0");
+    Cg g = { cx, em, id, gen->tmp, "l->h" };
+    CgVal c = cg_expr(&g, J->pred, in);
+    gen->tmp = g.tmp;
+    em_line(em, "*ok = !(%s) && (%s);", c.n, c.v);
+  } else {
+    em_line(em, "*ok = 1;");
+  }
+  em_line(em, "return 0;");
+  em_close(em, NULL);
+  gen->tmp = 0;
+  em_line(em, "/* [n%d] one output row of the join (a missing side is NULL) */", id);
+  em_open(em, "static int n%d_pair(RtCtx *ctx, const row_n%d_l *lp, const row_n%d_r *rp, int retract, int64_t ts) {", id, id, id);
+  em_line(em, "int lmiss = lp == 0, rmiss = rp == 0;");
+  em_line(em, "const row_n%d_l *l = lp ? lp : &n%d_l_nulls;", id, id);
+  em_line(em, "const row_n%d_r *r = rp ? rp : &n%d_r_nulls;", id, id);
+  em_line(em, "RtRowHeader hdr;");
+  em_line(em, "hdr.ts = ts; hdr.hash = 0; hdr.retract = (uint8_t)retract;");
+  em_line(em, "hdr.pad_[0] = hdr.pad_[1] = hdr.pad_[2] = hdr.pad_[3] = hdr.pad_[4] = hdr.pad_[5] = hdr.pad_[6] = 0;");
+  CgVal *out = join_outs(gen, J, "l", "lmiss", "r", "rmiss");
+  em_open(em, "do {");
+  consume_parents(gen, J, out, "hdr");
+  em_close(em, " while (0);");
+  em_line(em, "return 0;");
+  em_close(em, NULL);
+  em_line(em, "%s", "");
+}
+
+static int preserved(Plan *J, int side) {
+  return J->join == J_FULL || (side == 0 && J->join == J_LEFT) || (side == 1 && J->join == J_RIGHT);
+}
+
+/* ---- windowed join ---------------------------------------------------------------- */
+static void windowed_stage(Gen *gen, Plan *J) {
+  Cx *cx = gen->cx;
+  Emitter *em = gen->em;
+  int id = J->id;
+  emit_pair_fns(gen, J);
+  StageGen *st = &gen->stages[J->stage];
+  /* process */
+  for (int side = 0; side < 2; side++) {
+    Plan *ip = J->inputs[side];
+    const char *rt_ = row_type(J, side);
+    int wc = side ? J->rwin : J->lwin;
+    gen->tmp = 0;
+    em_line(em, "/* [n%d] keep a %s row under its window (bucket = window end) */", id, side ? "right" : "left");
+    em_open(em, "static int n%d_keep_%s(RtCtx *ctx, const RtBatch *batch, n%d_meta *m) {", id, rt_, id);
+    em_line(em, "const row_n%d_%s *rows = (const row_n%d_%s *)batch->rows;", id, rt_, id, rt_);
+    em_line(em, "int64_t i, late = 0, wm = rt->current_watermark(ctx);");
+    em_open(em, "for (i = 0; i < batch->n; i++) {");
+    em_line(em, "const row_n%d_%s *r = &rows[i];", id, rt_);
+    em_line(em, "if (r->c%d.end <= wm) { late++; continue; }   /* its window already closed */", wc);
+    emit_key(gen, J, side);
+    em_line(em, "int64_t seq = m->seq++;");
+    em_line(em, "if (knull) { rt_put_bytes(kb + ko, &seq, 8); ko += 8; }   /* a NULL key never matches: unique */");
+    em_line(em, "uint32_t klen = ko;");
+    em_line(em, "if (!knull) { rt_put_bytes(kb + ko, &seq, 8); ko += 8; }");
+    /* strings move into the entry key */
+    int nstr = 0;
+    for (int c = 0; c < ip->ncols; c++) if (type_is_stringy(ip->cols[c].t)) nstr++;
+    if (nstr) {
+      em_line(em, "uint32_t need = ko;");
+      for (int c = 0; c < ip->ncols; c++)
+        if (type_is_stringy(ip->cols[c].t)) em_line(em, "if (!r->_null.c%d) need += (uint32_t)r->c%d.len;", c, c);
+      em_open(em, "if (need > kl + 16) {");
+      em_line(em, "unsigned char *nb = (unsigned char *)rt->alloc(ctx, need);");
+      em_line(em, "rt_put_bytes(nb, kb, ko);");
+      em_line(em, "kb = nb;");
+      em_close(em, NULL);
+      for (int c = 0; c < ip->ncols; c++)
+        if (type_is_stringy(ip->cols[c].t)) {
+          em_line(em, "uint32_t off%d = ko;", c);
+          em_line(em, "if (!r->_null.c%d) { rt_put_bytes(kb + ko, r->c%d.ptr, r->c%d.len); ko += (uint32_t)r->c%d.len; }", c, c, c, c);
+        }
+    }
+    em_line(em, "int created = 0;");
+    em_line(em, "const void *kc = 0;");
+    em_line(em, "n%d_%sval *v = (n%d_%sval *)rt->st_get(ctx, %d, r->c%d.end, r->h.hash, kb, ko, 1, &created, &kc);",
+            id, rt_, id, rt_, side, wc);
+    em_line(em, "if (!v) return -1;");
+    em_line(em, "v->seq = seq; v->klen = klen;");
+    em_line(em, "rt_put_bytes(&v->row, r, (int64_t)sizeof *r);");
+    for (int c = 0; c < ip->ncols; c++)
+      if (type_is_stringy(ip->cols[c].t))
+        em_line(em, "if (!r->_null.c%d) v->row.c%d.ptr = (const char *)kc + off%d;", c, c, c);
+    em_close(em, NULL);
+    em_line(em, "if (late) rt->count_late(ctx, late);");
+    em_line(em, "return 0;");
+    em_close(em, NULL);
+  }
+  em_line(em, "/* [n%d] windowed join: keep rows until their window closes */", id);
+  em_open(em, "static int n%d_process(RtCtx *ctx, int input, const RtBatch *batch) {", id);
+  em_line(em, "int created = 0;");
+  em_line(em, "n%d_meta *m = (n%d_meta *)rt->st_get(ctx, 2, 0, 0, \"\", 0, 1, &created, 0);", id, id);
+  em_line(em, "if (!m) return -1;");
+  em_open(em, "switch (input) {");
+  for (int i = 0; i < st->nins; i++) {
+    int slot = gen->edges[st->ins[i].index].slot;
+    em_line(em, "case %d: return n%d_keep_%s(ctx, batch, m);", i, id, slot ? "r" : "l");
+  }
+  em_line(em, "default: break;");
+  em_close(em, NULL);
+  em_line(em, "return rt->error(ctx, 0, \"n%d: no input %%d\", input);", id);
+  em_close(em, NULL);
+
+  /* merge on watermark */
+  em_line(em, "/* [n%d] byte order of two stored keys (then arrival) */", id);
+  em_open(em, "static int n%d_keycmp(const void *ka, uint32_t la, const void *kb, uint32_t lb) {", id);
+  em_line(em, "const unsigned char *a = (const unsigned char *)ka, *b = (const unsigned char *)kb;");
+  em_line(em, "uint32_t i, n = la < lb ? la : lb;");
+  em_line(em, "for (i = 0; i < n; i++) if (a[i] != b[i]) return a[i] < b[i] ? -1 : 1;");
+  em_line(em, "return la < lb ? -1 : la > lb ? 1 : 0;");
+  em_close(em, NULL);
+  em_line(em, "typedef struct n%d_ent { const void *key; uint32_t klen; int64_t seq; const void *row; } n%d_ent;", id, id);
+  em_line(em, "typedef struct n%d_coll { n%d_ent *e; int64_t n; } n%d_coll;", id, id, id);
+  em_open(em, "static int n%d_collect(RtCtx *ctx, void *arg, int64_t bucket, const void *key, uint32_t keylen, void *value) {", id);
+  em_line(em, "n%d_coll *c = (n%d_coll *)arg;", id, id);
+  em_line(em, "const n%d_lval *v = (const n%d_lval *)value;   /* seq and klen lead both value layouts */", id, id);
+  em_line(em, "if (c->e) { c->e[c->n].key = key; c->e[c->n].klen = v->klen; c->e[c->n].seq = v->seq; c->e[c->n].row = &v->row; }");
+  em_line(em, "c->n++;");
+  em_line(em, "return 0;");
+  em_close(em, NULL);
+  em_open(em, "static int n%d_entcmp(const n%d_ent *a, const n%d_ent *b) {", id, id, id);
+  em_line(em, "int c = n%d_keycmp(a->key, a->klen, b->key, b->klen);", id);
+  em_line(em, "return c ? c : a->seq < b->seq ? -1 : a->seq > b->seq;");
+  em_close(em, NULL);
+  em_open(em, "static void n%d_sort(n%d_ent *v, n%d_ent *tmp, int64_t n) {", id, id, id);
+  em_line(em, "int64_t w, i;");
+  em_open(em, "for (w = 1; w < n; w *= 2) {");
+  em_open(em, "for (i = 0; i < n; i += 2 * w) {");
+  em_line(em, "int64_t lo = i, mid = i + w < n ? i + w : n, hi = i + 2 * w < n ? i + 2 * w : n, a = lo, b = mid, k = lo;");
+  em_line(em, "while (a < mid && b < hi) tmp[k++] = n%d_entcmp(&v[a], &v[b]) <= 0 ? v[a++] : v[b++];", id);
+  em_line(em, "while (a < mid) tmp[k++] = v[a++];");
+  em_line(em, "while (b < hi) tmp[k++] = v[b++];");
+  em_close(em, NULL);
+  em_line(em, "for (i = 0; i < n; i++) v[i] = tmp[i];");
+  em_close(em, NULL);
+  em_close(em, NULL);
+  em_open(em, "static int n%d_gather(RtCtx *ctx, int table, int64_t b, n%d_coll *c) {", id, id);
+  em_line(em, "c->e = 0; c->n = 0;");
+  em_line(em, "if (rt->st_visit_bucket(ctx, table, b, n%d_collect, c)) return -1;", id);
+  em_line(em, "c->e = (n%d_ent *)rt->alloc(ctx, (c->n + 1) * (int64_t)sizeof(n%d_ent));", id, id);
+  em_line(em, "n%d_ent *tmp = (n%d_ent *)rt->alloc(ctx, (c->n + 1) * (int64_t)sizeof(n%d_ent));", id, id, id);
+  em_line(em, "c->n = 0;");
+  em_line(em, "if (rt->st_visit_bucket(ctx, table, b, n%d_collect, c)) return -1;", id);
+  em_line(em, "n%d_sort(c->e, tmp, c->n);", id);
+  em_line(em, "return 0;");
+  em_close(em, NULL);
+  int lp = preserved(J, 0), rp = preserved(J, 1);
+  em_line(em, "/* [n%d] the watermark reached window ends: join those windows, then free them */", id);
+  em_open(em, "static int n%d_on_watermark(RtCtx *ctx, int64_t wm) {", id);
+  em_open(em, "for (;;) {");
+  em_line(em, "int64_t b = rt->st_first_bucket(ctx, 0), b1 = rt->st_first_bucket(ctx, 1);");
+  em_line(em, "if (b1 < b) b = b1;");
+  em_line(em, "if (b == INT64_MAX || b > wm) break;");
+  em_line(em, "n%d_coll L, R;", id);
+  em_line(em, "if (n%d_gather(ctx, 0, b, &L) || n%d_gather(ctx, 1, b, &R)) return -1;", id, id);
+  em_line(em, "int64_t i = 0, j = 0;");
+  em_open(em, "while (i < L.n || j < R.n) {");
+  em_line(em, "int c = i >= L.n ? 1 : j >= R.n ? -1 : n%d_keycmp(L.e[i].key, L.e[i].klen, R.e[j].key, R.e[j].klen);", id);
+  em_line(em, "int64_t i2 = i, j2 = j, x, y;");
+  em_line(em, "if (c <= 0) { i2 = i + 1; while (i2 < L.n && !n%d_keycmp(L.e[i].key, L.e[i].klen, L.e[i2].key, L.e[i2].klen)) i2++; }", id);
+  em_line(em, "if (c >= 0) { j2 = j + 1; while (j2 < R.n && !n%d_keycmp(R.e[j].key, R.e[j].klen, R.e[j2].key, R.e[j2].klen)) j2++; }", id);
+  em_line(em, "uint8_t *lm = (uint8_t *)rt->alloc(ctx, i2 - i + 1), *rm = (uint8_t *)rt->alloc(ctx, j2 - j + 1);");
+  em_line(em, "rt_zero(lm, i2 - i + 1); rt_zero(rm, j2 - j + 1);");
+  em_open(em, "if (c == 0) {");
+  em_open(em, "for (x = i; x < i2; x++) for (y = j; y < j2; y++) {");
+  em_line(em, "int ok = 0;");
+  em_line(em, "if (n%d_match(ctx, (const row_n%d_l *)L.e[x].row, (const row_n%d_r *)R.e[y].row, &ok)) return -1;", id, id, id);
+  em_line(em, "if (!ok) continue;");
+  em_line(em, "lm[x - i] = rm[y - j] = 1;");
+  em_line(em, "if (n%d_pair(ctx, (const row_n%d_l *)L.e[x].row, (const row_n%d_r *)R.e[y].row, 0, b - 1)) return -1;", id, id, id);
+  em_close(em, NULL);
+  em_close(em, NULL);
+  if (lp) em_line(em, "for (x = i; x < i2; x++) if (!lm[x - i] && n%d_pair(ctx, (const row_n%d_l *)L.e[x].row, 0, 0, b - 1)) return -1;", id, id);
+  if (rp) em_line(em, "for (y = j; y < j2; y++) if (!rm[y - j] && n%d_pair(ctx, 0, (const row_n%d_r *)R.e[y].row, 0, b - 1)) return -1;", id, id);
+  em_line(em, "i = i2; j = j2;");
+  em_close(em, NULL);
+  em_line(em, "rt->st_drop_bucket(ctx, 0, b);");
+  em_line(em, "rt->st_drop_bucket(ctx, 1, b);");
+  em_close(em, NULL);
+  em_line(em, "return 0;");
+  em_close(em, NULL);
+  em_line(em, "%s", "");
+  (void)cx;
+}
+
+/* ---- updating join ----------------------------------------------------------------- */
+/* pack: [per column: null byte, then fixed bytes or u32 length + bytes] */
+static void emit_pack_fns(Gen *gen, Plan *J, int side) {
+  Emitter *em = gen->em;
+  Plan *ip = J->inputs[side];
+  int id = J->id;
+  const char *rt_ = row_type(J, side);
+  em_open(em, "static int64_t n%d_pack_%s(RtCtx *ctx, const row_n%d_%s *r, unsigned char **out) {", id, rt_, id, rt_);
+  int fixed = 0;
+  for (int c = 0; c < ip->ncols; c++)
+    fixed += 1 + (type_is_stringy(ip->cols[c].t) ? 4 : ip->cols[c].t.kind == T_WINDOW ? 16 : fixed_size(ip->cols[c].t));
+  em_line(em, "int64_t n = %d, o = 0;", fixed);
+  for (int c = 0; c < ip->ncols; c++)
+    if (type_is_stringy(ip->cols[c].t)) em_line(em, "if (!r->_null.c%d) n += r->c%d.len;", c, c);
+  em_line(em, "unsigned char *p = (unsigned char *)rt->alloc(ctx, n ? n : 1);");
+  for (int c = 0; c < ip->ncols; c++) {
+    SqlType t = ip->cols[c].t;
+    em_line(em, "p[o++] = r->_null.c%d;", c);
+    if (type_is_stringy(t)) {
+      em_line(em, "{ uint32_t len = r->_null.c%d ? 0 : (uint32_t)r->c%d.len; rt_put_bytes(p + o, &len, 4); o += 4;", c, c);
+      em_line(em, "  rt_put_bytes(p + o, r->c%d.ptr, len); o += len; }", c);
+    } else {
+      int sz = t.kind == T_WINDOW ? 16 : fixed_size(t);
+      em_line(em, "if (r->_null.c%d) rt_zero(p + o, %d); else rt_put_bytes(p + o, &r->c%d, %d);", c, sz, c, sz);
+      em_line(em, "o += %d;", sz);
+    }
+  }
+  em_line(em, "*out = p;");
+  em_line(em, "return o;");
+  em_close(em, NULL);
+  em_open(em, "static void n%d_unpack_%s(const unsigned char *p, row_n%d_%s *r) {", id, rt_, id, rt_);
+  em_line(em, "int64_t o = 0;");
+  em_line(em, "rt_zero(r, (int64_t)sizeof *r);");
+  for (int c = 0; c < ip->ncols; c++) {
+    SqlType t = ip->cols[c].t;
+    em_line(em, "r->_null.c%d = p[o++];", c);
+    if (type_is_stringy(t)) {
+      em_line(em, "{ uint32_t len; rt_put_bytes(&len, p + o, 4); o += 4; r->c%d.ptr = (const char *)p + o; r->c%d.len = len; o += len; }", c, c);
+    } else {
+      int sz = t.kind == T_WINDOW ? 16 : fixed_size(t);
+      em_line(em, "rt_put_bytes(&r->c%d, p + o, %d); o += %d;", c, sz, sz);
+    }
+  }
+  em_close(em, NULL);
+}
+
+static void updating_stage(Gen *gen, Plan *J) {
+  Emitter *em = gen->em;
+  int id = J->id;
+  StageGen *st = &gen->stages[J->stage];
+  emit_pair_fns(gen, J);
+  emit_pack_fns(gen, J, 0);
+  emit_pack_fns(gen, J, 1);
+  for (int side = 0; side < 2; side++) {
+    const char *me = row_type(J, side), *ot = row_type(J, !side);
+    int mine_preserved = preserved(J, side), other_preserved = preserved(J, !side);
+    gen->tmp = 0;
+    em_line(em, "/* [n%d] a batch of %s rows: store or forget each, and emit or retract its pairs */", id,
+            side ? "right" : "left");
+    em_open(em, "static int n%d_apply_%s(RtCtx *ctx, const RtBatch *batch) {", id, me);
+    em_line(em, "const row_n%d_%s *rows = (const row_n%d_%s *)batch->rows;", id, me, id, me);
+    em_line(em, "int64_t i, q;");
+    em_open(em, "for (i = 0; i < batch->n; i++) {");
+    em_line(em, "const row_n%d_%s *r = &rows[i];", id, me);
+    em_line(em, "int retract = r->h.retract;");
+    emit_key(gen, J, side);
+    em_open(em, "if (knull) {   /* a NULL key never matches */");
+    if (mine_preserved)
+      em_line(em, "if (%s) return -1;", side ? cx_printf(gen->cx, "n%d_pair(ctx, 0, r, retract, r->h.ts)", id)
+                                            : cx_printf(gen->cx, "n%d_pair(ctx, r, 0, retract, r->h.ts)", id));
+    em_line(em, "continue;");
+    em_close(em, NULL);
+    em_line(em, "kl = ko;");
+    em_line(em, "int created = 0;");
+    em_line(em, "n%d_rows *mine = (n%d_rows *)rt->st_get(ctx, %d, 0, r->h.hash, kb, kl, !retract, &created, 0);", id, id, side);
+    em_line(em, "if (!mine) continue;   /* retraction of a row we do not have */");
+    em_line(em, "n%d_rows *other = (n%d_rows *)rt->st_get(ctx, %d, 0, r->h.hash, kb, kl, 0, 0, 0);", id, id, !side);
+    em_line(em, "int64_t nother = other ? other->n : 0;");
+    em_line(em, "unsigned char *pk = 0;");
+    em_line(em, "int64_t pkn = n%d_pack_%s(ctx, r, &pk);", id, me);
+    em_open(em, "if (retract) {");
+    em_line(em, "int found = 0;");
+    em_line(em, "if (rt->agg_list_remove(ctx, &mine->rows, pk, pkn, 0, &found)) return -1;");
+    em_line(em, "if (!found) continue;   /* never seen: nothing to take back */");
+    em_line(em, "mine->n--;");
+    em_close(em, NULL);
+    em_open(em, "else {");
+    em_line(em, "if (rt->agg_list_add(ctx, &mine->rows, pk, pkn, 0)) return -1;");
+    em_line(em, "mine->n++;");
+    em_close(em, NULL);
+    /* pairs with the other side's rows */
+    em_open(em, "for (q = 0; q < nother; q++) {");
+    em_line(em, "RtStr e;");
+    em_line(em, "if (rt->agg_list_get(ctx, other->rows, q, &e) < 0) return -1;");
+    em_line(em, "row_n%d_%s o;", id, ot);
+    em_line(em, "n%d_unpack_%s((const unsigned char *)e.ptr, &o);", id, ot);
+    em_line(em, "int ok = 0;");
+    em_line(em, "if (n%d_match(ctx, %s, %s, &ok)) return -1;", id, side ? "&o" : "r", side ? "r" : "&o");
+    em_line(em, "if (!ok) continue;");
+    if (other_preserved) {
+      /* the other row was padded while it had no partner: first partner arrives / last leaves */
+      em_line(em, "if (!retract && mine->n == 1 && %s) return -1;   /* no longer unmatched */",
+              side ? cx_printf(gen->cx, "n%d_pair(ctx, &o, 0, 1, r->h.ts)", id) : cx_printf(gen->cx, "n%d_pair(ctx, 0, &o, 1, r->h.ts)", id));
+    }
+    em_line(em, "if (%s) return -1;", side ? cx_printf(gen->cx, "n%d_pair(ctx, &o, r, retract, r->h.ts)", id)
+                                          : cx_printf(gen->cx, "n%d_pair(ctx, r, &o, retract, r->h.ts)", id));
+    if (other_preserved)
+      em_line(em, "if (retract && mine->n == 0 && %s) return -1;   /* unmatched again */",
+              side ? cx_printf(gen->cx, "n%d_pair(ctx, &o, 0, 0, r->h.ts)", id) : cx_printf(gen->cx, "n%d_pair(ctx, 0, &o, 0, r->h.ts)", id));
+    em_close(em, NULL);
+    if (mine_preserved)
+      em_line(em, "if (nother == 0 && %s) return -1;   /* no partner: padded */",
+              side ? cx_printf(gen->cx, "n%d_pair(ctx, 0, r, retract, r->h.ts)", id) : cx_printf(gen->cx, "n%d_pair(ctx, r, 0, retract, r->h.ts)", id));
+    em_line(em, "if (mine->n <= 0) rt->st_remove(ctx, %d, 0, r->h.hash, kb, kl);", side);
+    em_close(em, NULL);
+    em_line(em, "return 0;");
+    em_close(em, NULL);
+  }
+  em_line(em, "/* [n%d] updating join */", id);
+  em_open(em, "static int n%d_process(RtCtx *ctx, int input, const RtBatch *batch) {", id);
+  em_open(em, "switch (input) {");
+  for (int i = 0; i < st->nins; i++) {
+    int slot = gen->edges[st->ins[i].index].slot;
+    em_line(em, "case %d: return n%d_apply_%s(ctx, batch);", i, id, slot ? "r" : "l");
+  }
+  em_line(em, "default: break;");
+  em_close(em, NULL);
+  em_line(em, "return rt->error(ctx, 0, \"n%d: no input %%d\", input);", id);
+  em_close(em, NULL);
+  em_line(em, "%s", "");
+}
+
+void cg_join_stage(Gen *gen, Plan *J) {
+  if (J->lwin >= 0) windowed_stage(gen, J);
+  else updating_stage(gen, J);
+}
