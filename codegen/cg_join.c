@@ -19,8 +19,12 @@
 ** joins a preserved row without partners is emitted padded with NULLs, and that padded row is
 ** retracted when its first partner arrives (and re-emitted when its last partner leaves).
 ** State is bounded by the updating TTL.
-** Not yet: interval joins (time bounds are evaluated as a residual of an updating join, with
-** state bounded only by the TTL), outer updating joins with a residual condition.
+** Interval join (an inner join of append-only inputs whose ON bounds right.t - left.t to
+** [lo, hi]): like the updating join, but a row arriving behind the watermark is late (its
+** partners may be gone), and each stored row gets a timer at the time after which no new
+** partner can arrive (left t + hi, right t - lo); when it fires the row is dropped. The
+** result is append-only.
+** Not yet: outer interval joins, outer updating joins with a residual condition.
 */
 #include <string.h>
 #include "codegen.h"
@@ -84,7 +88,8 @@ void cg_join_types(Gen *gen, Plan *J) {
     em_line(ty, "typedef struct n%d_meta { int64_t seq; } n%d_meta;", id, id);
     em_line(ty, "typedef struct n%d_list { void **rows; int64_t n; } n%d_list;", id, id);
   } else {
-    em_line(ty, "typedef struct n%d_rows { int64_t n; void *rows; } n%d_rows;   /* live rows of a key, packed */", id, id);
+    em_line(ty, "typedef struct n%d_rows { int64_t n; void *rows; uint64_t hash; } n%d_rows;   /* live rows of a key, packed */",
+            id, id);
   }
   em_line(ty, "%s", "");
   em_open(ds, "static const uint32_t n%d_objs[] = {", id);
@@ -108,7 +113,7 @@ void cg_join_types(Gen *gen, Plan *J) {
   st->states_sym = cx_printf(cx, "n%d_states", id);
   st->nstates = windowed ? 3 : 2;
   st->process_fn = cx_printf(cx, "n%d_process", id);
-  if (windowed) st->watermark_fn = cx_printf(cx, "n%d_on_watermark", id);
+  if (windowed || J->interval) st->watermark_fn = cx_printf(cx, "n%d_on_watermark", id);
 }
 
 /* Hash one key value (both sides hash equal values equally: their key types agree). */
@@ -423,7 +428,7 @@ static void windowed_stage(Gen *gen, Plan *J) {
   (void)cx;
 }
 
-/* ---- updating join ----------------------------------------------------------------- */
+/* ---- updating join (and interval join) ------------------------------------------------ */
 /* pack: [per column: null byte, then fixed bytes or u32 length + bytes] */
 static void emit_pack_fns(Gen *gen, Plan *J, int side) {
   Emitter *em = gen->em;
@@ -485,9 +490,16 @@ static void updating_stage(Gen *gen, Plan *J) {
     em_open(em, "static int n%d_apply_%s(RtCtx *ctx, const RtBatch *batch) {", id, me);
     em_line(em, "const row_n%d_%s *rows = (const row_n%d_%s *)batch->rows;", id, me, id, me);
     em_line(em, "int64_t i, q;");
+    if (J->interval) em_line(em, "int64_t late = 0, wm = rt->current_watermark(ctx);");
     em_open(em, "for (i = 0; i < batch->n; i++) {");
     em_line(em, "const row_n%d_%s *r = &rows[i];", id, me);
     em_line(em, "int retract = r->h.retract;");
+    if (J->interval) {
+      int tc = side ? J->ircol : J->ilcol;
+      em_line(em, "if (r->_null.c%d) continue;   /* no time: matches nothing */", tc);
+      em_line(em, "int64_t t = r->c%d;", tc);
+      em_line(em, "if (t < wm) { late++; continue; }   /* partners may already be gone */");
+    }
     emit_key(gen, J, side);
     em_open(em, "if (knull) {   /* a NULL key never matches */");
     if (mine_preserved)
@@ -512,6 +524,12 @@ static void updating_stage(Gen *gen, Plan *J) {
     em_open(em, "else {");
     em_line(em, "if (rt->agg_list_add(ctx, &mine->rows, pk, pkn, 0)) return -1;");
     em_line(em, "mine->n++;");
+    em_line(em, "mine->hash = r->h.hash;");
+    if (J->interval) {
+      /* the row can meet partners until the watermark passes this time */
+      long long until = side ? (long long)(-J->ilo) : (long long)J->ihi;
+      em_line(em, "if (rt->timer_add(ctx, %d, t + INT64_C(%lld) + 1, r->h.hash, kb, kl)) return -1;", side, until);
+    }
     em_close(em, NULL);
     /* pairs with the other side's rows */
     em_open(em, "for (q = 0; q < nother; q++) {");
@@ -538,7 +556,40 @@ static void updating_stage(Gen *gen, Plan *J) {
               side ? cx_printf(gen->cx, "n%d_pair(ctx, 0, r, retract, r->h.ts)", id) : cx_printf(gen->cx, "n%d_pair(ctx, r, 0, retract, r->h.ts)", id));
     em_line(em, "if (mine->n <= 0) rt->st_remove(ctx, %d, 0, r->h.hash, kb, kl);", side);
     em_close(em, NULL);
+    if (J->interval) em_line(em, "if (late) rt->count_late(ctx, late);");
     em_line(em, "return 0;");
+    em_close(em, NULL);
+  }
+  if (J->interval) {
+    /* expiry: a timer of a key fired; drop its rows the watermark has put out of reach */
+    for (int side = 0; side < 2; side++) {
+      const char *me = row_type(J, side);
+      int tc = side ? J->ircol : J->ilcol;
+      long long until = side ? (long long)(-J->ilo) : (long long)J->ihi;
+      em_line(em, "/* [n%d] %s rows of a key that can no longer meet a partner */", id, side ? "right" : "left");
+      em_open(em, "static int n%d_prune_%s(RtCtx *ctx, void *arg, int64_t time, const void *key, uint32_t keylen, void *value) {",
+              id, me);
+      em_line(em, "n%d_rows *x = (n%d_rows *)value;", id, id);
+      em_line(em, "int64_t wm = *(const int64_t *)arg, q = 0;");
+      em_line(em, "if (!x) return 0;");
+      em_open(em, "while (q < x->n) {");
+      em_line(em, "RtStr e;");
+      em_line(em, "if (rt->agg_list_get(ctx, x->rows, q, &e) < 0) return -1;");
+      em_line(em, "row_n%d_%s o;", id, me);
+      em_line(em, "n%d_unpack_%s((const unsigned char *)e.ptr, &o);", id, me);
+      em_line(em, "if (o.c%d + INT64_C(%lld) >= wm) { q++; continue; }", tc, until);
+      em_line(em, "char *copy = (char *)rt->alloc(ctx, e.len ? e.len : 1);");
+      em_line(em, "rt_put_bytes(copy, e.ptr, e.len);");
+      em_line(em, "if (rt->agg_list_remove(ctx, &x->rows, copy, e.len, 0, 0)) return -1;");
+      em_line(em, "x->n--;");
+      em_close(em, NULL);
+      em_line(em, "if (x->n <= 0) rt->st_remove(ctx, %d, 0, x->hash, key, keylen);", side);
+      em_line(em, "return 0;");
+      em_close(em, NULL);
+    }
+    em_open(em, "static int n%d_on_watermark(RtCtx *ctx, int64_t wm) {", id);
+    em_line(em, "if (rt->timer_fire(ctx, 0, wm, n%d_prune_l, &wm)) return -1;", id);
+    em_line(em, "return rt->timer_fire(ctx, 1, wm, n%d_prune_r, &wm) ? -1 : 0;", id);
     em_close(em, NULL);
   }
   em_line(em, "/* [n%d] updating join */", id);

@@ -404,6 +404,9 @@ struct Plan {
   JoinType join;
   BExpr **rkeys;
   int lwin, rwin;        /* windowed join: window column of each side (-1: not windowed) */
+  int interval;          /* interval join: right.t - left.t must lie in [ilo, ihi] */
+  int ilcol, ircol;      /* the TIMESTAMP columns of each side (right's index in its input) */
+  int64_t ilo, ihi;      /* bounds in ns */
   /* P_TOPN: ROW_NUMBER() OVER (PARTITION BY exprs[0..nkeys) ORDER BY order[...]); output is
   ** the input's columns followed by the row number. wincol = the partition's window key. */
   BExpr **order;

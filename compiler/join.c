@@ -55,6 +55,54 @@ static void split_and(Cx *cx, BExpr *e, BExpr ***v, int *n, int *cap) {
   (*v)[(*n)++] = e;
 }
 
+/* e as `col [+|- interval literal]`: the column index and the offset in ns; 0 if not. */
+static int col_plus(const BExpr *e, int *col, int64_t *off) {
+  *off = 0;
+  if (e->kind == B_COL && e->t.kind == RT_TIMESTAMP) { *col = e->colidx; return 1; }
+  if (e->kind == B_OP && (e->op == OP_ADD || e->op == OP_SUB) && e->nargs == 2 &&
+      e->args[0]->kind == B_COL && e->args[0]->t.kind == RT_TIMESTAMP &&
+      e->args[1]->kind == B_LIT && e->args[1]->t.kind == T_INTERVAL && e->args[1]->iv.months == 0) {
+    int64_t ns = (int64_t)e->args[1]->iv.days * 86400000000000LL + e->args[1]->iv.nanos;
+    *col = e->args[0]->colidx;
+    *off = e->op == OP_ADD ? ns : -ns;
+    return 1;
+  }
+  return 0;
+}
+
+/* A conjunct bounding right.t - left.t: `x op y` with one side a left time column and the
+** other a right one, each optionally +/- an interval. Sets the bound on d = R - L. */
+static void time_bound(const BExpr *c, int nl, int *lcol, int *rcol, int64_t *lo, int *has_lo,
+                       int64_t *hi, int *has_hi) {
+  if (c->kind != B_OP || c->nargs != 2) return;
+  OpKind op = c->op;
+  if (op != OP_LT && op != OP_LE && op != OP_GT && op != OP_GE) return;
+  int ca, cb;
+  int64_t oa, ob;
+  if (!col_plus(c->args[0], &ca, &oa) || !col_plus(c->args[1], &cb, &ob)) return;
+  /* make it (R + oR) op (L + oL) */
+  int lc, rc;
+  int64_t ol, orr;
+  if (ca >= nl && cb < nl) { rc = ca; orr = oa; lc = cb; ol = ob; }
+  else if (ca < nl && cb >= nl) {
+    lc = ca; ol = oa; rc = cb; orr = ob;
+    op = op == OP_LT ? OP_GT : op == OP_LE ? OP_GE : op == OP_GT ? OP_LT : OP_LE;   /* swap sides */
+  } else return;
+  if ((*lcol >= 0 && *lcol != lc) || (*rcol >= 0 && *rcol != rc)) return;
+  *lcol = lc;
+  *rcol = rc;
+  int64_t k = ol - orr;                    /* R op L + k  <=>  R - L op k */
+  if (op == OP_GE || op == OP_GT) {
+    int64_t v = op == OP_GT ? k + 1 : k;
+    if (!*has_lo || v > *lo) *lo = v;
+    *has_lo = 1;
+  } else {
+    int64_t v = op == OP_LT ? k - 1 : k;
+    if (!*has_hi || v < *hi) *hi = v;
+    *has_hi = 1;
+  }
+}
+
 static int window_col(Plan *p) {
   for (int i = 0; i < p->ncols; i++) if (p->cols[i].t.kind == T_WINDOW) return i;
   return -1;
@@ -140,6 +188,23 @@ Plan *join_bind(Cx *cx, Plan *left, const char *lqual, Plan *right, const char *
     j->updating = 0;
   } else {
     j->updating = 1;
+    /* interval join: the residual bounds right.t - left.t on both sides */
+    int lcol = -1, rcol = -1, has_lo = 0, has_hi = 0;
+    int64_t lo = 0, hi = 0;
+    for (int i = 0; i < nconj; i++) time_bound(conj[i], nl, &lcol, &rcol, &lo, &has_lo, &hi, &has_hi);
+    if (has_lo && has_hi && !left->updating && !right->updating) {
+      if (j->join != J_INNER)
+        diag_error(cx, f->join_line, f->join_col,
+                   "%s interval joins are not supported yet (only INNER)", join_name(f->join));
+      if (lo > hi)
+        diag_error(cx, f->on->line, f->on->col, "the time bounds of this interval join can never hold");
+      j->interval = 1;
+      j->ilcol = lcol;
+      j->ircol = rcol - nl;
+      j->ilo = lo;
+      j->ihi = hi;
+      j->updating = 0;   /* rows only expire: the result is append-only */
+    }
   }
   return j;
 }

@@ -203,10 +203,14 @@ static void explain_node(Cx *cx, Buf *b, Plan *p, int depth) {
       break;
     case P_JOIN: {
       static const char *const jn[] = { "", "inner", "left", "right", "full" };
-      buf_printf(b, "[n%d] %s %s join on ", p->id, p->lwin >= 0 ? "windowed" : "updating", jn[p->join]);
+      buf_printf(b, "[n%d] %s %s join on ", p->id, p->lwin >= 0 ? "windowed" : p->interval ? "interval" : "updating",
+                 jn[p->join]);
       for (int i = 0; i < p->nkeys; i++)
         buf_printf(b, "%s%s = %s", i ? " AND " : "", bexpr_text(cx, p->exprs[i]), bexpr_text(cx, p->rkeys[i]));
       if (p->pred) buf_printf(b, " AND %s", bexpr_text(cx, p->pred));
+      if (p->interval)
+        buf_printf(b, " (right time - left time in [%llds, %llds])", (long long)(p->ilo / 1000000000LL),
+                   (long long)(p->ihi / 1000000000LL));
       break;
     }
     case P_TOPN:
