@@ -168,6 +168,9 @@ void q_free(Queue *q);                     /* no thread may still use it */
 int q_push(Queue *q, const QMsg *m);       /* blocks while full; 0, or -1 once cancelled */
 int q_pop(Queue *q, QMsg *m);              /* blocks while empty; 0, or -1 once cancelled */
 int q_try_pop(Queue *q, QMsg *m);          /* 0 popped, 1 empty, -1 cancelled */
+/* Free pools only: a consumer blocked in q_pop is woken once k messages are queued instead of
+** on the first push (queue.c explains when that is safe). Call before any thread uses q. */
+void q_set_pop_wake(Queue *q, size_t k);
 size_t q_len(Queue *q);
 void q_cancel(Queue *q);                   /* wake everyone; all later operations fail */
 

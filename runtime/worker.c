@@ -64,6 +64,8 @@
 ** recycled at once. The consumer returns the batch to the producer's pool after process().
 ** Batches are handed over when full (batch_rows rows, or EDGE_BATCH_BYTES of strings), and
 ** partial ones after every input batch and before any watermark, idle marker or QM_EOS.
+** Free pools wake their producer with hysteresis (queue.c: q_set_pop_wake), i.e. for half
+** the pool, not for every returned batch.
 **
 ** Invariants:
 **   - Every arrow is a bounded Queue; producers block on full queues or empty pools, never
@@ -1238,6 +1240,9 @@ static int prepare_task(Worker *w, Task *t) {
     if (t->outs[o].kind != RT_PORT_EDGE) continue;
     EdgeOut *e = &t->outs[o].edge;
     e->free = q_new((size_t)e->npool);
+    /* hysteresis: while this subtask waits for a batch it holds at most reach - 1 partial
+    ** ones, so at least npool - reach + 1 > npool / 2 are on their way back */
+    q_set_pop_wake(e->free, (size_t)e->npool / 2);
     e->pool = xcalloc((size_t)e->npool, sizeof *e->pool);
     for (int k = 0; k < e->npool; k++)
       init_batch(&e->pool[k], e->e->schema->row_size, e->free, 64 * 1024);
@@ -1257,6 +1262,7 @@ static int prepare(Worker *w) {
     SourceTask *t = &w->srcs[i];
     const RtConnector *c = t->src.conn;
     t->free = q_new(SRC_POOL);
+    q_set_pop_wake(t->free, SRC_POOL / 2);    /* wake the source for 2 batches, not 1 */
     t->batches = xcalloc(SRC_POOL, sizeof *t->batches);
     for (int k = 0; k < SRC_POOL; k++)
       init_batch(&t->batches[k], c->schema->row_size, t->free, 64 * 1024);
@@ -1276,6 +1282,9 @@ static int prepare(Worker *w) {
       t->nbufs = SINK_POOL + t->nproducers;
       t->data = q_new((size_t)t->nbufs + (size_t)t->nproducers);
       t->free = q_new((size_t)t->nbufs);
+      /* a producer waiting here holds no buffer and the others one each: at least
+      ** SINK_POOL + 1 are on their way back */
+      q_set_pop_wake(t->free, SINK_POOL / 2);
       t->bufs = xcalloc((size_t)t->nbufs, sizeof *t->bufs);
       for (int k = 0; k < t->nbufs; k++) {
         buf_reserve(&t->bufs[k], w->opt.sink_flush_bytes + 4096);

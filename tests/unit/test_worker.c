@@ -2,7 +2,7 @@
 ** tests/unit/test_worker.c: unit and end-to-end tests of the worker runtime.
 **
 ** - queue.c: FIFO order, bounded blocking push, several producers with end-of-stream,
-**   cancellation waking blocked threads.
+**   cancellation waking blocked threads, wake-up hysteresis (push side; q_set_pop_wake).
 ** - linereader.c: lines across read boundaries (every chunk size from 1 byte), a last line
 **   without '\n', empty lines, CRLF, a line longer than the chunk, an empty file.
 ** - worker.c + connectors: tests/unit/fixtures/passthrough.c (an ABI 1 pipeline written by
@@ -98,6 +98,15 @@ static void *blocked_pop(void *arg) {
   return (void *)rc;
 }
 
+typedef struct PopArg { Queue *q; volatile int done; } PopArg;
+
+static void *flag_pop(void *arg) {
+  PopArg *a = arg;
+  QMsg m;
+  if (q_pop(a->q, &m) == 0) __atomic_store_n(&a->done, 1, __ATOMIC_SEQ_CST);
+  return NULL;
+}
+
 static void test_queue(void) {
   QMsg m;
   Queue *q = q_new(2);
@@ -172,6 +181,37 @@ static void test_queue(void) {
   pthread_join(th, NULL);
   CHECK_I64(pc.done, 0);
   CHECK_I64(q_pop(q, &m), -1);
+  q_free(q);
+
+  /* Hysteresis: a producer blocked on a full queue of 4 is woken once 2 slots are free, not
+  ** after the first pop. */
+  q = q_new(4);
+  for (int i = 0; i < 4; i++) q_push(q, &a);
+  ProdArg ph = { q, 5, 1, 0 };
+  pthread_create(&th, NULL, producer, &ph);
+  sleep_ms(30);
+  CHECK_I64(q_pop(q, &m), 0);
+  sleep_ms(50);
+  CHECK_I64(__atomic_load_n(&ph.done, __ATOMIC_SEQ_CST), 0);   /* 1 free: still asleep */
+  CHECK_I64(q_pop(q, &m), 0);
+  pthread_join(th, NULL);                                        /* 2 free: woken */
+  CHECK_I64(ph.done, 1);
+  CHECK_I64(q_len(q), 4);                                        /* its row and its EOS */
+  q_free(q);
+  /* A free pool with wake mark 2: a consumer blocked on it wakes at the second push. */
+  q = q_new(4);
+  q_set_pop_wake(q, 2);
+  PopArg pw = { q, 0 };
+  pthread_create(&th, NULL, flag_pop, &pw);
+  sleep_ms(30);
+  q_push(q, &a);
+  sleep_ms(50);
+  CHECK_I64(__atomic_load_n(&pw.done, __ATOMIC_SEQ_CST), 0);   /* 1 queued: still asleep */
+  q_push(q, &a);
+  pthread_join(th, NULL);
+  CHECK_I64(pw.done, 1);
+  CHECK_I64(q_len(q), 1);
+  CHECK_I64(q_try_pop(q, &m), 0);                  /* a consumer that does not wait: at once */
   q_free(q);
 }
 
