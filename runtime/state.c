@@ -22,11 +22,13 @@
 **   slab    entries live in slabs of equal-size slots; each distinct slot size is a size class
 **           (fixed-size keys give exactly one class). A slot is named by a 32-bit handle,
 **           slab number << SLAB_SHIFT | slot index, which halves every link and index slot
-**           compared with pointers. Slabs never move, so value and key pointers stay valid while
-**           the entry lives. Freed slots go on their class's free list and are reused; slabs go
-**           back to malloc only in st_free, except that entries bigger than HUGE_SLOT get a
-**           slab of their own, freed with the entry. Memory is therefore the high-water mark of
-**           live entries per class, which is flat for windows that come and go.
+**           compared with pointers. A class's slabs double from 16 slots up to 2 MiB, and big
+**           blocks are huge-page backed (big_alloc). Slabs never move, so value and key
+**           pointers stay valid while the entry lives. Freed slots go on their class's free
+**           list and are reused; slabs are unmapped only in st_free, except that entries bigger
+**           than HUGE_SLOT get a slab of their own, freed with the entry. Memory is therefore
+**           the high-water mark of live entries per class, flat for windows that come and go.
+**           Limit: 65535 slabs per table (about 128 GiB of entries); st_get then fails.
 **   bucket  each bucket (a window or pane start; 0 for updating state) has its own hash index
 **           and its own insertion-order list. Buckets sit in an array sorted by id: few are
 **           live at a time and new ones usually go at the end. A per-bucket index makes
@@ -69,13 +71,20 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "runtime.h"
 
 #define VOFF 16u                                  /* value offset within an entry */
-#define SLAB_SHIFT 12                             /* slot index bits in a handle */
+#define SLAB_SHIFT 16                             /* slot index bits in a handle */
 #define SLAB_SLOTS (1u << SLAB_SHIFT)             /* most slots in one slab */
 #define SLAB_LIMIT ((1u << (32 - SLAB_SHIFT)) - 1) /* slab numbers are 1 .. SLAB_LIMIT - 1 */
-#define SLAB_BYTES (256u * 1024)                  /* a full-grown slab holds about this much */
+#define SLAB_BYTES (2u << 20)                     /* a full-grown slab: one 2 MiB huge page */
+#ifdef __SANITIZE_ADDRESS__
+#define BIG_BYTES ((size_t)1 << 62)               /* ASan checks malloc'd blocks, not mmap'd */
+#else
+#define BIG_BYTES ((size_t)(2u << 20) - 4096)     /* full slabs and big indexes: mmap'd */
+#endif
+#define HUGE_PAGE (2u << 20)
 #define SLAB_FIRST 16u                            /* slots in a class's first slab */
 #define HUGE_SLOT 4096u                           /* bigger entries get a slab of their own */
 #define NCLASS (HUGE_SLOT / 16)                   /* size classes: 16, 32, ... HUGE_SLOT */
@@ -220,6 +229,43 @@ static void *xcalloc(size_t n, size_t size) {
   return p;
 }
 
+/* Slabs and index arrays. Blocks of BIG_BYTES or more (full-grown slabs, indexes from 2 MiB)
+** are mapped 2 MiB-aligned and rounded up to 2 MiB; fresh mappings read as zeros, so nothing
+** is memset. Slabs (huge = 1) are marked MADV_HUGEPAGE: they are read at random, and with
+** 4 KiB pages nearly every lookup would also miss the TLB; they fill sequentially, so their
+** page faults come one at a time. Index arrays are MADV_NOHUGEPAGE: inserts after a doubling
+** write the new array at random, and with 2 MiB pages its whole zeroing (128 MiB at 10M keys)
+** would land on the next few hundred inserts; 4 KiB faults spread it out. (THP runs in madvise
+** mode on these machines; without THP the advice is ignored.) Smaller blocks are 64-byte
+** aligned so that 64-byte entries do not straddle cache lines. big_size() is what a block
+** really holds. */
+static size_t big_size(size_t n) {
+  return n >= BIG_BYTES ? (n + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1) : n;
+}
+
+static void *big_alloc(size_t n, int zero, int huge) {
+  void *p;
+  if (n >= BIG_BYTES) {
+    size_t sz = big_size(n);
+    char *m = mmap(NULL, sz + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                   -1, 0);
+    if (m == MAP_FAILED) oom(sz);
+    char *a = (char *)(((uintptr_t)m + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+    if (a > m) munmap(m, (size_t)(a - m));
+    if (a + sz < m + sz + HUGE_PAGE) munmap(a + sz, (size_t)(m + sz + HUGE_PAGE - (a + sz)));
+    madvise(a, sz, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
+    return a;
+  }
+  if (posix_memalign(&p, 64, n ? n : 1)) oom(n);
+  if (zero) memset(p, 0, n);
+  return p;
+}
+
+static void big_free(void *p, size_t n) {
+  if (!p) return;
+  if (n >= BIG_BYTES) munmap(p, big_size(n)); else free(p);
+}
+
 /* Grow *arr (elements of `size` bytes, capacity *cap) to hold at least `need`; counts bytes. */
 static void *grow_array(StateTable *t, void *arr, size_t *cap, size_t need, size_t size) {
   if (need <= *cap) return arr;
@@ -261,24 +307,22 @@ static uint32_t slab_new(StateTable *t, uint32_t slot_size, uint32_t cap) {
   if (cap == 1 && t->nfree_slabs) {
     sno = t->free_slabs[--t->nfree_slabs];
   } else {
-    if (t->nslabs >= SLAB_LIMIT) {
-      fprintf(stderr, "arroyo: state table %s: too many slabs (over 4G entries)\n", t->name);
-      abort();
-    }
+    if (t->nslabs >= SLAB_LIMIT) return 0;  /* st_get reports it */
     t->slabs = grow_array32(t, t->slabs, &t->slabs_cap, t->nslabs + 1, sizeof(Slab));
     sno = t->nslabs++;
   }
   size_t bytes = (size_t)cap * slot_size;
   Slab *s = &t->slabs[sno];
-  s->base = xmalloc(bytes);
+  s->base = big_alloc(bytes, 0, 1);
   s->slot_size = slot_size;
   s->cap = cap;
-  t->bytes += (int64_t)bytes;
+  t->bytes += (int64_t)big_size(bytes);
   return sno;
 }
 
 /* A slot of `size` bytes (a multiple of 16): reuse a free one, else carve from the class's
-** newest slab, else start a slab twice the size of the previous one (up to SLAB_BYTES). */
+** newest slab, else start a slab twice the size of the previous one (up to SLAB_BYTES).
+** NIL when the table ran out of slab numbers. */
 static uint32_t slot_alloc(StateTable *t, uint32_t size) {
   if (size > HUGE_SLOT) return slab_new(t, size, 1) << SLAB_SHIFT;
   SizeClass *c = &t->classes[size / 16 - 1];
@@ -292,7 +336,9 @@ static uint32_t slot_alloc(StateTable *t, uint32_t size) {
     if (max > SLAB_SLOTS) max = SLAB_SLOTS;
     uint32_t cap = c->next_cap ? c->next_cap : SLAB_FIRST;
     if (cap > max) cap = max;
-    c->bump_slab = slab_new(t, size, cap);
+    uint32_t sno = slab_new(t, size, cap);
+    if (!sno) return NIL;
+    c->bump_slab = sno;
     c->bump_next = 0;
     c->next_cap = cap * 2 > max ? max : cap * 2;
   }
@@ -302,8 +348,8 @@ static uint32_t slot_alloc(StateTable *t, uint32_t size) {
 static void slot_free(StateTable *t, uint32_t h) {
   Slab *s = &t->slabs[h >> SLAB_SHIFT];
   if (s->cap == 1) {
-    t->bytes -= s->slot_size;
-    free(s->base);
+    t->bytes -= (int64_t)big_size(s->slot_size);
+    big_free(s->base, s->slot_size);
     s->base = NULL;
     t->free_slabs = grow_array32(t, t->free_slabs, &t->free_slabs_cap, t->nfree_slabs + 1,
                                  sizeof(uint32_t));
@@ -363,8 +409,27 @@ typedef struct IdxPos {
 ** (routing spends the high bits; a weak caller hash may have entropy only there). */
 static inline uint32_t tag_of(uint64_t hash) { return (uint32_t)hash ^ (uint32_t)(hash >> 32); }
 
+/* n bytes equal. Keys up to 16 bytes (most GROUP BY keys) are compared with two overlapping
+** loads per side, inline, never reading outside [0, n); longer ones go to memcmp. */
+static inline int bytes_eq(const char *a, const char *b, uint32_t n) {
+  if (n >= 8 && n <= 16) {
+    uint64_t x0, y0, x1, y1;
+    memcpy(&x0, a, 8); memcpy(&y0, b, 8);
+    memcpy(&x1, a + n - 8, 8); memcpy(&y1, b + n - 8, 8);
+    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+  }
+  if (n >= 4 && n < 8) {
+    uint32_t x0, y0, x1, y1;
+    memcpy(&x0, a, 4); memcpy(&y0, b, 4);
+    memcpy(&x1, a + n - 4, 4); memcpy(&y1, b + n - 4, 4);
+    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+  }
+  if (n < 4) return n == 0 || (a[0] == b[0] && a[n >> 1] == b[n >> 1] && a[n - 1] == b[n - 1]);
+  return memcmp(a, b, n) == 0;
+}
+
 static inline int key_eq(const StateTable *t, char *e, const void *key, uint32_t keylen) {
-  return klen_of(t, e) == keylen && (keylen == 0 || memcmp(kptr(t, e), key, keylen) == 0);
+  return klen_of(t, e) == keylen && bytes_eq(kptr(t, e), key, keylen);
 }
 
 /* Find key in bucket b: its handle (NIL if absent) and, if at != NULL, its index slot. */
@@ -396,6 +461,20 @@ static inline uint32_t idx_find(const StateTable *t, const Bucket *b, uint64_t h
     }
   }
   return NIL;
+}
+
+/* Index arrays: 1 << bits zeroed slots. */
+static uint64_t *idx_array(StateTable *t, uint32_t bits) {
+  size_t n = sizeof(uint64_t) << bits;
+  t->bytes += (int64_t)big_size(n);
+  return big_alloc(n, 1, 0);
+}
+
+static void idx_array_free(StateTable *t, uint64_t *a, uint32_t bits) {
+  if (!a) return;
+  size_t n = sizeof(uint64_t) << bits;
+  t->bytes -= (int64_t)big_size(n);
+  big_free(a, n);
 }
 
 /* Put slot value s (known absent) into an array of 1 << bits slots. */
@@ -436,8 +515,7 @@ static void idx_migrate(StateTable *t, Bucket *b, uint32_t n) {
     if (s && (uint32_t)s != TOMB) idx_put(b->slots, b->bits, s);
   }
   if (b->migrate == cap) {
-    free(b->old);
-    t->bytes -= (int64_t)(sizeof(uint64_t) << b->old_bits);
+    idx_array_free(t, b->old, b->old_bits);
     b->old = NULL;
   }
 }
@@ -451,14 +529,12 @@ static void idx_grow(StateTable *t, Bucket *b) {
     abort();
   }
   uint32_t nbits = b->bits + 1;
-  uint64_t *ns = xcalloc((size_t)1 << nbits, sizeof(uint64_t));
-  t->bytes += (int64_t)(sizeof(uint64_t) << nbits);
+  uint64_t *ns = idx_array(t, nbits);
   if (b->bits < INCR_BITS) {
     uint32_t cap = 1u << b->bits;
     for (uint32_t p = 0; p < cap; p++)
       if (b->slots[p]) idx_put(ns, nbits, b->slots[p]);
-    free(b->slots);
-    t->bytes -= (int64_t)(sizeof(uint64_t) << b->bits);
+    idx_array_free(t, b->slots, b->bits);
   } else {
     b->old = b->slots;
     b->old_bits = b->bits;
@@ -494,8 +570,7 @@ static Bucket *bucket_new(StateTable *t, int64_t id, uint32_t at) {
     t->spare = NULL;
   } else {
     b->bits = MIN_BITS;
-    b->slots = xcalloc((size_t)1 << MIN_BITS, sizeof(uint64_t));
-    t->bytes += (int64_t)(sizeof(uint64_t) << MIN_BITS);
+    b->slots = idx_array(t, MIN_BITS);
   }
   /* a number for the entries to record: the first free one (few buckets are live) */
   uint32_t bno = 0;
@@ -521,14 +596,8 @@ static void bucket_free(StateTable *t, Bucket *b) {
   t->nbuckets--;
   t->bpool[b->bno] = NULL;
   if (t->cur == b) t->cur = NULL;
-  if (b->old) {
-    free(b->old);
-    t->bytes -= (int64_t)(sizeof(uint64_t) << b->old_bits);
-  }
-  if (t->spare) {
-    free(t->spare);
-    t->bytes -= (int64_t)(sizeof(uint64_t) << t->spare_bits);
-  }
+  idx_array_free(t, b->old, b->old_bits);
+  idx_array_free(t, t->spare, t->spare_bits);
   t->spare = b->slots;
   t->spare_bits = b->bits;
   free(b);
@@ -635,14 +704,15 @@ void st_free(StateTable *t) {
   }
   for (uint32_t i = 0; i < t->nbuckets; i++) {
     Bucket *b = t->sorted[i];
-    free(b->slots);
-    free(b->old);
+    idx_array_free(t, b->slots, b->bits);
+    idx_array_free(t, b->old, b->old_bits);
     free(b);
   }
-  for (uint32_t s = 1; s < t->nslabs; s++) free(t->slabs[s].base);
+  for (uint32_t s = 1; s < t->nslabs; s++)
+    big_free(t->slabs[s].base, (size_t)t->slabs[s].cap * t->slabs[s].slot_size);
   for (size_t i = 0; i < t->ntimers; i++)
     if (t->timers[i].keylen > sizeof t->timers[i].k.inl) free(t->timers[i].k.ptr);
-  free(t->spare);
+  idx_array_free(t, t->spare, t->spare_bits);
   free(t->slabs);
   free(t->free_slabs);
   free(t->classes);
@@ -675,11 +745,13 @@ static inline StateTable *table_of(RtCtx *ctx, int table) {
   return NULL;
 }
 
-/* A new entry in b (key known absent). clock stamps it for ttl. */
+/* A new entry in b (key known absent); clock stamps it for ttl. NULL when the table has no
+** slab numbers left (65535 slabs: about 128 GiB, or 65535 entries over HUGE_SLOT bytes). */
 static char *ent_insert(StateTable *t, Bucket *b, uint64_t hash, const void *key,
                         uint32_t keylen, int64_t clock) {
-  if ((uint64_t)(b->count + 1) * 4 > (uint64_t)3 << b->bits) idx_grow(t, b);
   uint32_t h = slot_alloc(t, (t->koff + keylen + 15u) & ~15u);
+  if (h == NIL) return NULL;
+  if ((uint64_t)(b->count + 1) * 4 > (uint64_t)3 << b->bits) idx_grow(t, b);
   char *e = ent(t, h);
   EntHdr *x = hdr(e);
   x->hash = hash;
@@ -703,11 +775,13 @@ static char *ent_insert(StateTable *t, Bucket *b, uint64_t hash, const void *key
   return e;
 }
 
-void *st_get(RtCtx *ctx, int table, int64_t bucket, uint64_t hash, const void *key,
-             uint32_t keylen, int create, int *created, const void **key_copy) {
-  if (created) *created = 0;
-  StateTable *t = table_of(ctx, table);
-  if (!t) return NULL;
+/* Everything st_get's fast path leaves out: another bucket than the last one, an index being
+** migrated, and inserts. Kept out of line so the hit path stays short: the fewer instructions a
+** lookup takes, the more independent lookups the CPU overlaps while it waits for memory. */
+__attribute__((noinline)) static void *get_slow(RtCtx *ctx, StateTable *t, int64_t bucket,
+                                                 uint64_t hash, const void *key, uint32_t keylen,
+                                                 int create, int *created,
+                                                 const void **key_copy) {
   Bucket *b = t->cur;
   if (!b || b->id != bucket) {
     uint32_t at;
@@ -732,10 +806,43 @@ void *st_get(RtCtx *ctx, int table, int64_t bucket, uint64_t hash, const void *k
       return NULL;
     }
     e = ent_insert(t, b, hash, key, keylen, ctx->watermark);
+    if (!e) {
+      rt_error(ctx, NULL, "state table %s: out of slab numbers (too much state in one subtask, "
+               "or too many entries over %u bytes)", t->name, HUGE_SLOT);
+      return NULL;
+    }
     if (created) *created = 1;
   }
   if (key_copy) *key_copy = kptr(t, e);
   return e + VOFF;
+}
+
+void *st_get(RtCtx *ctx, int table, int64_t bucket, uint64_t hash, const void *key,
+             uint32_t keylen, int create, int *created, const void **key_copy) {
+  if (created) *created = 0;
+  StateTable *t = table_of(ctx, table);
+  if (!t) return NULL;
+  const Bucket *b = t->cur;
+  if (__builtin_expect(b && b->id == bucket && !b->old, 1)) {
+    /* fast path: idx_find's first loop, inline */
+    uint32_t tag = tag_of(hash);
+    uint32_t mask = (uint32_t)(((uint64_t)1 << b->bits) - 1), p = tag & mask;
+    const uint64_t *slots = b->slots;
+    uint64_t s;
+    while ((s = slots[p]) != 0) {
+      if ((uint32_t)(s >> 32) == tag) {
+        char *e = ent(t, (uint32_t)s);
+        if (key_eq(t, e, key, keylen)) {
+          if (t->ttl) ttlf(t, e)->access = ctx->watermark;
+          if (key_copy) *key_copy = kptr(t, e);
+          return e + VOFF;
+        }
+      }
+      p = (p + 1) & mask;
+    }
+    if (!create) return NULL;
+  }
+  return get_slow(ctx, t, bucket, hash, key, keylen, create, created, key_copy);
 }
 
 /* Take entry h (found at `at` in bucket b) out of the table and release it. */
