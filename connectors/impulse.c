@@ -16,6 +16,9 @@
 ** rates each row on time. While waiting it sleeps at most 50 ms (so stop requests are seen)
 ** and returns an empty batch. Unbounded impulse sources end only on a stop request (SIGINT/SIGTERM).
 **
+** Cost: it is a generator (inline_ok = 1), so the worker usually calls fill on the thread of
+** the stage that reads it.
+**
 ** Parallelism, as Arroyo's impulse source does it (arroyo-connectors impulse/operator.rs):
 ** each of the N subtasks is its own generator. Subtask i writes subtask_index = i and counts
 ** its own counter from 0; event_rate is the total rate, so each subtask runs at
@@ -204,4 +207,4 @@ static void imp_close(Source *s) {
   s->state = NULL;
 }
 
-const SourceOps src_impulse = { "impulse", imp_open, imp_fill, imp_close };
+const SourceOps src_impulse = { "impulse", imp_open, imp_fill, imp_close, 1 };

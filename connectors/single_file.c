@@ -103,7 +103,7 @@ static void src_close(Source *s) {
   s->state = NULL;
 }
 
-const SourceOps src_single_file = { "single_file", src_open, src_fill, src_close };
+const SourceOps src_single_file = { "single_file", src_open, src_fill, src_close, 0 };
 
 /* ---- sink -------------------------------------------------------------------------------- */
 

@@ -1,14 +1,17 @@
 /*
 ** runtime/main.c: the arroyo-worker command line.
 **
-**   arroyo-worker PIPELINE.so [--parallelism N] [--checkpoint-dir DIR]
-**                 [--checkpoint-interval DURATION] [--restore]
+**   arroyo-worker PIPELINE.so [--parallelism N] [--batch-rows N] [--no-inline-sources]
+**                 [--checkpoint-dir DIR] [--checkpoint-interval DURATION] [--restore]
 **
 ** Loads the pipeline and runs it (worker.c) until every bounded source is exhausted and all
 ** sinks are flushed and closed, or until SIGINT/SIGTERM, which stops the sources and then
 ** finishes the same clean way (a second signal exits at once). Prints one summary line per
 ** source, stage (late rows) and sink on stderr. --parallelism N (1..1024, default 1) runs
-** every source and stage as N subtasks (worker.c). Exit status: 0 success, 1 runtime error
+** every source and stage as N subtasks (worker.c). --batch-rows N (1..1000000, default 8192)
+** is the number of rows per batch between threads (batches also stay under 512 KB of row
+** structs); --no-inline-sources gives every source subtask its own thread, also generators
+** that the worker would otherwise run on their stage's thread (for comparisons). Exit status: 0 success, 1 runtime error
 ** (message on stderr), 2 usage error or a feature that is not supported yet (checkpoints).
 ** It does not know about connectors or threads.
 */
@@ -19,7 +22,8 @@
 #include "runtime.h"
 
 static void usage(FILE *f) {
-  fprintf(f, "usage: arroyo-worker PIPELINE.so [--parallelism N] [--checkpoint-dir DIR]\n"
+  fprintf(f, "usage: arroyo-worker PIPELINE.so [--parallelism N] [--batch-rows N]\n"
+             "                     [--no-inline-sources] [--checkpoint-dir DIR]\n"
              "                     [--checkpoint-interval DURATION] [--restore]\n");
 }
 
@@ -52,7 +56,7 @@ static int is_flag(const char *arg, const char *name) {
 
 int main(int argc, char **argv) {
   const char *so = NULL;
-  WkOptions opt = { 1, 0, 0 };
+  WkOptions opt = { 1, 0, 0, 0, 0 };
   for (int i = 1; i < argc; i++) {
     const char *v;
     if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
@@ -68,6 +72,18 @@ int main(int argc, char **argv) {
         return 2;
       }
       opt.parallelism = (int)n;
+    } else if (is_flag(argv[i], "--batch-rows")) {
+      v = flag_value(argc, argv, &i, "--batch-rows");
+      char *end;
+      long n = strtol(v, &end, 10);
+      if (end == v || *end || n < 1 || n > 1000000) {
+        fprintf(stderr, "arroyo-worker: --batch-rows must be an integer from 1 to 1000000, "
+                "not '%s'\n", v);
+        return 2;
+      }
+      opt.batch_rows = (int)n;
+    } else if (strcmp(argv[i], "--no-inline-sources") == 0) {
+      opt.no_inline = 1;
     } else if (is_flag(argv[i], "--checkpoint-dir") || is_flag(argv[i], "--checkpoint-interval")) {
       const char *name = is_flag(argv[i], "--checkpoint-dir") ? "--checkpoint-dir"
                                                                : "--checkpoint-interval";

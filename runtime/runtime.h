@@ -224,12 +224,16 @@ typedef struct SourceOps {
   /* Open the connector (files, parse options). 0, or -1 with err set (the worker prefixes
   ** the table and connector names). */
   int (*open)(Source *s, char *err, size_t errlen);
-  /* Fill an empty batch (n == 0, input and arena reset) with up to about a thousand rows.
+  /* Fill an empty batch (n == 0, input and arena reset) with about s->batch_rows rows.
   ** SRC_MORE: more may follow (the batch may be empty, e.g. nothing due yet: the worker
   ** checks for a stop request and calls again); SRC_END: no more rows after this batch
   ** (it may hold rows); SRC_ERR: err is set (complete message, e.g. "FILE:LINE: ..."). */
   int (*fill)(Source *s, SrcBatch *b, char *err, size_t errlen);
   void (*close)(Source *s);                           /* release state; called once if opened */
+  /* 1: fill is cheap CPU work (a generator: no I/O, no decoding), so the worker may call it
+  ** on the thread of the stage subtask that reads it, with no queue in between (worker.c,
+  ** "Inline sources"); fill may then sleep at most ~50 ms, as always. 0: own thread. */
+  int inline_ok;
 } SourceOps;
 
 struct Source {
@@ -286,8 +290,10 @@ typedef struct Worker Worker;
 
 typedef struct WkOptions {
   int parallelism;            /* subtasks per source and stage (stages may cap it) */
-  int batch_rows;             /* target rows per source batch (0: default 1024) */
+  int batch_rows;             /* rows per source and edge batch (0: default 8192) ... */
   size_t sink_flush_bytes;    /* hand a sink buffer to its writer at this size (0: 256 KB) */
+  size_t batch_bytes;         /* ... but at most this many bytes of row structs (0: 512 KB) */
+  int no_inline;              /* 1: every source subtask gets its own thread (diagnostics) */
 } WkOptions;
 
 /* Load PIPELINE.so, check its ABI, and resolve connectors. NULL with err set on failure. */

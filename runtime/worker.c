@@ -11,12 +11,13 @@
 ** (one `process` for everything) runs as one synthesized stage "pipeline" whose inputs are all
 ** sources and whose outputs are all sinks. With --parallelism N:
 **   - every source runs N source subtasks (connectors decide what subtask i reads: single_file
-**     reads in subtask 0 only, impulse generates in each);
+**     reads in subtask 0 only, impulse generates in each), each on its own thread unless it
+**     runs inline (below);
 **   - every stage runs n = min(N, max_parallelism or N) stage subtasks;
 **   - every encoding sink has one writer thread fed by every subtask that emits to it.
 **
 **   source subtask i                 stage subtask j                         sink writer
-**   (one thread each)                (one thread each, own RtCtx)            (one per sink)
+**   (own thread, or inline: below)   (one thread each, own RtCtx)            (one per sink)
 **   pop an empty SrcBatch      +-->  pop from `in` (one queue for all   +->  pop from `data`
 **   ops->fill: read + decode   |     inputs and producers):             |    ops->write
 **   push QM_BATCH to stage     |       QM_BATCH: process(ctx, input, b) |    buffer back to
@@ -58,19 +59,45 @@
 ** advance. Keys reach the subtask that owns their hash range (rt_hash_owner), so a table
 ** holds exactly the keys routed to its subtask.
 **
+** Inline sources. Handing every batch from a source thread to a stage thread costs futex
+** wake-ups, context switches and a batch written on one core and read on the other; for a
+** generator that costs more than making the rows (impulse: 3 context switches per batch, the
+** two threads taking turns on the CPU). So a source subtask runs on the thread of the stage
+** subtask that reads it when (choose_inline) its connector says it is cheap CPU work
+** (SourceOps.inline_ok: impulse, not single_file, whose decoding overlaps the query on
+** another core), that stage subtask is its only reader, and the stage subtask has no other
+** channel (it reads only this source, and with parallelism the stage runs as many subtasks
+** as the source: FORWARD i -> i). That thread then loops (run_inline): fill one batch (kept,
+** so it stays in this core's cache), run_batch, update_wm; a fill with no rows may mark the
+** channel idle; a short batch (the source caught up: paced, or no data yet) flushes partial
+** sink buffers, as an empty queue does for the queue loop. At the end the channel gets
+** watermark INT64_MAX and ends, exactly as QM_WATERMARK INT64_MAX + QM_EOS would do it. So
+** watermarks, idleness, end of stream, stop requests (checked before every fill) and pacing
+** (the connector sleeps in fill, at most ~50 ms, as on its own thread) are unchanged; only
+** the queue and the thread are gone. --no-inline-sources (WkOptions.no_inline) turns it off.
+**
+** Batch sizes. Source and edge batches hold WkOptions.batch_rows rows (--batch-rows,
+** default 8192), but at most batch_bytes (512 KB) of row structs, so wide rows make shorter
+** batches (batch_rows_for). Measured (docs/benchmarks.md): with 1024 rows, a source thread
+** cost ~3 context switches per batch; CPU time was flat from 2 K to 16 K rows and worse at
+** 32 K (batches no longer fit in L2), both for impulse -> filter and a window aggregate.
+** Bigger batches do not delay rows: a source returns what it has (impulse: what is due),
+** partial edge batches are handed over after every input batch, and partial sink buffers
+** whenever the subtask runs out of input. Free pools wake their producer with hysteresis
+** (queue.c: q_set_pop_wake), i.e. for half the pool, not for every returned batch.
+**
 ** Edge batches are SrcBatch structs from a per-(producer subtask, output) pool: the row
 ** struct is copied (memcpy) and TEXT/JSON/BYTEA bytes are deep-copied into the batch's
 ** arena, so the batch owns everything its rows point to and the producer's input batch can be
 ** recycled at once. The consumer returns the batch to the producer's pool after process().
-** Batches are handed over when full (batch_rows rows, or EDGE_BATCH_BYTES of strings), and
+** Batches are handed over when full (batch rows, or EDGE_BATCH_BYTES of strings), and
 ** partial ones after every input batch and before any watermark, idle marker or QM_EOS.
-** Free pools wake their producer with hysteresis (queue.c: q_set_pop_wake), i.e. for half
-** the pool, not for every returned batch.
 **
 ** Invariants:
-**   - Every arrow is a bounded Queue; producers block on full queues or empty pools, never
-**     the other way round, and the graph is acyclic (checked at load), so a slow sink slows
-**     everything upstream and nothing is dropped or deadlocks.
+**   - Every arrow is a bounded Queue (or an inline source's direct call); producers block on
+**     full queues or empty pools, never the other way round, and the graph is acyclic
+**     (checked at load), so a slow sink slows everything upstream and nothing is dropped or
+**     deadlocks.
 **   - Nothing refers to an input batch or the ctx scratch arena once process() returned: sinks
 **     encode, edges deep-copy. That is what makes recycling right after process() safe.
 **     A source read by several stages shares one batch (reference count): rows are read-only.
@@ -102,7 +129,8 @@
 
 #define SRC_POOL 4             /* batches per source subtask: one being filled, rest in flight */
 #define SINK_POOL 4            /* output buffers per sink beyond one per producer */
-#define DEFAULT_BATCH_ROWS 1024
+#define DEFAULT_BATCH_ROWS 8192
+#define DEFAULT_BATCH_BYTES (512 * 1024) /* ... but no more row-struct bytes than this */
 #define DEFAULT_SINK_FLUSH (256 * 1024)
 #define EDGE_BATCH_BYTES (1 << 20)  /* hand an edge batch over once its strings reach this */
 #define STR_CHUNK (16 * 1024)       /* edge strings are packed into arena pieces this big */
@@ -120,6 +148,7 @@ static void *xcalloc(size_t n, size_t size) {
 }
 
 typedef struct Task Task;
+typedef struct SourceTask SourceTask;
 
 typedef struct SinkTask {
   Worker *w;
@@ -157,7 +186,7 @@ typedef struct EdgeInfo {
 ** reads for every row, so the hot path follows no pointers into descriptors. */
 typedef struct EdgeOut {
   uint8_t routing;         /* e->routing */
-  uint32_t batch_rows;     /* hand a batch over at this many rows (WkOptions.batch_rows) */
+  uint32_t batch_rows;     /* hand a batch over at this many rows (batch_rows_for) */
   uint32_t nstrs;          /* info->nstrs */
   const StrCol *strs;      /* info->strs */
   const RtEdge *e;         /* descriptor */
@@ -205,6 +234,7 @@ struct Task {
   Out *outs;               /* one per stage output */
   uint32_t nouts;          /* stage->noutputs */
   int cur_chan;            /* channel of the batch being processed, -1 outside process() */
+  SourceTask *inl;         /* the source subtask this thread runs inline (its only channel) */
   int idle_out;            /* consumers were told this subtask is idle */
   int64_t rows_in;         /* rows received */
   pthread_t th;
@@ -224,18 +254,22 @@ typedef struct SrcTarget {
   int chan;                /* channel at that subtask */
 } SrcTarget;
 
-typedef struct SourceTask {
+struct SourceTask {
   Worker *w;
   Source src;              /* connector instance (subtask, parallelism) and its counters */
-  SrcBatch *batches;       /* SRC_POOL batches, owned here */
-  Queue *free;             /* empty batches ready to fill (capacity SRC_POOL) */
+  SrcBatch *batches;       /* nbatches batches, owned here */
+  int nbatches;            /* SRC_POOL, or 1 when inline */
+  Queue *free;             /* empty batches ready to fill (capacity SRC_POOL); NULL inline */
   SrcTarget *targets;      /* ntargets consumers */
   int ntargets;
+  Task *inline_task;       /* runs this source on its thread (see "Inline sources"); or NULL */
   int64_t idle_ns;         /* idle_micros option in ns; 0: never idle */
   pthread_t th;
   int started;             /* th is running / must be joined */
   int opened;              /* ops->open succeeded: ops->close is due */
-} SourceTask;
+  int idle;                /* consumers were told this source subtask is idle */
+  int64_t last_rows;       /* wall clock of the last fill that produced rows (idle_ns > 0) */
+};
 
 struct Worker {
   WkOptions opt;           /* with defaults filled in */
@@ -371,7 +405,8 @@ int src_decode(Source *s, Decoder *d, SrcBatch *b, const char *rec, size_t len,
 /* The consumer is done with b: the last of its readers returns it to its pool. The pool
 ** queue has room for all its batches, so this push never blocks. */
 static void recycle(SrcBatch *b) {
-  if (__atomic_sub_fetch(&b->refs, 1, __ATOMIC_ACQ_REL) != 0) return;
+  /* no pool: the batch of an inline source, which its stage subtask simply fills again */
+  if (__atomic_sub_fetch(&b->refs, 1, __ATOMIC_ACQ_REL) != 0 || !b->pool) return;
   QMsg m = { QM_BATCH, 0, 0, b };
   q_push(b->pool, &m);
 }
@@ -619,40 +654,57 @@ static int push_targets(SourceTask *t, int kind, int64_t value, SrcBatch *b) {
   return 0;
 }
 
+/* Fill batch b of source subtask t (reset first). Returns the connector's SRC_MORE / SRC_END,
+** or SRC_ERR after wk_fail. */
+static int fill_batch(SourceTask *t, SrcBatch *b) {
+  char err[1024];
+  b->n = 0;
+  b->input.len = 0;
+  arena_reset(&b->arena);
+  err[0] = 0;
+  int rc = t->src.ops->fill(&t->src, b, err, sizeof err);
+  if (rc == SRC_ERR) {
+    wk_fail(t->w, "%s", err[0] ? err : "source failed without a message");
+    return SRC_ERR;
+  }
+  t->src.rows_read += b->n;
+  return rc;
+}
+
+/* idle_micros bookkeeping after a fill that returned rc with n rows: 1 when the source
+** subtask has just become idle (no row for idle_ns; its consumers must be told), else 0. */
+static int became_idle(SourceTask *t, int rc, int64_t n) {
+  if (!t->idle_ns) return 0;
+  if (n > 0) {
+    t->idle = 0;
+    t->last_rows = rt_wall_clock_ns();
+    return 0;
+  }
+  if (t->idle || rc != SRC_MORE || rt_wall_clock_ns() - t->last_rows < t->idle_ns) return 0;
+  t->idle = 1;
+  return 1;
+}
+
 static void *source_main(void *arg) {
   SourceTask *t = arg;
   Worker *w = t->w;
-  char err[1024];
   QMsg m;
-  int idle = 0;
-  int64_t last_rows = t->idle_ns ? rt_wall_clock_ns() : 0;
+  t->last_rows = t->idle_ns ? rt_wall_clock_ns() : 0;
   if (w->opt.parallelism > 1) name_thread("src%d:%s", t->src.subtask, t->src.conn->table);
   else name_thread("src:%s", t->src.conn->table);
   for (;;) {
     if (wk_stop_requested() || failed(w)) break;
     if (q_pop(t->free, &m) < 0) return NULL;
     SrcBatch *b = m.ptr;
-    b->n = 0;
-    b->input.len = 0;
-    arena_reset(&b->arena);
-    err[0] = 0;
-    int rc = t->src.ops->fill(&t->src, b, err, sizeof err);
-    if (rc == SRC_ERR) {
-      wk_fail(w, "%s", err[0] ? err : "source failed without a message");
-      return NULL;
-    }
+    int rc = fill_batch(t, b);
+    if (rc == SRC_ERR) return NULL;
+    int idle = became_idle(t, rc, b->n);
     if (b->n > 0) {
-      t->src.rows_read += b->n;
       b->refs = t->ntargets;       /* set before the first push: readers may finish early */
       if (push_targets(t, QM_BATCH, 0, b) < 0) return NULL;
-      idle = 0;
-      if (t->idle_ns) last_rows = rt_wall_clock_ns();
     } else {
       if (q_push(t->free, &m) < 0) return NULL;
-      if (t->idle_ns && !idle && rc == SRC_MORE && rt_wall_clock_ns() - last_rows >= t->idle_ns) {
-        idle = 1;
-        if (push_targets(t, QM_IDLE, 0, NULL) < 0) return NULL;
-      }
+      if (idle && push_targets(t, QM_IDLE, 0, NULL) < 0) return NULL;
     }
     if (rc == SRC_END) break;
   }
@@ -680,6 +732,44 @@ static int run_batch(Task *t, int chan, SrcBatch *b) {
   return flush_edges(t);
 }
 
+/* The stage subtask runs its only input, source subtask s = t->inl, on its own thread: fill
+** one batch, process it, repeat (see "Inline sources" in the header comment). What
+** source_main sends through the queue happens here directly, in the same order: a batch
+** (run_batch, then update_wm), an idle marker, and at the end QM_WATERMARK INT64_MAX then
+** QM_EOS. 0 when the source ended, -1 on errors (recorded on the worker). */
+static int run_inline(Task *t) {
+  SourceTask *s = t->inl;
+  Worker *w = t->w;
+  Channel *c = &t->chans[0];
+  SrcBatch *b = &s->batches[0];
+  s->last_rows = s->idle_ns ? rt_wall_clock_ns() : 0;
+  for (;;) {
+    if (wk_stop_requested() || failed(w)) break;
+    int rc = fill_batch(s, b);
+    if (rc == SRC_ERR) return -1;
+    int idle = became_idle(s, rc, b->n);
+    int64_t n = b->n;
+    if (n > 0) {
+      b->refs = 1;
+      if (run_batch(t, 0, b) < 0) return -1;
+    } else if (idle) {
+      c->idle = 1;
+    }
+    if ((n > 0 || idle) && update_wm(t) < 0) return -1;
+    /* A short batch means the source has caught up (paced, or no data yet): hand over what
+    ** the sinks hold, as the queue loop does when its queue runs empty. */
+    if (n < s->src.batch_rows && flush_sinks(t) < 0) return -1;
+    if (rc == SRC_END) break;
+  }
+  if (failed(w)) return -1;
+  c->wm = INT64_MAX;               /* ended (exhausted or stopped), as in source_main */
+  c->idle = 0;
+  if (update_wm(t) < 0) return -1;
+  c->ended = 1;
+  t->live--;
+  return update_wm(t);
+}
+
 static void *task_main(void *arg) {
   Task *t = arg;
   Worker *w = t->w;
@@ -693,6 +783,7 @@ static void *task_main(void *arg) {
     t->outs[i].sink.cur = m.ptr;
   }
   if (update_wm(t) < 0) return NULL;   /* a subtask no producer reaches is done at once */
+  if (t->inl && run_inline(t) < 0) return NULL;
   while (t->live > 0) {
     if (q_pop(t->in, &m) < 0) return NULL;
     Channel *c = &t->chans[m.port];
@@ -913,6 +1004,14 @@ out:
 
 /* ---- load: the subtask graph ------------------------------------------------------------ */
 
+/* Rows per batch for rows of row_size bytes: batch_rows, but no more than batch_bytes of
+** row structs (wide rows make shorter batches), and at least one row. */
+static uint32_t batch_rows_for(const Worker *w, uint32_t row_size) {
+  size_t n = (size_t)w->opt.batch_rows, by_bytes = w->opt.batch_bytes / row_size;
+  if (by_bytes < n) n = by_bytes;
+  return n < 1 ? 1 : (uint32_t)n;
+}
+
 /* Does producer subtask i (of a source or stage) reach consumer subtask j of n? */
 static int reaches(int routing, int i, int j, int n) {
   switch (routing) {
@@ -977,7 +1076,7 @@ static void build_outputs(Worker *w, Task *t) {
     e->e = &w->p->edges[port->index];
     e->info = &w->edges[port->index];
     e->routing = e->e->routing;
-    e->batch_rows = (uint32_t)w->opt.batch_rows;
+    e->batch_rows = batch_rows_for(w, e->e->schema->row_size);
     e->nstrs = e->info->nstrs;
     e->strs = e->info->strs;
     StageRt *dst = &w->stages[e->e->to_stage];
@@ -1029,7 +1128,7 @@ static void build_sources(Worker *w) {
       t->src.ops = wk_source_ops(c->connector);
       t->src.subtask = i;
       t->src.parallelism = N;
-      t->src.batch_rows = w->opt.batch_rows;
+      t->src.batch_rows = (int)batch_rows_for(w, c->schema->row_size);
       t->src.drop_bad = bad && strcmp(bad, "drop") == 0;
       t->idle_ns = idle_us > INT64_MAX / 1000 ? INT64_MAX : idle_us * 1000;
       for (uint32_t g = 0; g < w->nstages; g++)
@@ -1049,6 +1148,21 @@ static void build_sources(Worker *w) {
           n++;
         }
     }
+  }
+}
+
+/* Inline sources (see the header comment): a source subtask whose connector allows it and
+** whose only reader is a stage subtask that reads nothing else runs on that subtask's
+** thread. */
+static void choose_inline(Worker *w) {
+  if (w->opt.no_inline) return;
+  for (uint32_t i = 0; i < nsrc_tasks(w); i++) {
+    SourceTask *t = &w->srcs[i];
+    if (!t->src.ops->inline_ok || t->ntargets != 1) continue;
+    Task *dst = t->targets[0].task;
+    if (dst->nchans != 1 || dst->inl) continue;
+    t->inline_task = dst;
+    dst->inl = t;
   }
 }
 
@@ -1074,12 +1188,13 @@ static void synthesize_stage(Worker *w) {
 }
 
 Worker *wk_load(const char *so_path, const WkOptions *opt, char *err, size_t errlen) {
-  WkOptions o = { 1, DEFAULT_BATCH_ROWS, DEFAULT_SINK_FLUSH };
+  WkOptions o = { 1, DEFAULT_BATCH_ROWS, DEFAULT_SINK_FLUSH, DEFAULT_BATCH_BYTES, 0 };
   if (opt) {
     o = *opt;
     if (o.parallelism <= 0) o.parallelism = 1;
     if (o.batch_rows <= 0) o.batch_rows = DEFAULT_BATCH_ROWS;
     if (o.sink_flush_bytes == 0) o.sink_flush_bytes = DEFAULT_SINK_FLUSH;
+    if (o.batch_bytes == 0) o.batch_bytes = DEFAULT_BATCH_BYTES;
   }
   if (o.parallelism > MAX_PARALLELISM) {
     snprintf(err, errlen, "parallelism %d is more than the maximum %d", o.parallelism,
@@ -1198,6 +1313,7 @@ Worker *wk_load(const char *so_path, const WkOptions *opt, char *err, size_t err
   for (uint32_t s = 0; s < w->nstages; s++)
     for (int j = 0; j < w->stages[s].nsub; j++) build_outputs(w, &w->stages[s].tasks[j]);
   build_sources(w);
+  choose_inline(w);
   return w;
 
 fail:
@@ -1212,7 +1328,7 @@ static void init_batch(SrcBatch *b, uint32_t row_size, Queue *pool, size_t arena
   b->pool = pool;
   arena_init(&b->arena, arena_block);
   QMsg m = { QM_BATCH, 0, 0, b };
-  q_push(pool, &m);
+  if (pool) q_push(pool, &m);
 }
 
 /* Contexts, state tables, queues and pools for one stage subtask. -1 after wk_fail. */
@@ -1261,10 +1377,14 @@ static int prepare(Worker *w) {
   for (uint32_t i = 0; i < nsrc_tasks(w); i++) {
     SourceTask *t = &w->srcs[i];
     const RtConnector *c = t->src.conn;
-    t->free = q_new(SRC_POOL);
-    q_set_pop_wake(t->free, SRC_POOL / 2);    /* wake the source for 2 batches, not 1 */
-    t->batches = xcalloc(SRC_POOL, sizeof *t->batches);
-    for (int k = 0; k < SRC_POOL; k++)
+    /* inline: one batch, filled again as soon as its stage subtask processed it */
+    t->nbatches = t->inline_task ? 1 : SRC_POOL;
+    if (!t->inline_task) {
+      t->free = q_new(SRC_POOL);
+      q_set_pop_wake(t->free, SRC_POOL / 2);  /* wake the source for 2 batches, not 1 */
+    }
+    t->batches = xcalloc((size_t)t->nbatches, sizeof *t->batches);
+    for (int k = 0; k < t->nbatches; k++)
       init_batch(&t->batches[k], c->schema->row_size, t->free, 64 * 1024);
     err[0] = 0;
     if (t->src.ops->open(&t->src, err, sizeof err) < 0) {
@@ -1353,6 +1473,7 @@ int wk_run(Worker *w) {
       }
     for (uint32_t i = 0; ok && i < nsrc_tasks(w); i++) {
       SourceTask *t = &w->srcs[i];
+      if (t->inline_task) continue;          /* runs on its stage subtask's thread */
       ok = t->started = start(w, &t->th, source_main, t, "source") == 0;
     }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -1454,7 +1575,7 @@ void wk_free(Worker *w) {
   for (uint32_t i = 0; i < nsrc_tasks(w); i++) {
     SourceTask *t = &w->srcs[i];
     if (t->opened) t->src.ops->close(&t->src);
-    free_batches(t->batches, SRC_POOL);
+    free_batches(t->batches, t->nbatches);
     q_free(t->free);
     free(t->targets);
   }

@@ -15,13 +15,18 @@
 **   through a 3 x 3 shuffle, a failing stage, broken graphs refused at load); keyed_count.c
 **   (counts in state tables: the same multiset at every parallelism, from impulse and from a
 **   file with in-place, unescaped, empty, NULL and 300 KB strings); watermarks.c (the min rule
-**   over two sources, late rows counted exactly, idle sources with and without idle_micros).
+**   over two sources, late rows counted exactly at several batch sizes, idle sources with and
+**   without idle_micros; sources inline on their stage's thread or on their own).
+** - Inline sources and batching: the same rows inline and on a thread, in 7-row and default
+**   batches; a 10 rows/s unbounded source shows rows at once (file sink, through a shuffle,
+**   inline or not) and runs no source thread when inline.
 ** Run from the repository root (the fixture and runtime/ are found relative to it). It does
 ** not measure throughput (see the worker's report / bench/).
 */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -319,13 +324,12 @@ static int build_fixture(const char *name, const char *defs) {
   return build_fixture_src("passthrough.c", name, defs);
 }
 
-/* Run a fixture in-process with `parallelism` subtasks. Returns wk_run's result (-2 when it
-** does not load); err gets the run or load error, summary the summary text (both may be
-** NULL). */
-static int run_par(const char *so, int parallelism, char *err, size_t errlen, char **summary) {
+/* Run a fixture in-process with options opt. Returns wk_run's result (-2 when it does not
+** load); err gets the run or load error, summary the summary text (both may be NULL). */
+static int run_opts(const char *so, const WkOptions *opt, char *err, size_t errlen,
+                    char **summary) {
   char lerr[2048] = "";
-  WkOptions opt = { parallelism, 0, 0 };
-  Worker *w = wk_load(tpath(so), &opt, lerr, sizeof lerr);
+  Worker *w = wk_load(tpath(so), opt, lerr, sizeof lerr);
   if (!w) {
     if (err) snprintf(err, errlen, "%s", lerr);
     return -2;
@@ -340,6 +344,12 @@ static int run_par(const char *so, int parallelism, char *err, size_t errlen, ch
   }
   wk_free(w);
   return rc;
+}
+
+/* The same with `parallelism` subtasks and default batches (sources inline where they can). */
+static int run_par(const char *so, int parallelism, char *err, size_t errlen, char **summary) {
+  WkOptions opt = { parallelism, 0, 0, 0, 0 };
+  return run_opts(so, &opt, err, errlen, summary);
 }
 
 static int run_inproc(const char *so, char *err, size_t errlen, char **summary) {
@@ -476,6 +486,15 @@ static void test_impulse(void) {
   CHECK(out && len == want.len && memcmp(out, want.p, len) == 0);
   free(out);
   free(summary);
+  /* The same rows with the generator on a thread of its own (not inline), and in batches
+  ** of 7 rows, inline and not. */
+  WkOptions variants[] = { { 1, 0, 0, 0, 1 }, { 1, 7, 0, 0, 0 }, { 1, 7, 0, 0, 1 } };
+  for (size_t v = 0; v < sizeof variants / sizeof variants[0]; v++) {
+    CHECK_I64(run_opts("imp.so", &variants[v], err, sizeof err, NULL), 0);
+    out = read_file(tpath("imp.out"), &len);
+    CHECK_MSG(out && len == want.len && memcmp(out, want.p, len) == 0, "variant %zu", v);
+    free(out);
+  }
   buf_free(&want);
 
   /* RFC 3339 start time. */
@@ -823,53 +842,70 @@ static void test_watermarks(void) {
   long long wm[4096];
   /* The min rule: `fast` races through 20000 rows 1 ms apart; `slow` sends row 0 (ts =
   ** START) at once and row 1 (START + 1 us) a quarter second later per subtask. While slow
-  ** lives no stage may pass its event time, whatever fast did. */
-  snprintf(defs, sizeof defs, "-DTWO_SOURCES -DFAST_COUNT='\"20000\"' -DSLOW_COUNT='\"2\"' "
-           "-DSLOW_RATE='\"4\"' -DSLOW_INTERVAL='\"1\"' -DOUT_PATH='\"%s\"' -DWM_PATH='\"%s\"'",
-           tpath("wmin.out"), tpath("wmin.wms"));
-  if (build_fixture_src("watermarks.c", "wmin.so", defs) < 0) return;
-  CHECK_I64(run_par("wmin.so", 1, err, sizeof err, &summary), 0);
-  int k = read_wms(tpath("wmin.wms"), wm, 4096);
-  CHECK_I64(k, 3);
-  CHECK(k == 3 && wm[0] == WM_START && wm[1] == WM_START + 1000 && wm[2] == INT64_MAX);
-  Lines l = read_lines(tpath("wmin.out"), 0);
-  CHECK_I64(l.n, 20002);
-  free_lines(&l);
-  CHECK_I64(late_rows(summary, "n2_filter"), 0);
-  free(summary);
-  summary = NULL;
-  CHECK_I64(run_par("wmin.so", 3, err, sizeof err, &summary), 0);
-  k = read_wms(tpath("wmin.wms"), wm, 4096);
-  int ok = 1, max = 0;
-  for (int i = 0; i < k; i++) {
-    if (wm[i] == INT64_MAX) max++;
-    else if (wm[i] != WM_START && wm[i] != WM_START + 1000) ok = 0;
+  ** lives no stage may pass its event time, whatever fast did. Both sources feed one stage
+  ** (each source on its own thread), or with SPLIT_SOURCES a stage each (both inline). */
+  for (int split = 0; split <= 1; split++) {
+    snprintf(defs, sizeof defs, "-DTWO_SOURCES %s -DFAST_COUNT='\"20000\"' -DSLOW_COUNT='\"2\"' "
+             "-DSLOW_RATE='\"4\"' -DSLOW_INTERVAL='\"1\"' -DOUT_PATH='\"%s\"' -DWM_PATH='\"%s\"'",
+             split ? "-DSPLIT_SOURCES" : "", tpath("wmin.out"), tpath("wmin.wms"));
+    if (build_fixture_src("watermarks.c", "wmin.so", defs) < 0) return;
+    CHECK_I64(run_par("wmin.so", 1, err, sizeof err, &summary), 0);
+    int k = read_wms(tpath("wmin.wms"), wm, 4096);
+    CHECK_MSG(k == 3 && wm[0] == WM_START && wm[1] == WM_START + 1000 && wm[2] == INT64_MAX,
+              "split %d: %d watermarks", split, k);
+    Lines l = read_lines(tpath("wmin.out"), 0);
+    CHECK_I64(l.n, 20002);
+    free_lines(&l);
+    CHECK_I64(late_rows(summary, "n2_filter"), 0);
+    free(summary);
+    summary = NULL;
+    CHECK_I64(run_par("wmin.so", 3, err, sizeof err, &summary), 0);
+    k = read_wms(tpath("wmin.wms"), wm, 4096);
+    int ok = 1, max = 0;
+    for (int i = 0; i < k; i++) {
+      if (wm[i] == INT64_MAX) max++;
+      else if (wm[i] != WM_START && wm[i] != WM_START + 1000) ok = 0;
+    }
+    CHECK_MSG(ok, "a watermark passed the slow source at parallelism 3 (split %d)", split);
+    CHECK_I64(max, 3);                      /* every n2_filter subtask closes at the end */
+    l = read_lines(tpath("wmin.out"), 0);
+    CHECK_I64(l.n, 60006);
+    free_lines(&l);
+    CHECK_I64(late_rows(summary, "n2_filter"), 0);
+    free(summary);
+    summary = NULL;
   }
-  CHECK_MSG(ok, "a watermark passed the slow source at parallelism 3");
-  CHECK_I64(max, 3);                        /* every n2_filter subtask closes at the end */
-  l = read_lines(tpath("wmin.out"), 0);
-  CHECK_I64(l.n, 60006);
-  free_lines(&l);
-  CHECK_I64(late_rows(summary, "n2_filter"), 0);
-  free(summary);
-  summary = NULL;
+  Lines l;
+  int k;
 
-  /* Late rows: every 100th row is moved 5 s into the past. At parallelism 1 the batches are
-  ** exactly 1024 rows, n2_filter's watermark lags one batch, so every moved row from the
-  ** second batch on is late: 1000 - 10. */
+  /* Late rows: every 100th row (counter 99, 199, ...) is moved 5 s into the past. At
+  ** parallelism 1 with --batch-rows 1024 the batches are exactly 1024 rows (1 ms of event
+  ** time per row) and n2_filter's watermark lags one batch, so every moved row from the
+  ** second batch on is late: 1000 - 10. The same with the source on its own thread instead
+  ** of inline. Batches are also cut at batch_bytes: 20480 bytes of 40-byte rows are 512
+  ** rows, so 1000 - 5 are late. */
   snprintf(defs, sizeof defs, "-DFAST_COUNT='\"100000\"' -DLATE_EVERY=100 -DOUT_PATH='\"%s\"' "
            "-DWM_PATH='\"%s\"'", tpath("late.out"), tpath("late.wms"));
   if (build_fixture_src("watermarks.c", "late.so", defs) < 0) return;
-  CHECK_I64(run_par("late.so", 1, err, sizeof err, &summary), 0);
-  CHECK_I64(late_rows(summary, "n2_filter"), 990);
-  CHECK_I64(late_rows(summary, "n1_assign"), 0);
-  CHECK(summary && strstr(summary, "stage 'n2_filter': 990 late rows dropped (1 subtask, "
-                                   "100000 rows in)"));
-  l = read_lines(tpath("late.out"), 0);
-  CHECK_I64(l.n, 100000 - 990);
-  free_lines(&l);
-  free(summary);
-  summary = NULL;
+  struct { WkOptions opt; int late; } lc[] = {
+    { { 1, 1024, 0, 0, 0 }, 990 }, { { 1, 1024, 0, 0, 1 }, 990 },
+    { { 1, 0, 0, 512 * 40, 0 }, 995 }, { { 1, 4096, 0, 512 * 40, 1 }, 995 },
+  };
+  for (size_t i = 0; i < sizeof lc / sizeof lc[0]; i++) {
+    char want[128];
+    CHECK_I64(run_opts("late.so", &lc[i].opt, err, sizeof err, &summary), 0);
+    CHECK_MSG(late_rows(summary, "n2_filter") == lc[i].late, "case %zu: %lld late rows", i,
+              late_rows(summary, "n2_filter"));
+    CHECK_I64(late_rows(summary, "n1_assign"), 0);
+    snprintf(want, sizeof want, "stage 'n2_filter': %d late rows dropped (1 subtask, "
+             "100000 rows in)", lc[i].late);
+    CHECK(summary && strstr(summary, want));
+    l = read_lines(tpath("late.out"), 0);
+    CHECK_I64(l.n, 100000 - lc[i].late);
+    free_lines(&l);
+    free(summary);
+    summary = NULL;
+  }
   CHECK_I64(run_par("late.so", 3, err, sizeof err, &summary), 0);
   long long late = late_rows(summary, "n2_filter");
   CHECK(late > 0);
@@ -882,34 +918,42 @@ static void test_watermarks(void) {
   /* Idle sources: `slow` sends row 0, then nothing for a second. With idle_micros = 100 ms
   ** it is left out of the min after 100 ms, so the watermark follows `fast` (paced, 600 rows
   ** in 600 ms), and slow's row 1 (ts START + 1 ms) arrives late. Without the option the
-  ** watermark waits for slow and nothing is late. */
-  const char *common = "-DTWO_SOURCES -DFAST_COUNT='\"600\"' -DFAST_RATE='\"1000\"' "
-                       "-DSLOW_COUNT='\"2\"' -DSLOW_RATE='\"1\"' -DSLOW_INTERVAL='\"1000\"'";
-  snprintf(defs, sizeof defs, "%s -DSLOW_IDLE='\"100000\"' -DOUT_PATH='\"%s\"' "
-           "-DWM_PATH='\"%s\"'", common, tpath("idle.out"), tpath("idle.wms"));
-  if (build_fixture_src("watermarks.c", "idle.so", defs) < 0) return;
-  CHECK_I64(run_par("idle.so", 1, err, sizeof err, &summary), 0);
-  k = read_wms(tpath("idle.wms"), wm, 4096);
-  int moved = 0, increasing = 1;
-  for (int i = 0; i < k; i++) {
-    moved += wm[i] > WM_START + 1000000 && wm[i] < INT64_MAX;
-    if (i > 0 && wm[i] <= wm[i - 1]) increasing = 0;
+  ** watermark waits for slow and nothing is late. With SPLIT_SOURCES the idle source runs
+  ** inline on n3_assign's thread, which then tells n2_filter it is idle. */
+  for (int split = 0; split <= 1; split++) {
+    char common[512];
+    snprintf(common, sizeof common, "-DTWO_SOURCES %s -DFAST_COUNT='\"600\"' "
+             "-DFAST_RATE='\"1000\"' -DSLOW_COUNT='\"2\"' -DSLOW_RATE='\"1\"' "
+             "-DSLOW_INTERVAL='\"1000\"'", split ? "-DSPLIT_SOURCES" : "");
+    snprintf(defs, sizeof defs, "%s -DSLOW_IDLE='\"100000\"' -DOUT_PATH='\"%s\"' "
+             "-DWM_PATH='\"%s\"'", common, tpath("idle.out"), tpath("idle.wms"));
+    if (build_fixture_src("watermarks.c", "idle.so", defs) < 0) return;
+    CHECK_I64(run_par("idle.so", 1, err, sizeof err, &summary), 0);
+    k = read_wms(tpath("idle.wms"), wm, 4096);
+    int moved = 0, increasing = 1;
+    for (int i = 0; i < k; i++) {
+      moved += wm[i] > WM_START + 1000000 && wm[i] < INT64_MAX;
+      if (i > 0 && wm[i] <= wm[i - 1]) increasing = 0;
+    }
+    CHECK_MSG(moved > 0, "the watermark did not move past the idle source (%d watermarks, "
+              "split %d)", k, split);
+    CHECK(increasing);
+    CHECK(k > 0 && wm[k - 1] == INT64_MAX);
+    CHECK_MSG(late_rows(summary, "n2_filter") == 1, "split %d: %lld late", split,
+              late_rows(summary, "n2_filter"));
+    free(summary);
+    summary = NULL;
+    snprintf(defs, sizeof defs, "%s -DOUT_PATH='\"%s\"' -DWM_PATH='\"%s\"'", common,
+             tpath("noidle.out"), tpath("noidle.wms"));
+    if (build_fixture_src("watermarks.c", "noidle.so", defs) < 0) return;
+    CHECK_I64(run_par("noidle.so", 1, err, sizeof err, &summary), 0);
+    k = read_wms(tpath("noidle.wms"), wm, 4096);
+    CHECK_MSG(k == 3 && wm[0] == WM_START && wm[1] == WM_START + 1000000 &&
+              wm[2] == INT64_MAX, "split %d: %d watermarks", split, k);
+    CHECK_I64(late_rows(summary, "n2_filter"), 0);
+    free(summary);
+    summary = NULL;
   }
-  CHECK_MSG(moved > 0, "the watermark did not move past the idle source (%d watermarks)", k);
-  CHECK(increasing);
-  CHECK(k > 0 && wm[k - 1] == INT64_MAX);
-  CHECK_I64(late_rows(summary, "n2_filter"), 1);
-  free(summary);
-  summary = NULL;
-  snprintf(defs, sizeof defs, "%s -DOUT_PATH='\"%s\"' -DWM_PATH='\"%s\"'", common,
-           tpath("noidle.out"), tpath("noidle.wms"));
-  if (build_fixture_src("watermarks.c", "noidle.so", defs) < 0) return;
-  CHECK_I64(run_par("noidle.so", 1, err, sizeof err, &summary), 0);
-  k = read_wms(tpath("noidle.wms"), wm, 4096);
-  CHECK_I64(k, 3);
-  CHECK(k == 3 && wm[0] == WM_START && wm[1] == WM_START + 1000000 && wm[2] == INT64_MAX);
-  CHECK_I64(late_rows(summary, "n2_filter"), 0);
-  free(summary);
 }
 
 static void test_graph_errors(void) {
@@ -989,6 +1033,18 @@ static void test_cli(void) {
     snprintf(args, sizeof args, "%s --parallelism %s", tpath("pass.so"), bad_par[i]);
     CHECK_I64(cli(args, NULL), 2);
     CHECK(err_has("--parallelism must be an integer from 1 to 1024"));
+  }
+  snprintf(args, sizeof args, "%s --batch-rows 2 --no-inline-sources", tpath("pass.so"));
+  CHECK_I64(cli(args, NULL), 0);
+  CHECK(err_has("arroyo-worker: sink 'out' (single_file): 3 rows written"));
+  snprintf(args, sizeof args, "%s --batch-rows=1", tpath("rhash.so"));
+  CHECK_I64(cli(args, NULL), 0);
+  CHECK(err_has("(1 subtask, 3000 rows in)"));
+  const char *bad_rows[] = { "0", "-5", "x", "1000001" };
+  for (size_t i = 0; i < sizeof bad_rows / sizeof bad_rows[0]; i++) {
+    snprintf(args, sizeof args, "%s --batch-rows %s", tpath("pass.so"), bad_rows[i]);
+    CHECK_I64(cli(args, NULL), 2);
+    CHECK(err_has("--batch-rows must be an integer from 1 to 1000000"));
   }
   snprintf(args, sizeof args, "%s --checkpoint-dir %s", tpath("pass.so"), tmp);
   CHECK_I64(cli(args, NULL), 2);
@@ -1079,6 +1135,84 @@ static void test_cli(void) {
   }
 }
 
+/* Lines in a file (0 when missing). */
+static int count_lines(const char *path) {
+  char *s = read_file(path, NULL);
+  int n = 0;
+  for (char *p = s; p && *p; p++) n += *p == '\n';
+  free(s);
+  return n;
+}
+
+/* Threads of process pid whose name starts with prefix. */
+static int threads_named(pid_t pid, const char *prefix) {
+  char dir[64];
+  snprintf(dir, sizeof dir, "/proc/%d/task", (int)pid);
+  DIR *d = opendir(dir);
+  int n = 0;
+  struct dirent *e;
+  while (d && (e = readdir(d)) != NULL) {
+    if (e->d_name[0] == '.') continue;
+    char path[400], name[32] = "";
+    snprintf(path, sizeof path, "%s/%s/comm", dir, e->d_name);
+    FILE *f = fopen(path, "r");
+    if (!f) continue;
+    if (fgets(name, sizeof name, f) && strncmp(name, prefix, strlen(prefix)) == 0) n++;
+    fclose(f);
+  }
+  if (d) closedir(d);
+  return n;
+}
+
+/* A slow unbounded source (10 rows/s) must show its rows at once, not after a full batch
+** (thousands of rows): the generator inline on its stage's thread or on its own thread
+** (--no-inline-sources), straight to a file sink or through a shuffle (routing.c with
+** EMIT_ROWS). Inline means no source thread at all. SIGTERM then ends the run with exit 0
+** and every row read is in the file. */
+static void test_slow_source(void) {
+  char defs[1024], path[1024];
+  snprintf(path, sizeof path, "%s/arroyo-worker", bin_dir);
+  snprintf(defs, sizeof defs, "-DIMPULSE -DRATE='\"10\"' -DOUT_PATH='\"%s\"'",
+           tpath("slow.out"));
+  if (build_fixture("slow.so", defs) < 0) return;
+  snprintf(defs, sizeof defs, "-DUNBOUNDED -DRATE='\"10\"' -DEMIT_ROWS -DOUT_PATH='\"%s\"' "
+           "-DROWS_PATH='\"%s\"'", tpath("slowr.out"), tpath("slowr.rows"));
+  if (build_fixture_src("routing.c", "slowr.so", defs) < 0) return;
+  struct { const char *so, *out, *flag; int src_threads; } cases[] = {
+    { "slow.so", "slow.out", NULL, 0 },
+    { "slow.so", "slow.out", "--no-inline-sources", 1 },
+    { "slowr.so", "slowr.rows", NULL, 0 },
+    { "slowr.so", "slowr.rows", "--no-inline-sources", 1 },
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    unlink(tpath(cases[i].out));
+    pid_t pid = fork();
+    if (pid == 0) {
+      freopen(tpath("err.txt"), "w", stderr);
+      execl(path, "arroyo-worker", tpath(cases[i].so), cases[i].flag, (char *)NULL);
+      _exit(127);
+    }
+    /* 3 rows are due 0.2 s after the start; allow a busy machine 5 s */
+    int64_t t0 = mono_ns();
+    int lines = 0;
+    while ((lines = count_lines(tpath(cases[i].out))) < 3 && mono_ns() - t0 < 5000000000LL)
+      sleep_ms(10);
+    CHECK_MSG(lines >= 3, "case %zu: %d rows after %.1f s", i, lines,
+              (double)(mono_ns() - t0) / 1e9);
+    CHECK_MSG(threads_named(pid, "src") == cases[i].src_threads, "case %zu: %d source threads",
+              i, threads_named(pid, "src"));
+    kill(pid, SIGTERM);
+    int st;
+    waitpid(pid, &st, 0);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    char *e = read_file(tpath("err.txt"), NULL);
+    const char *p = e ? strstr(e, "source 'imp' (impulse): ") : NULL;
+    CHECK_MSG(p && atoi(p + strlen("source 'imp' (impulse): ")) == count_lines(tpath(cases[i].out)),
+              "case %zu: every row read must be written: %s", i, e ? e : "(no stderr)");
+    free(e);
+  }
+}
+
 int main(void) {
   const char *b = getenv("BIN");
   bin_dir = b && *b ? b : "bin";
@@ -1106,6 +1240,7 @@ int main(void) {
   test_watermarks();
   test_graph_errors();
   test_cli();
+  test_slow_source();
 
   if (!unit_failed) {
     char cmd[512];
