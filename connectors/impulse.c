@@ -17,7 +17,8 @@
 ** and returns an empty batch. Unbounded impulse sources end only on a stop request (SIGINT/SIGTERM).
 **
 ** Cost: it is a generator (inline_ok = 1), so the worker usually calls fill on the thread of
-** the stage that reads it.
+** the stage that reads it. Rows of the usual layout (header, counter, subtask_index, no null
+** flags) are written field by field; any other layout is zeroed first.
 **
 ** Parallelism, as Arroyo's impulse source does it (arroyo-connectors impulse/operator.rs):
 ** each of the N subtasks is its own generator. Subtask i writes subtask_index = i and counts
@@ -51,6 +52,7 @@ typedef struct Impulse {
   uint32_t off_subtask;
   uint32_t null_counter;   /* null flag offsets, UINT32_MAX when NOT NULL */
   uint32_t null_subtask;
+  int dense;               /* the header and the two NOT NULL columns are the whole row */
 } Impulse;
 
 /* Whole string is a non-negative decimal integer. */
@@ -132,6 +134,11 @@ static int imp_open(Source *s, char *err, size_t errlen) {
       find_col(s->conn->schema, "subtask_index", 1, &im->off_subtask, &im->null_subtask, err,
                errlen) < 0)
     goto fail;
+  /* header (24 bytes) + counter + subtask_index, no null flags: fill writes every byte */
+  im->dense = s->conn->schema->row_size == sizeof(RtRowHeader) + 16 &&
+              im->null_counter == UINT32_MAX && im->null_subtask == UINT32_MAX &&
+              im->off_counter >= sizeof(RtRowHeader) && im->off_subtask >= sizeof(RtRowHeader) &&
+              im->off_counter != im->off_subtask;
   s->state = im;
   return 0;
 fail:
@@ -187,16 +194,23 @@ static int imp_fill(Source *s, SrcBatch *b, char *err, size_t errlen) {
   }
   char *rows = srcb_reserve(b, (int64_t)n);
   uint32_t rs = b->row_size;
-  memset(rows, 0, (size_t)n * rs);
-  uint64_t sub = (uint64_t)s->subtask;
-  for (uint64_t i = 0; i < n; i++) {
+  /* Event time: start + counter * interval, or the batch's wall clock time. Unsigned steps
+  ** give the same values as the product. */
+  uint64_t ts = im->has_interval ? (uint64_t)im->start_ns + im->next * (uint64_t)im->interval_ns
+                                 : (uint64_t)now;
+  uint64_t step = im->has_interval ? (uint64_t)im->interval_ns : 0;
+  uint64_t sub = (uint64_t)s->subtask, c = im->next;
+  RtRowHeader h;
+  memset(&h, 0, sizeof h);
+  /* Not dense: zero the rest of the rows (null flags 0 = not null, padding) first. */
+  if (!im->dense) memset(rows, 0, (size_t)n * rs);
+  for (uint64_t i = 0; i < n; i++, c++, ts += step) {
     char *r = rows + i * rs;
-    uint64_t c = im->next + i;
+    h.ts = (int64_t)ts;
+    memcpy(r, &h, sizeof h);
     memcpy(r + im->off_counter, &c, 8);
     memcpy(r + im->off_subtask, &sub, 8);
-    ((RtRowHeader *)r)->ts = im->has_interval ? im->start_ns + (int64_t)c * im->interval_ns : now;
   }
-  /* null flags are already 0 (not null) from the memset */
   b->n = (int64_t)n;
   im->next += n;
   return im->bounded && im->next >= im->count ? SRC_END : SRC_MORE;

@@ -87,11 +87,14 @@
 ** (queue.c: q_set_pop_wake), i.e. for half the pool, not for every returned batch.
 **
 ** Edge batches are SrcBatch structs from a per-(producer subtask, output) pool: the row
-** struct is copied (memcpy) and TEXT/JSON/BYTEA bytes are deep-copied into the batch's
-** arena, so the batch owns everything its rows point to and the producer's input batch can be
-** recycled at once. The consumer returns the batch to the producer's pool after process().
-** Batches are handed over when full (batch rows, or EDGE_BATCH_BYTES of strings), and
-** partial ones after every input batch and before any watermark, idle marker or QM_EOS.
+** struct is copied and TEXT/JSON/BYTEA bytes are deep-copied into the batch's arena, so the
+** batch owns everything its rows point to and the producer's input batch can be recycled at
+** once. The consumer returns the batch to the producer's pool after process(). Batches are
+** handed over when full (batch rows, or EDGE_BATCH_BYTES of strings), and partial ones
+** after every input batch and before any watermark, idle marker or QM_EOS. rt_emit is
+** frameless on its common paths: a count-only sink is a counter, and an edge row without
+** strings of up to 128 bytes is a route, two fixed-size copies and a count; everything else
+** (strings, wide rows, a new or full batch, encoding) is an out-of-line call.
 **
 ** Invariants:
 **   - Every arrow is a bounded Queue (or an inline source's direct call); producers block on
@@ -108,7 +111,7 @@
 **     threads return promptly; the worker joins them and reports that one message.
 **   - A stop request (SIGINT/SIGTERM) ends each source subtask as if its input were exhausted;
 **     the rest is the normal end-of-stream path, so windows close and sinks are flushed.
-**   - Per row there is no lock and no malloc: a row costs a route, a memcpy and the string
+**   - Per row there is no lock and no malloc: a row costs a route, a copy and the string
 **     copies (bump allocation in the batch's arena, whose first block is kept across reuses);
 **     locks are taken per batch (queues); pools are allocated before the threads start.
 **
@@ -185,21 +188,23 @@ typedef struct EdgeInfo {
 /* One edge as seen by one producer subtask. The first members are copies of what rt_emit
 ** reads for every row, so the hot path follows no pointers into descriptors. */
 typedef struct EdgeOut {
-  uint8_t routing;         /* e->routing */
+  uint8_t hash;            /* routing is RT_ROUTE_HASH (else every row goes to `fwd`) */
+  uint8_t plain;           /* no string columns and row_size <= 128: edge_emit's fast path */
+  uint32_t row_size;       /* e->schema->row_size */
   uint32_t batch_rows;     /* hand a batch over at this many rows (batch_rows_for) */
   uint32_t nstrs;          /* info->nstrs */
   const StrCol *strs;      /* info->strs */
+  SrcBatch **cur;          /* [ndst] batch being filled for each consumer, NULL: none yet */
+  uint32_t ndst;           /* consumer subtasks */
+  uint32_t fwd;            /* FORWARD: the one consumer subtask (producer subtask % ndst);
+                           ** SINGLE: 0 */
   const RtEdge *e;         /* descriptor */
   const EdgeInfo *info;    /* its string columns */
   Task *dst;               /* the consumer stage's subtasks (ndst of them) */
-  uint32_t ndst;           /* consumer subtasks */
-  uint32_t fwd;            /* FORWARD: the one consumer subtask (producer subtask % ndst) */
   int *chan;               /* [ndst] this producer's channel at each consumer, -1: unreachable */
-  SrcBatch **cur;          /* [ndst] batch being filled for each consumer, NULL: none yet */
   SrcBatch *pool;          /* npool batches, owned here */
   int npool;
   Queue *free;             /* batches back from the consumers (capacity npool) */
-  int64_t rows;            /* rows emitted on this edge */
 } EdgeOut;
 
 typedef struct Out {
@@ -442,14 +447,19 @@ static SrcBatch *take_edge_batch(EdgeOut *e, uint32_t batch_rows) {
 
 static const char empty_bytes[1];
 
-/* Copy one row struct. Rows are whole 8-byte words (RtRowHeader is), so a word loop inlines
-** what a memcpy of a run-time size would make a libc call. */
-static inline void copy_row(char *dst, const char *src, uint32_t rs) {
-  if (rs % 8 != 0 || rs > 512) { memcpy(dst, src, rs); return; }
-  for (uint32_t i = 0; i < rs; i += 8) {
-    uint64_t v;
-    memcpy(&v, src + i, 8);
-    memcpy(dst + i, &v, 8);
+/* Copy one row struct of rs bytes, 24 <= rs <= 128 (rows start with an RtRowHeader), into a
+** batch (never overlapping it): two fixed-size copies that overlap in the middle, a few
+** vector moves inline, where a memcpy of a run-time size is a libc call. */
+static inline void copy_small_row(char *dst, const char *src, uint32_t rs) {
+  if (rs <= 32) {
+    memcpy(dst, src, 16);
+    memcpy(dst + rs - 16, src + rs - 16, 16);
+  } else if (rs <= 64) {
+    memcpy(dst, src, 32);
+    memcpy(dst + rs - 32, src + rs - 32, 32);
+  } else {
+    memcpy(dst, src, 64);
+    memcpy(dst + rs - 64, src + rs - 64, 64);
   }
 }
 
@@ -465,21 +475,8 @@ static inline char *str_room(SrcBatch *b, size_t n) {
   return p;
 }
 
-/* Copy one row into the batch of the consumer subtask its routing picks. The row struct is
-** copied as is; string bytes move into the batch's arena so the batch owns them. */
-static int edge_emit(RtCtx *ctx, EdgeOut *e, const void *row) {
-  uint32_t j;
-  switch (e->routing) {
-    case RT_ROUTE_HASH: j = rt_hash_owner(((const RtRowHeader *)row)->hash, e->ndst); break;
-    case RT_ROUTE_SINGLE: j = 0; break;
-    default: j = e->fwd; break;
-  }
-  SrcBatch *b = e->cur[j];
-  if (!b && !(b = e->cur[j] = take_edge_batch(e, e->batch_rows)))
-    return rt_error(ctx, NULL, "worker is stopping");      /* real error is on the worker */
-  uint32_t rs = b->row_size;
-  char *dst = b->rows + (size_t)b->n * rs;
-  copy_row(dst, row, rs);
+/* Move the strings of row dst (just copied into b) into b's arena, so b owns them. */
+static void copy_strs(const EdgeOut *e, SrcBatch *b, char *dst) {
   for (uint32_t k = 0; k < e->nstrs; k++) {
     const StrCol *sc = &e->strs[k];
     if (sc->null_off != UINT32_MAX && dst[sc->null_off]) continue;
@@ -489,10 +486,43 @@ static int edge_emit(RtCtx *ctx, EdgeOut *e, const void *row) {
     memcpy(p, s->ptr, (size_t)s->len);
     s->ptr = p;
   }
-  e->rows++;
-  if (++b->n >= (int64_t)e->batch_rows || b->arena.total >= EDGE_BATCH_BYTES) {
-    if (hand_edge(e, j) < 0) return rt_error(ctx, NULL, "worker is stopping");
-  }
+}
+
+/* Start a batch for consumer j. NULL once the worker is stopping. */
+static SrcBatch *edge_start(RtCtx *ctx, EdgeOut *e, uint32_t j) {
+  SrcBatch *b = e->cur[j] = take_edge_batch(e, e->batch_rows);
+  if (!b) rt_error(ctx, NULL, "worker is stopping");      /* real error is on the worker */
+  return b;
+}
+
+static __attribute__((noinline)) int edge_full(RtCtx *ctx, EdgeOut *e, uint32_t j) {
+  if (hand_edge(e, j) < 0) return rt_error(ctx, NULL, "worker is stopping");
+  return 0;
+}
+
+/* edge_emit for every case: rows with strings or over 128 bytes, the first row of a batch. */
+static __attribute__((noinline)) int edge_emit_any(RtCtx *ctx, EdgeOut *e, const void *row,
+                                                   uint32_t j) {
+  SrcBatch *b = e->cur[j];
+  if (!b && !(b = edge_start(ctx, e, j))) return RT_ERR;
+  char *dst = b->rows + (size_t)b->n * e->row_size;
+  if (e->row_size <= 128) copy_small_row(dst, row, e->row_size);
+  else memcpy(dst, row, e->row_size);
+  copy_strs(e, b, dst);
+  if (++b->n >= (int64_t)e->batch_rows || b->arena.total >= EDGE_BATCH_BYTES)
+    return edge_full(ctx, e, j);
+  return 0;
+}
+
+/* Copy one row into the batch of the consumer subtask its routing picks. The row struct is
+** copied as is; string bytes move into the batch's arena so the batch owns them. The common
+** case (no strings, a batch under way) makes no call, so rt_emit needs no stack frame. */
+static inline int edge_emit(RtCtx *ctx, EdgeOut *e, const void *row) {
+  uint32_t j = e->hash ? rt_hash_owner(((const RtRowHeader *)row)->hash, e->ndst) : e->fwd;
+  SrcBatch *b = e->cur[j];
+  if (!b || !e->plain) return edge_emit_any(ctx, e, row, j);
+  copy_small_row(b->rows + (size_t)b->n * e->row_size, row, e->row_size);
+  if (++b->n >= (int64_t)e->batch_rows) return edge_full(ctx, e, j);
   return 0;
 }
 
@@ -535,22 +565,31 @@ static int hand_off(SinkOut *o) {
   return 0;
 }
 
+/* rt_emit's paths other than edges and count-only sinks, out of line (no stack frame in
+** rt_emit itself). */
+static __attribute__((noinline)) int bad_port(RtCtx *ctx, int port) {
+  Task *t = ctx->worker;
+  return rt_error(ctx, NULL, "emit to output %d, but the stage has %u outputs", port, t->nouts);
+}
+
+static __attribute__((noinline)) int sink_emit(RtCtx *ctx, SinkOut *o, const void *row) {
+  if (!o->cur) return RT_ERR;              /* a failed hand-off already recorded an error */
+  if (enc_record(o->enc, row, o->cur) < 0)
+    return rt_error(ctx, NULL, "sink '%s': cannot encode row", o->t->snk.conn->table);
+  if (o->cur->len >= o->t->w->opt.sink_flush_bytes && hand_off(o) < 0)
+    return rt_error(ctx, NULL, "worker is stopping");      /* real error is on the worker */
+  return 0;
+}
+
 int rt_emit(RtCtx *ctx, int port, const void *row) {
   Task *t = ctx->worker;
-  if ((uint32_t)port >= t->nouts)
-    return rt_error(ctx, NULL, "emit to output %d, but the stage has %u outputs", port,
-                    t->nouts);
+  if ((uint32_t)port >= t->nouts) return bad_port(ctx, port);
   Out *out = &t->outs[port];
   if (out->kind == RT_PORT_EDGE) return edge_emit(ctx, &out->edge, row);
   SinkOut *o = &out->sink;
   o->rows++;
   if (!o->enc) return 0;                                   /* blackhole: count only */
-  if (!o->cur) return RT_ERR;              /* a failed hand-off already recorded an error */
-  if (enc_record(o->enc, row, o->cur) < 0)
-    return rt_error(ctx, NULL, "sink '%s': cannot encode row", o->t->snk.conn->table);
-  if (o->cur->len >= t->w->opt.sink_flush_bytes && hand_off(o) < 0)
-    return rt_error(ctx, NULL, "worker is stopping");      /* real error is on the worker */
-  return 0;
+  return sink_emit(ctx, o, row);
 }
 
 /* If no more input is waiting, hand partial sink buffers to the writers: a busy subtask
@@ -1075,14 +1114,16 @@ static void build_outputs(Worker *w, Task *t) {
     EdgeOut *e = &out->edge;
     e->e = &w->p->edges[port->index];
     e->info = &w->edges[port->index];
-    e->routing = e->e->routing;
-    e->batch_rows = batch_rows_for(w, e->e->schema->row_size);
+    e->hash = e->e->routing == RT_ROUTE_HASH;
+    e->row_size = e->e->schema->row_size;
+    e->batch_rows = batch_rows_for(w, e->row_size);
+    e->plain = e->info->nstrs == 0 && e->row_size <= 128;
     e->nstrs = e->info->nstrs;
     e->strs = e->info->strs;
     StageRt *dst = &w->stages[e->e->to_stage];
     e->dst = dst->tasks;
     e->ndst = (uint32_t)dst->nsub;
-    e->fwd = (uint32_t)(t->sub % dst->nsub);
+    e->fwd = e->e->routing == RT_ROUTE_SINGLE ? 0 : (uint32_t)(t->sub % dst->nsub);
     e->chan = xcalloc(e->ndst, sizeof *e->chan);
     e->cur = xcalloc(e->ndst, sizeof *e->cur);
     int reach = 0;

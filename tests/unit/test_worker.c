@@ -495,6 +495,15 @@ static void test_impulse(void) {
     CHECK_MSG(out && len == want.len && memcmp(out, want.p, len) == 0, "variant %zu", v);
     free(out);
   }
+  /* A layout with null flags (not header + two columns only) is zeroed: same rows. */
+  snprintf(defs, sizeof defs, "-DIMPULSE -DNULLABLE -DCOUNT='\"5000\"' -DINTERVAL='\"1000\"' "
+           "-DSTART='\"1000000000\"' -DOUT_PATH='\"%s\"'", tpath("impn.out"));
+  if (build_fixture("impn.so", defs) == 0) {
+    CHECK_I64(run_par("impn.so", 1, err, sizeof err, NULL), 0);
+    out = read_file(tpath("impn.out"), &len);
+    CHECK_MSG(out && len == want.len && memcmp(out, want.p, len) == 0, "nullable: %s", err);
+    free(out);
+  }
   buf_free(&want);
 
   /* RFC 3339 start time. */
