@@ -100,9 +100,12 @@ int expr_has_aggregate(Cx *cx, const Expr *e) {
 /* ---- structural equality of expressions (GROUP BY matching) -------------------------- */
 static int column_index_of(AggCtx *ac, const Expr *e) {
   if (e->qual && ac->in.qual && strcmp(e->qual, ac->in.qual) != 0) return -1;
-  if (e->qual && !ac->in.qual) return -1;
-  for (int i = 0; i < ac->in.input->ncols; i++)
-    if (strcmp(ac->in.input->cols[i].name, e->name) == 0) return i;
+  for (int i = 0; i < ac->in.input->ncols; i++) {
+    PCol *c = &ac->in.input->cols[i];
+    /* over a join the columns carry their own qualifiers */
+    if (e->qual && !ac->in.qual && (!c->qual || strcmp(c->qual, e->qual) != 0)) continue;
+    if (strcmp(c->name, e->name) == 0) return i;
+  }
   return -1;
 }
 
@@ -488,8 +491,17 @@ Plan *agg_bind_select(Cx *cx, Select *s, Plan *in, const char *qual) {
     agg->wincol = ac->nkeys;
     agg->cols[ac->nkeys].name = ac->window_alias ? ac->window_alias : "window";
     agg->cols[ac->nkeys].t = type_make(T_WINDOW);
+    if (agg->winexpr->kind == B_COL) {   /* the same window as the input's */
+      PCol *src = &ac->in.input->cols[agg->winexpr->colidx];
+      agg->cols[ac->nkeys].winkind = src->winkind;
+      agg->cols[ac->nkeys].width = src->width;
+      agg->cols[ac->nkeys].slide = src->slide;
+    }
   } else if (ac->window) {
     window_spec(cx, ac->window, &agg->win);
+    agg->cols[ac->nkeys].winkind = agg->win.kind;
+    agg->cols[ac->nkeys].width = agg->win.kind == W_SESSION ? agg->win.gap : agg->win.width;
+    agg->cols[ac->nkeys].slide = agg->win.slide;
     agg->wincol = ac->nkeys;
     agg->cols[ac->nkeys].name = ac->window_alias ? ac->window_alias : "window";
     agg->cols[ac->nkeys].t = type_make(T_WINDOW);
@@ -550,6 +562,11 @@ Plan *agg_bind_select(Cx *cx, Select *s, Plan *in, const char *qual) {
                       it->e->kind == E_CALL ? it->e->name : cx_printf(cx, "column_%d", i + 1);
     p->cols[i].t = items[i]->t;
     p->cols[i].nullable = items[i]->nullable;
+    if (items[i]->kind == B_COL && items[i]->t.kind == T_WINDOW) {
+      p->cols[i].winkind = agg->cols[items[i]->colidx].winkind;
+      p->cols[i].width = agg->cols[items[i]->colidx].width;
+      p->cols[i].slide = agg->cols[items[i]->colidx].slide;
+    }
   }
   p->updating = agg->updating;
   plan_add_input(cx, p, top);

@@ -1116,9 +1116,8 @@ static Plan *bind_select(Cx *cx, Select *s) {
         b->nullable = in->cols[c].nullable;
         b->text = in->cols[c].name;
         p->exprs[k] = b;
-        p->cols[k].name = in->cols[c].name;
-        p->cols[k].t = b->t;
-        p->cols[k].nullable = b->nullable;
+        p->cols[k] = in->cols[c];
+        p->cols[k].qual = NULL;
         k++;
       }
       continue;
@@ -1143,6 +1142,11 @@ static Plan *bind_select(Cx *cx, Select *s) {
     p->cols[k].name = item_name(cx, it, b, k);
     p->cols[k].t = b->t;
     p->cols[k].nullable = b->nullable;
+    if (b->kind == B_COL && b->t.kind == T_WINDOW) {   /* a window passes through unchanged */
+      p->cols[k].winkind = in->cols[b->colidx].winkind;
+      p->cols[k].width = in->cols[b->colidx].width;
+      p->cols[k].slide = in->cols[b->colidx].slide;
+    }
     k++;
   }
   p->updating = in->updating;

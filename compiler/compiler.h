@@ -376,6 +376,8 @@ typedef struct PCol {
   const char *qual;     /* table alias that qualifies it, or NULL */
   SqlType t;
   int nullable;
+  int winkind;          /* WINDOW columns: the WinKind that made them (0: unknown) */
+  int64_t width, slide; /* ... and its width and slide (ns) */
 } PCol;
 
 struct Plan {

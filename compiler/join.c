@@ -183,6 +183,15 @@ Plan *join_bind(Cx *cx, Plan *left, const char *lqual, Plan *right, const char *
                "%s JOIN of a windowed input with a non-windowed one is not supported; "
                "window both sides the same way", join_name(f->join));
   if (j->lwin >= 0) {
+    PCol *a = &left->cols[j->lwin], *b = &right->cols[j->rwin];
+    if (a->winkind == W_SESSION || b->winkind == W_SESSION)
+      diag_error(cx, f->join_line, f->join_col,
+                 "can't handle session windows in joins (sessions of the two sides do not line up)");
+    if (a->winkind && b->winkind &&
+        (a->winkind != b->winkind || a->width != b->width || a->slide != b->slide))
+      diag_error(cx, f->join_line, f->join_col,
+                 "can't handle mixed windowing between left and right: a windowed join needs the same "
+                 "window on both sides");
     if (left->updating || right->updating)
       diag_error(cx, f->join_line, f->join_col, "a windowed join of an updating input is not supported");
     j->updating = 0;
