@@ -163,10 +163,17 @@ void cg_agg_types(Gen *gen, Plan *A) {
   }
   if (!nobj) em_line(ds, "0");
   em_close(ds, ";");
+  /* key columns that are strings point into the entry's key copy */
+  int nref = 0;
+  em_open(ds, "static const uint32_t n%d_keyrefs[] = {", id);
+  for (int k = 0; k < A->nkeys; k++)
+    if (type_is_stringy(A->exprs[k]->t)) { em_line(ds, "(uint32_t)offsetof(n%d_acc, k%d),", id, k); nref++; }
+  if (!nref) em_line(ds, "0");
+  em_close(ds, ";");
   em_open(ds, "static const RtStateDesc n%d_states[] = {", id);
   /* updating state expires after the updating TTL without changes (event time), counted */
-  em_line(ds, "{ \"n%d aggregate\", sizeof(n%d_acc), %d, n%d_objs, INT64_C(%lld) },", id, id, nobj, id,
-          A->win.kind == W_NONE ? (long long)cx->cat->updating_ttl_ns : 0LL);
+  em_line(ds, "{ \"n%d aggregate\", sizeof(n%d_acc), %d, n%d_objs, INT64_C(%lld), %d, n%d_keyrefs },", id, id,
+          nobj, id, A->win.kind == W_NONE ? (long long)cx->cat->updating_ttl_ns : 0LL, nref, id);
   if (A->win.kind == W_HOP) em_line(ds, "{ \"n%d hop cursor\", sizeof(n%d_cursor), 0, 0, 0 },", id, id);
   if (A->win.kind == W_SESSION) em_line(ds, "{ \"n%d open sessions\", sizeof(n%d_sessions), 0, 0, 0 },", id, id);
   em_close(ds, ";");

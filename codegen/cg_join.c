@@ -95,10 +95,23 @@ void cg_join_types(Gen *gen, Plan *J) {
   em_open(ds, "static const uint32_t n%d_objs[] = {", id);
   em_line(ds, "%s", windowed ? "0" : cx_printf(cx, "(uint32_t)offsetof(n%d_rows, rows)", id));
   em_close(ds, ";");
+  int nref[2] = { 0, 0 };
+  if (windowed)
+    for (int side = 0; side < 2; side++) {
+      Plan *in = J->inputs[side];
+      em_open(ds, "static const uint32_t n%d_%s_keyrefs[] = {", id, row_type(J, side));
+      for (int c = 0; c < in->ncols; c++)
+        if (type_is_stringy(in->cols[c].t)) {
+          em_line(ds, "(uint32_t)offsetof(n%d_%sval, row.c%d),", id, row_type(J, side), c);
+          nref[side]++;
+        }
+      if (!nref[side]) em_line(ds, "0");
+      em_close(ds, ";");
+    }
   em_open(ds, "static const RtStateDesc n%d_states[] = {", id);
   if (windowed) {
-    em_line(ds, "{ \"n%d left rows by window\", sizeof(n%d_lval), 0, 0, 0 },", id, id);
-    em_line(ds, "{ \"n%d right rows by window\", sizeof(n%d_rval), 0, 0, 0 },", id, id);
+    em_line(ds, "{ \"n%d left rows by window\", sizeof(n%d_lval), 0, 0, 0, %d, n%d_l_keyrefs },", id, id, nref[0], id);
+    em_line(ds, "{ \"n%d right rows by window\", sizeof(n%d_rval), 0, 0, 0, %d, n%d_r_keyrefs },", id, id, nref[1], id);
     em_line(ds, "{ \"n%d sequence\", sizeof(n%d_meta), 0, 0, 0 },", id, id);
   } else {
     em_line(ds, "{ \"n%d left rows by key\", sizeof(n%d_rows), 1, n%d_objs, INT64_C(%lld) },", id, id, id,

@@ -69,8 +69,14 @@ void cg_topn_types(Gen *gen, Plan *T) {
   em_close(ds, ";");
   em_line(ds, "static const RtSchema n%d_in_schema = { \"row_n%d_in\", sizeof(row_n%d_in), %d, n%d_in_cols };",
           id, id, id, n, id);
+  int nref = 0;
+  em_open(ds, "static const uint32_t n%d_keyrefs[] = {", id);
+  for (int c = 0; c < in->ncols; c++)
+    if (type_is_stringy(in->cols[c].t)) { em_line(ds, "(uint32_t)offsetof(n%d_val, row.c%d),", id, c); nref++; }
+  if (!nref) em_line(ds, "0");
+  em_close(ds, ";");
   em_open(ds, "static const RtStateDesc n%d_states[] = {", id);
-  em_line(ds, "{ \"n%d rows by window\", sizeof(n%d_val), 0, 0, 0 },", id, id);
+  em_line(ds, "{ \"n%d rows by window\", sizeof(n%d_val), 0, 0, 0, %d, n%d_keyrefs },", id, id, nref, id);
   em_line(ds, "{ \"n%d sequence\", sizeof(n%d_meta), 0, 0, 0 },", id, id);
   em_close(ds, ";");
   em_line(ds, "%s", "");

@@ -184,6 +184,11 @@ typedef struct RtStateDesc {
   uint32_t nobjs;                /* RtObj* fields inside the value */
   const uint32_t *obj_offsets;   /* their offsets */
   int64_t ttl_ns;                /* > 0: entries not touched for this long are expired (counted) */
+  /* RtStr fields of the value whose bytes live in the entry's own key copy (key columns and
+  ** buffered rows' strings): a snapshot stores them relative to the key and a restore points
+  ** them into the restored key copy. NULL/empty strings are left as they are. */
+  uint32_t nkeyrefs;
+  const uint32_t *keyref_offsets;
 } RtStateDesc;
 
 typedef struct RtStage {
