@@ -199,17 +199,20 @@ static int imp_fill(Source *s, SrcBatch *b, char *err, size_t errlen) {
   uint64_t ts = im->has_interval ? (uint64_t)im->start_ns + im->next * (uint64_t)im->interval_ns
                                  : (uint64_t)now;
   uint64_t step = im->has_interval ? (uint64_t)im->interval_ns : 0;
-  uint64_t sub = (uint64_t)s->subtask, c = im->next;
-  RtRowHeader h;
-  memset(&h, 0, sizeof h);
+  uint64_t sub = (uint64_t)s->subtask, c = im->next, zero = 0;
+  uint32_t off_c = im->off_counter, off_s = im->off_subtask;   /* not reloaded per row */
   /* Not dense: zero the rest of the rows (null flags 0 = not null, padding) first. */
   if (!im->dense) memset(rows, 0, (size_t)n * rs);
+  /* The header word by word (ts, hash = 0, retract + padding = 0): building an RtRowHeader
+  ** on the stack and copying it would read back a just-written word every row. */
+  _Static_assert(sizeof(RtRowHeader) == 24, "RtRowHeader is three words");
   for (uint64_t i = 0; i < n; i++, c++, ts += step) {
     char *r = rows + i * rs;
-    h.ts = (int64_t)ts;
-    memcpy(r, &h, sizeof h);
-    memcpy(r + im->off_counter, &c, 8);
-    memcpy(r + im->off_subtask, &sub, 8);
+    memcpy(r, &ts, 8);
+    memcpy(r + 8, &zero, 8);
+    memcpy(r + 16, &zero, 8);
+    memcpy(r + off_c, &c, 8);
+    memcpy(r + off_s, &sub, 8);
   }
   b->n = (int64_t)n;
   im->next += n;

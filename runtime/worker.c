@@ -93,7 +93,7 @@
 ** handed over when full (batch rows, or EDGE_BATCH_BYTES of strings), and partial ones
 ** after every input batch and before any watermark, idle marker or QM_EOS. rt_emit is
 ** frameless on its common paths: a count-only sink is a counter, and an edge row without
-** strings of up to 128 bytes is a route, two fixed-size copies and a count; everything else
+** strings of up to 128 bytes is a route, an unrolled word copy and a count; everything else
 ** (strings, wide rows, a new or full batch, encoding) is an out-of-line call.
 **
 ** Invariants:
@@ -189,7 +189,8 @@ typedef struct EdgeInfo {
 ** reads for every row, so the hot path follows no pointers into descriptors. */
 typedef struct EdgeOut {
   uint8_t hash;            /* routing is RT_ROUTE_HASH (else every row goes to `fwd`) */
-  uint8_t plain;           /* no string columns and row_size <= 128: edge_emit's fast path */
+  uint8_t plain_size;      /* row_size a multiple of 8, at most 128: copy_small_row */
+  uint8_t plain;           /* plain_size and no string columns: edge_emit's fast path */
   uint32_t row_size;       /* e->schema->row_size */
   uint32_t batch_rows;     /* hand a batch over at this many rows (batch_rows_for) */
   uint32_t nstrs;          /* info->nstrs */
@@ -447,21 +448,32 @@ static SrcBatch *take_edge_batch(EdgeOut *e, uint32_t batch_rows) {
 
 static const char empty_bytes[1];
 
-/* Copy one row struct of rs bytes, 24 <= rs <= 128 (rows start with an RtRowHeader), into a
-** batch (never overlapping it): two fixed-size copies that overlap in the middle, a few
-** vector moves inline, where a memcpy of a run-time size is a libc call. */
+/* Copy one row struct of rs bytes, rs a multiple of 8 from 24 to 128 (rows start with an
+** RtRowHeader), into a batch: word by word, unrolled (one jump on rs, then the moves), where a
+** memcpy of a run-time size is a libc call and a loop costs a branch per word. Words, not
+** wider moves: generated code has just written the row with word and byte stores, and a
+** wider load across several of them cannot be forwarded from the store buffer. */
+#define COPY_WORD(k) do { uint64_t v_; memcpy(&v_, src + 8 * (k), 8); \
+                          memcpy(dst + 8 * (k), &v_, 8); } while (0)
 static inline void copy_small_row(char *dst, const char *src, uint32_t rs) {
-  if (rs <= 32) {
-    memcpy(dst, src, 16);
-    memcpy(dst + rs - 16, src + rs - 16, 16);
-  } else if (rs <= 64) {
-    memcpy(dst, src, 32);
-    memcpy(dst + rs - 32, src + rs - 32, 32);
-  } else {
-    memcpy(dst, src, 64);
-    memcpy(dst + rs - 64, src + rs - 64, 64);
+  switch (rs / 8) {
+    case 16: COPY_WORD(15); /* fallthrough */
+    case 15: COPY_WORD(14); /* fallthrough */
+    case 14: COPY_WORD(13); /* fallthrough */
+    case 13: COPY_WORD(12); /* fallthrough */
+    case 12: COPY_WORD(11); /* fallthrough */
+    case 11: COPY_WORD(10); /* fallthrough */
+    case 10: COPY_WORD(9); /* fallthrough */
+    case 9: COPY_WORD(8); /* fallthrough */
+    case 8: COPY_WORD(7); /* fallthrough */
+    case 7: COPY_WORD(6); /* fallthrough */
+    case 6: COPY_WORD(5); /* fallthrough */
+    case 5: COPY_WORD(4); /* fallthrough */
+    case 4: COPY_WORD(3); /* fallthrough */
+    default: COPY_WORD(2); COPY_WORD(1); COPY_WORD(0); break;
   }
 }
+#undef COPY_WORD
 
 /* Room for n string bytes in b: strings are packed into STR_CHUNK pieces of its arena. */
 static inline char *str_room(SrcBatch *b, size_t n) {
@@ -500,13 +512,13 @@ static __attribute__((noinline)) int edge_full(RtCtx *ctx, EdgeOut *e, uint32_t 
   return 0;
 }
 
-/* edge_emit for every case: rows with strings or over 128 bytes, the first row of a batch. */
+/* edge_emit for every case: rows with strings or of other sizes, the first row of a batch. */
 static __attribute__((noinline)) int edge_emit_any(RtCtx *ctx, EdgeOut *e, const void *row,
                                                    uint32_t j) {
   SrcBatch *b = e->cur[j];
   if (!b && !(b = edge_start(ctx, e, j))) return RT_ERR;
   char *dst = b->rows + (size_t)b->n * e->row_size;
-  if (e->row_size <= 128) copy_small_row(dst, row, e->row_size);
+  if (e->plain_size) copy_small_row(dst, row, e->row_size);
   else memcpy(dst, row, e->row_size);
   copy_strs(e, b, dst);
   if (++b->n >= (int64_t)e->batch_rows || b->arena.total >= EDGE_BATCH_BYTES)
@@ -1117,7 +1129,8 @@ static void build_outputs(Worker *w, Task *t) {
     e->hash = e->e->routing == RT_ROUTE_HASH;
     e->row_size = e->e->schema->row_size;
     e->batch_rows = batch_rows_for(w, e->row_size);
-    e->plain = e->info->nstrs == 0 && e->row_size <= 128;
+    e->plain_size = e->row_size % 8 == 0 && e->row_size <= 128;
+    e->plain = e->info->nstrs == 0 && e->plain_size;
     e->nstrs = e->info->nstrs;
     e->strs = e->info->strs;
     StageRt *dst = &w->stages[e->e->to_stage];
