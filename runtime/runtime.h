@@ -398,4 +398,87 @@ int timer_fire(RtCtx *ctx, int table, int64_t upto, RtVisitFn fn, void *arg);
 ** table calls it for every non-NULL pointer at desc->obj_offsets when an entry dies. */
 void rt_obj_free(void *obj);
 
+/* ==== snapshots (snapshot.c) ==============================================================
+** A snapshot is the byte image of one state table: its entries and its timers, versioned and
+** self-describing (the layout is in the header comment of snapshot.c). The checkpoint code
+** writes one per table per subtask. A restore adds the entries and timers of a snapshot whose
+** key hash lies in a range to a table, which is how state moves to another parallelism: new
+** subtask j of M restores every old subtask's snapshot of the table with st_owner_range(j, M),
+** since keys are routed by hash range (rt_hash_owner) and not by subtask.
+**
+** ABI contract for generated value structs (RtStateDesc), which snapshots depend on. A value
+** holds only
+**   - plain data: integers, floats, flags, inline accumulators (RtMoments, RtBitCounts, ...),
+**   - RtObj pointers (NULL = empty), listed in obj_offsets: a snapshot stores each object's
+**     rt_obj_serialize bytes and a restore rebuilds it with rt_obj_deserialize,
+**   - RtStr strings listed in keyref_offsets whose bytes lie inside the entry's own key copy
+**     (the key_copy st_get returns): stored as (offset into the key, length), pointed into the
+**     new key copy on restore. One of length 0 may hold any pointer; it comes back as
+**     (NULL, 0). A non-empty one that points outside the key makes st_snapshot fail.
+** Any other pointer would be copied as raw bytes and come back dangling: generated code must
+** not keep one in a value. The value bytes are copied as they are (host byte order; snapshot.c
+** builds only on little-endian hosts), so the same generated struct must read them back:
+** restore refuses a snapshot whose value_size, object or keyref offsets differ from the table's.
+** Not in a snapshot: touched marks (st_touch; the worker flushes them after every batch and
+** barriers fall between batches), expiry counters and the table's memory layout.
+*/
+
+/* What a snapshot's header says (st_snapshot_info). */
+typedef struct StSnapInfo {
+  uint32_t version;        /* format version */
+  uint32_t value_size;     /* the value struct's size when it was taken */
+  uint32_t nobjs;          /* RtObj fields per value */
+  uint32_t nkeyrefs;       /* keyref fields per value */
+  int64_t ttl_ns;          /* the table's ttl then (0: none; > 0: entries carry access stamps) */
+  uint64_t entries;        /* entries in the snapshot */
+  uint64_t buckets;        /* buckets with at least one entry */
+  uint64_t timers;         /* pending timers */
+  uint64_t size;           /* bytes of the whole snapshot, header to end marker */
+  const char *name;        /* the table's name, NOT NUL-terminated: points into the input */
+  uint32_t name_len;       /* its length */
+} StSnapInfo;
+
+/* Append a snapshot of t to out: every entry in st_visit_all order (buckets ascending, then
+** insertion order) with its bucket, key hash, key, value, objects and (ttl tables) last access
+** stamp, then every timer in firing order. t is not changed. Returns 0, or -1 if a keyref
+** string points outside its entry's key (a code generation bug): the message, naming the table,
+** the field offset and the key, goes to stderr and out is left as it was. Aborts on OOM. */
+int st_snapshot(const StateTable *t, Buf *out);
+/* Read the header of the snapshot at p (n bytes available; the rest of the snapshot need not
+** be, so info->size tells how much to read, and snapshots may be concatenated). 0, or -1 with
+** err set (not a snapshot, unknown version, header truncated). info borrows p. */
+int st_snapshot_info(const char *p, size_t n, StSnapInfo *info, char *err, size_t errlen);
+/* Add to t every entry and timer of the snapshot p[0..n) whose key hash is in [lo, hi)
+** (hi == 0 stands for 2^64, as in st_owner_range; lo = hi = 0 takes everything). Existing
+** entries stay. n must be exactly the snapshot's size. Objects are rebuilt, keyref strings
+** point into the new key copies, ttl stamps are kept if both the snapshot and t have a ttl
+** (a ttl table restored from a snapshot without stamps stamps INT64_MIN: "before the first
+** watermark"). Within a bucket, restored entries keep their snapshot order, after the entries
+** t had; restored timers fire after existing timers of the same time. Returns 0, or -1 with err
+** set when the snapshot does not fit t (value_size, object or keyref offsets differ), is
+** malformed or truncated, or holds a (bucket, key) t already has. Bad bytes never crash it,
+** but a value's plain data cannot be checked: integrity is the checkpoint store's job
+** (checksums). After an error t holds the complete entries restored before it (never a
+** partly built one) and should be freed: the restore failed. */
+int st_restore(StateTable *t, const char *p, size_t n, uint64_t lo, uint64_t hi, char *err,
+               size_t errlen);
+
+/* state.c's side of snapshots; these need no ctx. */
+const RtStateDesc *st_desc(const StateTable *t);   /* st_new's copy of the descriptor */
+/* A ttl table's last-access stamp of the entry whose value this is; INT64_MIN without ttl. */
+int64_t st_access(const StateTable *t, const void *value);
+/* Make room in bucket's index (creating the bucket) for n more entries, so a restore does not
+** double it repeatedly. */
+void st_reserve(StateTable *t, int64_t bucket, uint64_t n);
+/* A hint before st_insert(bucket, hash): start loading the index slot it will probe (restores
+** prefetch several records ahead, as the index of a big bucket misses the caches). */
+void st_prefetch(const StateTable *t, int64_t bucket, uint64_t hash);
+/* Insert (bucket, key) with a zeroed value and ttl stamp `access` (ignored without ttl), not
+** touched. 0: *value and *key_copy (if not NULL) are set; 1: the key is already in the bucket;
+** -1: no room (key over 1 GiB, or out of slab numbers). */
+int st_insert(StateTable *t, int64_t bucket, uint64_t hash, const void *key, uint32_t keylen,
+              int64_t access, void **value, const void **key_copy);
+/* timer_add without a ctx. */
+void timer_put(StateTable *t, int64_t time, uint64_t hash, const void *key, uint32_t keylen);
+
 #endif /* ARROYO_RUNTIME_H */

@@ -8,8 +8,13 @@
 ** tables" section of runtime.h: st_new, st_free, st_stats, st_expire, st_visit_all,
 ** st_visit_range, st_owner_range, timer_visit_range.
 **
-** It does NOT lock (a table belongs to one subtask thread), serialize (no snapshot format yet),
-** interpret values (the RtObj pointers at desc->obj_offsets are only freed, with rt_obj_free),
+** For snapshots (runtime/snapshot.c owns the byte format) it also has st_desc, st_access and
+** the restore-time calls st_reserve, st_prefetch, st_insert and timer_put, which need no ctx
+** (declared in the "snapshots" section of runtime.h).
+**
+** It does NOT lock (a table belongs to one subtask thread), serialize (snapshot.c does),
+** interpret values (the RtObj pointers at desc->obj_offsets are only freed, with rt_obj_free;
+** desc->keyref_offsets are only checked and kept for snapshot.c),
 ** or hash keys: callers pass the key hash, which must depend on the key bytes only, be the same
 ** for every bucket, and be the hash that routed the row (RtRowHeader.hash, rt_hash_owner), so
 ** that st_visit_range can split a table by the same hash ranges the shuffle uses.
@@ -170,6 +175,9 @@ struct StateTable {
   uint32_t nobjs;          /* RtObj pointers in the value */
   uint32_t *obj_offsets;   /* their offsets (copy) */
   int64_t ttl;             /* > 0: expire entries idle for this long (event time) */
+  uint32_t nkeyrefs;       /* RtStr fields of the value that point into the entry's key */
+  uint32_t *keyref_offsets;/* their offsets (copy) */
+  RtStateDesc desc;        /* the descriptor as st_new copied it (points at the fields above) */
   uint32_t toff;           /* trailer offset in an entry */
   uint32_t koff;           /* key offset in an entry */
 
@@ -666,10 +674,24 @@ static inline int ttl_due(int64_t stamp, int64_t now, int64_t ttl) {
 
 /* ---- table lifecycle ------------------------------------------------------------------ */
 
+/* Field [a, a + na) overlaps [b, b + nb). */
+static inline int overlaps(uint32_t a, uint32_t na, uint32_t b, uint32_t nb) {
+  return (uint64_t)a < (uint64_t)b + nb && (uint64_t)b < (uint64_t)a + na;
+}
+
+/* Object and keyref fields must lie inside the value, and a keyref may not overlap an object
+** (snapshot.c rewrites both kinds of field, so they must be disjoint). */
 StateTable *st_new(const RtStateDesc *desc) {
-  if (!desc || desc->value_size > (1u << 30) || (desc->nobjs && !desc->obj_offsets)) return NULL;
+  if (!desc || desc->value_size > (1u << 30) || (desc->nobjs && !desc->obj_offsets) ||
+      (desc->nkeyrefs && !desc->keyref_offsets)) return NULL;
   for (uint32_t i = 0; i < desc->nobjs; i++)
     if ((uint64_t)desc->obj_offsets[i] + sizeof(void *) > desc->value_size) return NULL;
+  for (uint32_t i = 0; i < desc->nkeyrefs; i++) {
+    if ((uint64_t)desc->keyref_offsets[i] + sizeof(RtStr) > desc->value_size) return NULL;
+    for (uint32_t j = 0; j < desc->nobjs; j++)
+      if (overlaps(desc->keyref_offsets[i], sizeof(RtStr), desc->obj_offsets[j], sizeof(void *)))
+        return NULL;
+  }
   StateTable *t = xcalloc(1, sizeof *t);
   const char *name = desc->name ? desc->name : "?";
   size_t nl = strlen(name);
@@ -681,13 +703,25 @@ StateTable *st_new(const RtStateDesc *desc) {
     t->obj_offsets = xmalloc(t->nobjs * sizeof(uint32_t));
     memcpy(t->obj_offsets, desc->obj_offsets, t->nobjs * sizeof(uint32_t));
   }
+  t->nkeyrefs = desc->nkeyrefs;
+  if (t->nkeyrefs) {
+    t->keyref_offsets = xmalloc(t->nkeyrefs * sizeof(uint32_t));
+    memcpy(t->keyref_offsets, desc->keyref_offsets, t->nkeyrefs * sizeof(uint32_t));
+  }
   t->ttl = desc->ttl_ns > 0 ? desc->ttl_ns : 0;
+  t->desc.name = t->name;
+  t->desc.value_size = t->value_size;
+  t->desc.nobjs = t->nobjs;
+  t->desc.obj_offsets = t->obj_offsets;
+  t->desc.ttl_ns = t->ttl;
+  t->desc.nkeyrefs = t->nkeyrefs;
+  t->desc.keyref_offsets = t->keyref_offsets;
   t->toff = VOFF + ((t->value_size + 7u) & ~7u);
   t->koff = t->toff + (uint32_t)sizeof(EntTrl) + (t->ttl ? (uint32_t)sizeof(EntTtl) : 0);
   t->slabs = grow_array32(t, t->slabs, &t->slabs_cap, 1, sizeof(Slab));
   t->nslabs = 1;                          /* slab 0 stays empty: handle 0 is NIL */
   t->classes = xcalloc(NCLASS, sizeof(SizeClass));
-  t->bytes += (int64_t)(sizeof *t + nl + 1 + t->nobjs * sizeof(uint32_t) +
+  t->bytes += (int64_t)(sizeof *t + nl + 1 + (t->nobjs + t->nkeyrefs) * sizeof(uint32_t) +
                         NCLASS * sizeof(SizeClass));
   return t;
 }
@@ -722,6 +756,7 @@ void st_free(StateTable *t) {
   free(t->ttlh);
   free(t->timers);
   free(t->obj_offsets);
+  free(t->keyref_offsets);
   free(t->name);
   free(t);
 }
@@ -977,10 +1012,7 @@ static inline int timer_less(const Timer *a, const Timer *b) {
   return a->time < b->time || (a->time == b->time && a->seq < b->seq);
 }
 
-int timer_add(RtCtx *ctx, int table, int64_t time, uint64_t hash, const void *key,
-              uint32_t keylen) {
-  StateTable *t = table_of(ctx, table);
-  if (!t) return RT_ERR;
+void timer_put(StateTable *t, int64_t time, uint64_t hash, const void *key, uint32_t keylen) {
   t->timers = grow_array(t, t->timers, &t->timers_cap, t->ntimers + 1, sizeof(Timer));
   Timer x;
   memset(&x, 0, sizeof x);
@@ -1003,6 +1035,13 @@ int timer_add(RtCtx *ctx, int table, int64_t time, uint64_t hash, const void *ke
     i = p;
   }
   t->timers[i] = x;
+}
+
+int timer_add(RtCtx *ctx, int table, int64_t time, uint64_t hash, const void *key,
+              uint32_t keylen) {
+  StateTable *t = table_of(ctx, table);
+  if (!t) return RT_ERR;
+  timer_put(t, time, hash, key, keylen);
   return RT_OK;
 }
 
@@ -1133,4 +1172,66 @@ int timer_visit_range(StateTable *t, uint64_t lo, uint64_t hi, StEntryFn fn, voi
   }
   free(ord);
   return rc;
+}
+
+/* ---- snapshot support (snapshot.c) ---------------------------------------------------- */
+
+const RtStateDesc *st_desc(const StateTable *t) { return &t->desc; }
+
+int64_t st_access(const StateTable *t, const void *value) {
+  return t->ttl ? ttlf(t, (char *)value - VOFF)->access : INT64_MIN;
+}
+
+/* The bucket with `id`, created if missing; it becomes the current bucket, with its index
+** migration (if any) finished: restores insert many keys in a row, so the incremental
+** doubling that keeps st_get's pauses short would only add probes of the old array here. */
+static Bucket *bucket_for_restore(StateTable *t, int64_t id) {
+  Bucket *b = t->cur;
+  if (!b || b->id != id) {
+    uint32_t at;
+    b = bucket_find(t, id, &at);
+    if (!b) b = bucket_new(t, id, at);
+    t->cur = b;
+  }
+  if (b->old) idx_migrate(t, b, UINT32_MAX);
+  return b;
+}
+
+/* Rehash once into an index big enough for n more entries at load <= 3/4. */
+void st_reserve(StateTable *t, int64_t bucket, uint64_t n) {
+  Bucket *b = bucket_for_restore(t, bucket);
+  uint64_t need = (uint64_t)b->count + n;
+  uint32_t bits = b->bits;
+  while (bits < MAX_BITS && need * 4 > (uint64_t)3 << bits) bits++;
+  if (bits == b->bits) return;
+  uint64_t *ns = idx_array(t, bits);
+  uint64_t cap = (uint64_t)1 << b->bits;
+  for (uint64_t p = 0; p < cap; p++)
+    if (b->slots[p]) idx_put(ns, bits, b->slots[p]);
+  idx_array_free(t, b->slots, b->bits);
+  b->slots = ns;
+  b->bits = bits;
+}
+
+/* Only a hint: the home slot of `hash` in the current bucket's index, if that is `bucket`. */
+void st_prefetch(const StateTable *t, int64_t bucket, uint64_t hash) {
+  const Bucket *b = t->cur;
+  if (b && b->id == bucket) {
+    uint32_t mask = (uint32_t)(((uint64_t)1 << b->bits) - 1);
+    __builtin_prefetch(&b->slots[tag_of(hash) & mask]);
+  }
+}
+
+int st_insert(StateTable *t, int64_t bucket, uint64_t hash, const void *key, uint32_t keylen,
+              int64_t access, void **value, const void **key_copy) {
+  *value = NULL;
+  if (keylen > KLEN_MASK) return -1;
+  Bucket *b = bucket_for_restore(t, bucket);
+  if (idx_find(t, b, hash, key, keylen, NULL) != NIL) return 1;
+  char *e = ent_insert(t, b, hash, key, keylen, access);
+  if (!e) return -1;
+  if (b->old) idx_migrate(t, b, UINT32_MAX);   /* ent_insert may have started a doubling */
+  *value = e + VOFF;
+  if (key_copy) *key_copy = kptr(t, e);
+  return 0;
 }
