@@ -17,7 +17,7 @@ SAN ?=
 CFLAGS_BASE = -std=gnu11 -g $(OPT) -Wall -Wextra -Werror -Wno-unused-parameter \
   -Wno-missing-field-initializers -D_GNU_SOURCE -fno-strict-aliasing -pthread $(SAN)
 CFLAGS += $(CFLAGS_BASE) -DARROYO_RUNTIME_DIR=\"$(CURDIR)/runtime\"
-LDLIBS_RT = -lpthread -ldl -lm -lzstd
+LDLIBS_RT = -lpthread -ldl -lm -lzstd -lcurl
 LDLIBS_CC = -ltcc -ldl -lm -lpthread
 
 RUNTIME_SRC := $(filter-out runtime/main.c,$(wildcard runtime/*.c)) \

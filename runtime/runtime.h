@@ -481,4 +481,210 @@ int st_insert(StateTable *t, int64_t bucket, uint64_t hash, const void *key, uin
 /* timer_add without a ctx. */
 void timer_put(StateTable *t, int64_t time, uint64_t hash, const void *key, uint32_t keylen);
 
+/* ==== checkpoint storage (ckpt_store.c, s3.c) ===============================================
+** Two layers. The object store (CkStore, ck_*) keeps named byte objects in a local directory or
+** in S3-compatible object storage, behind one interface. The checkpoint layer (ckpt_*) stores a
+** checkpoint of epoch E as zstd-compressed files under "ckpt-<E, 10 digits>/" plus a manifest,
+** "ckpt-<E>/manifest.json", written LAST: the manifest is the only thing that makes a checkpoint
+** visible, so a crash at any point before it leaves the previous checkpoint the newest one.
+**
+** URLs (ck_open): a path, or file:///path, is a local directory (created if missing);
+** s3://bucket/prefix is S3. S3 reads the usual AWS environment variables: AWS_ENDPOINT_URL_S3
+** or AWS_ENDPOINT_URL (e.g. http://127.0.0.1:9000; path-style requests; none: AWS itself,
+** https://BUCKET.s3.REGION.amazonaws.com), AWS_REGION or AWS_DEFAULT_REGION (default us-east-1),
+** AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and optional AWS_SESSION_TOKEN. Requests go through
+** libcurl, signed with AWS Signature Version 4 (s3.c has its own SHA-256 and HMAC); the payload
+** is always hashed (x-amz-content-sha256 = hex SHA-256 of the body). Transport errors, 5xx and
+** 429 are retried 4 times with backoff. ck_open on S3 lists one key, so a wrong endpoint,
+** bucket or credentials fail at startup.
+**
+** Names are relative, '/'-separated, made of [A-Za-z0-9._=+,-] with no empty, "." or ".."
+** segment and no segment starting with '.'; the store adds its own root or prefix. Local puts
+** are atomic (temp file in <root>/.ck-tmp, fsync, rename, fsync of the directory); S3 puts are
+** atomic by nature. ck_list returns names in byte order. Everything is thread-safe: the worker
+** may put and get from several subtask threads at once on one CkStore.
+**
+** Errors: calls return 0 or -1 (ck_get: CK_ENOENT when the object does not exist) and leave a
+** message in the calling thread's ck_error(), naming the URL and object and, for S3, the HTTP
+** status and S3 error code ("s3://b/p/ckpt-0000000003/x: PUT: HTTP 403 AccessDenied: ...").
+** ck_open and ckpt_latest/ckpt_open write theirs into the caller's err buffer instead.
+*/
+typedef struct CkStore CkStore;
+#define CK_ENOENT (-2)            /* ck_get: no such object */
+
+/* Open a store; NULL with err set (bad URL, missing credentials, unreachable bucket). */
+CkStore *ck_open(const char *url, char *err, size_t errlen);
+void ck_close(CkStore *s);                          /* NULL ignored */
+const char *ck_url(const CkStore *s);               /* the URL, without a trailing '/' */
+int ck_is_s3(const CkStore *s);
+/* Store n bytes (borrowed) as name, replacing any previous object atomically. */
+int ck_put(CkStore *s, const char *name, const void *data, size_t n);
+/* Replace out's contents with the object's bytes. 0, CK_ENOENT, or -1. */
+int ck_get(CkStore *s, const char *name, Buf *out);
+/* Delete name; deleting a missing object succeeds. Local: empty parent directories go too. */
+int ck_delete(CkStore *s, const char *name);
+
+typedef struct CkNames {
+  char **v;          /* names, malloc'd, in byte order */
+  size_t n;          /* names used */
+  size_t cap;        /* slots allocated */
+} CkNames;
+/* Set out to every name starting with prefix ("" = all), sorted; S3 follows ListObjectsV2
+** continuation tokens. out must be zeroed or hold an earlier result (whose names are freed);
+** caller frees with ck_names_free. */
+int ck_list(CkStore *s, const char *prefix, CkNames *out);
+void ck_names_free(CkNames *names);
+/* The calling thread's last error message ("" if none). */
+const char *ck_error(void);
+void ck_set_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Tests: S3 ListObjectsV2 page size (max-keys; 0 = the server's default of 1000). */
+void ck_set_list_page(CkStore *s, int max_keys);
+
+/* ---- checkpoints ------------------------------------------------------------------------
+** Layout of a store: ckpt-<E>/<file>... and ckpt-<E>/manifest.json, E = epoch zero-padded to
+** 10 digits. The manifest (one JSON object, written by ckpt_commit):
+**   { "format": "arroyo-c checkpoint 1", "epoch": E, "layout_hash": "<16 hex>",
+**     "created_ns": <unix ns>, "created": "<RFC 3339 UTC>",
+**     "files": [ { "name": N, "size": <stored (compressed) bytes>,
+**                  "raw_size": <uncompressed bytes>, "xxh64": "<16 hex, of the stored bytes>" },
+**                ... ]   (sorted by name),
+**     "metadata": <the worker's JSON value, verbatim> }
+** Each file is one zstd frame (with zstd's own content checksum) of the bytes given to
+** ckpt_add_file. A checkpoint is complete when its manifest parses and every file it lists
+** exists with the listed size and XXH64. Readers never trust anything the manifest does not
+** list; stray objects under ckpt-<E>/ (a crashed attempt) are ignored and later deleted.
+**
+** Epochs: a job restored from epoch E must continue with ckpt_next_epoch() (above every epoch
+** in the store), not E + 1: a newer, corrupt checkpoint may still be there.
+*/
+typedef struct CkptWriter CkptWriter;
+typedef struct CkptReader CkptReader;
+
+/* Start checkpoint `epoch` (>= 0). Deletes leftovers of an earlier attempt at the same epoch
+** (objects under ckpt-<E>/ without a manifest); refuses an epoch that already has a manifest.
+** NULL on error (ck_error()). */
+CkptWriter *ckpt_writer_begin(CkStore *s, int64_t epoch);
+/* Compress data[0..n) (borrowed) with zstd and store it as ckpt-<E>/<name>. Thread-safe: the
+** subtasks of a worker may add their files concurrently. A name may be added once. After a
+** failure the writer can no longer commit. */
+int ckpt_add_file(CkptWriter *w, const char *name, const void *data, size_t n);
+/* Write the manifest (every file added so far, the layout hash, creation time and
+** metadata_json, a JSON value copied verbatim; NULL = null) and so publish the checkpoint.
+** All ckpt_add_file calls must have returned. Refused after a failed add, on invalid JSON,
+** or twice. */
+int ckpt_commit(CkptWriter *w, uint64_t layout_hash, const char *metadata_json);
+/* Free the writer; without a commit the checkpoint stays invisible (its files are garbage
+** that ckpt_cleanup or the next attempt at the epoch deletes). NULL ignored. */
+void ckpt_writer_free(CkptWriter *w);
+
+typedef struct CkptFile {
+  const char *name;        /* as given to ckpt_add_file */
+  uint64_t size;           /* stored (compressed) bytes */
+  uint64_t raw_size;       /* uncompressed bytes */
+  uint64_t xxh64;          /* XXH64 (seed 0) of the stored bytes */
+} CkptFile;
+
+typedef struct CkptInfo {
+  int64_t epoch;           /* the checkpoint's epoch */
+  uint64_t layout_hash;    /* state layout hash it was taken with */
+  int64_t created_ns;      /* wall clock at commit, ns since 1970 */
+  const char *metadata;    /* the metadata JSON text as committed ("null" if none) */
+  const CkptFile *files;   /* nfiles entries, sorted by name */
+  size_t nfiles;
+} CkptInfo;
+
+/* Find the newest complete checkpoint and open it. Checkpoints are tried newest first; one
+** whose manifest does not parse, or that lists a missing, truncated or corrupt file (size or
+** XXH64 differs), is skipped with a warning naming the file ("checkpoint file URL/ckpt-.../x
+** is corrupt (...); falling back to the previous checkpoint"). A manifest whose layout hash
+** differs from layout_hash stops the search with an error (no silent fallback past it):
+** "checkpoint ckpt-N in URL was taken by a pipeline with a different state layout (hash X,
+** this pipeline Y); recompile the original query or start without --restore".
+** Returns 0 with *out set, 1 when there is no complete checkpoint (err says so), -1 on error
+** (layout mismatch, store error) with err set. Verified files are kept in memory (up to
+** 256 MiB in all) so ckpt_read_file does not fetch them again; the rest are fetched and
+** checked again when read. */
+int ckpt_latest(CkStore *s, uint64_t layout_hash, CkptReader **out, char *err, size_t errlen);
+/* Open checkpoint `epoch` with the same checks and no fallback: 0, 1 (absent or incomplete:
+** err says why), -1 (layout mismatch or store error). */
+int ckpt_open(CkStore *s, int64_t epoch, uint64_t layout_hash, CkptReader **out, char *err,
+              size_t errlen);
+const CkptInfo *ckpt_info(const CkptReader *r);
+/* Replace out's contents with file `name`, decompressed; its size and checksum are checked
+** again. Thread-safe (several subtasks may read one reader at once). 0 or -1 (ck_error()). */
+int ckpt_read_file(CkptReader *r, const char *name, Buf *out);
+void ckpt_reader_free(CkptReader *r);                    /* NULL ignored */
+
+/* Delete all but the newest keep_n (< 1 counts as 1) checkpoints that have a manifest,
+** each one manifest first (so a half-deleted checkpoint is never seen as complete), then
+** its files; also the leftovers of unfinished checkpoints older than the newest complete one.
+** Unfinished checkpoints newer than that may be in progress and stay. Returns the number of
+** checkpoints deleted, or -1 (ck_error()). */
+int ckpt_cleanup(CkStore *s, int keep_n);
+/* 1 + the highest epoch with any object in the store (1 when empty), or -1 on error. */
+int64_t ckpt_next_epoch(CkStore *s);
+/* Epochs that have a manifest (not verified), ascending; caller frees *epochs. 0 or -1. */
+int ckpt_list(CkStore *s, int64_t **epochs, size_t *n);
+/* Warnings (skipped checkpoints) go to fn; NULL restores the default, which prints
+** "arroyo-worker: warning: <msg>" on stderr. Process-wide; set it before any ckpt_ call. */
+void ckpt_set_warn(void (*fn)(void *arg, const char *msg), void *arg);
+/* Tests: bytes of verified files a reader keeps in memory (default 256 MiB; 0 keeps none). */
+void ckpt_set_cache_limit(size_t bytes);
+
+/* ---- hashes and signing (ckpt_store.c, s3.c), exposed for tests ---------------------- */
+uint64_t ck_xxh64(const void *p, size_t n, uint64_t seed);   /* XXH64 */
+
+typedef struct CkSha256 {
+  uint32_t h[8];           /* chaining state */
+  uint64_t len;            /* bytes hashed so far */
+  uint8_t buf[64];         /* partial block */
+  size_t nbuf;             /* bytes in buf */
+} CkSha256;
+void ck_sha256_init(CkSha256 *c);
+void ck_sha256_update(CkSha256 *c, const void *p, size_t n);
+void ck_sha256_final(CkSha256 *c, uint8_t out[32]);
+void ck_sha256(const void *p, size_t n, uint8_t out[32]);
+void ck_hmac_sha256(const void *key, size_t keylen, const void *msg, size_t n, uint8_t out[32]);
+void ck_hex(const uint8_t *p, size_t n, char *out);          /* lowercase, NUL-terminated */
+
+typedef struct S3Pair {
+  const char *name;        /* header or query parameter name */
+  const char *value;       /* its value (query: not yet URI-encoded) */
+} S3Pair;
+
+typedef struct S3SignInput {
+  const char *method;      /* "GET", "PUT", ... */
+  const char *path;        /* the URI-encoded absolute path as sent, e.g. "/bucket/a%20b" */
+  const S3Pair *query;     /* query parameters, any order, raw */
+  int nquery;
+  const S3Pair *headers;   /* headers to sign (any case, any order), with host and x-amz-date */
+  int nheaders;
+  const char *payload_hash;/* hex SHA-256 of the body, or "UNSIGNED-PAYLOAD" */
+  const char *amz_date;    /* "YYYYMMDDTHHMMSSZ" (its first 8 characters are the scope date) */
+  const char *region;      /* "us-east-1" */
+  const char *service;     /* "s3" */
+  const char *key_id;      /* access key id */
+  const char *secret;      /* secret access key */
+} S3SignInput;
+
+/* AWS Signature Version 4. Appends to each non-NULL Buf: authorization = the Authorization
+** header value ("AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=<hex>"),
+** query = the canonical query string (sorted, encoded: also what the URL should carry),
+** creq = the canonical request, sts = the string to sign. */
+void s3_sign_v4(const S3SignInput *in, Buf *authorization, Buf *query, Buf *creq, Buf *sts);
+/* RFC 3986 encoding as SigV4 wants it: all but A-Z a-z 0-9 - _ . ~ (and '/' if keep_slash). */
+void s3_uri_encode(Buf *out, const char *s, size_t n, int keep_slash);
+
+/* The S3 backend behind CkStore (s3.c); same contracts as the ck_* calls. */
+typedef struct S3Client S3Client;
+S3Client *s3_open(const char *url, char *err, size_t errlen);
+int s3_put(S3Client *c, const char *name, const void *data, size_t n);
+int s3_get(S3Client *c, const char *name, Buf *out);
+int s3_list(S3Client *c, const char *prefix, CkNames *out);
+int s3_delete(S3Client *c, const char *name);
+void s3_set_list_page(S3Client *c, int max_keys);
+void s3_close(S3Client *c);
+/* Append a malloc'd copy of name to names (ckpt_store.c). */
+void ck_names_add(CkNames *names, const char *name, size_t len);
+
 #endif /* ARROYO_RUNTIME_H */
