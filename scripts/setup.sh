@@ -77,3 +77,9 @@ if command -v clang >/dev/null 2>&1; then
       echo "setup.sh: note: libclang-rt-$clang_major-dev not installed; fuzzing will be skipped" >&2
   fi
 fi
+
+# The S3-compatible server the checkpoint store tests run against (npm s3rver, pinned by
+# tests/s3/package-lock.json, into tests/s3/node_modules). Not fatal here: without it
+# test_ckpt_store fails in CI (CI=true) and skips its S3 part locally, saying why.
+"$(dirname "$0")/../tests/s3/install.sh" ||
+  echo "setup.sh: note: the test S3 server (tests/s3) could not be installed" >&2
