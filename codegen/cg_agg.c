@@ -54,11 +54,13 @@ void cg_agg_types(Gen *gen, Plan *A) {
   }
   for (int i = 0; i < A->naggs; i++)
     for (int j = 0; j < A->aggs[i].nargs; j++)
-      if (A->aggs[i].args[j]->t.kind >= RT_TYPE_COUNT && A->aggs[i].args[j]->t.kind != T_NULL)
+      if ((A->aggs[i].args[j]->t.kind >= RT_TYPE_COUNT && A->aggs[i].args[j]->t.kind != T_NULL) ||
+          A->aggs[i].args[j]->t.kind == RT_STRUCT)
         diag_error(cx, A->aggs[i].args[j]->line, A->aggs[i].args[j]->col,
                    "an aggregate over a %s value is not supported yet", type_name(A->aggs[i].args[j]->t));
   for (int k = 0; k < A->nkeys; k++)
-    if (A->exprs[k]->t.kind == T_WINDOW || A->exprs[k]->t.kind == T_INTERVAL || A->exprs[k]->t.kind == T_ARRAY)
+    if (A->exprs[k]->t.kind == T_WINDOW || A->exprs[k]->t.kind == T_INTERVAL || A->exprs[k]->t.kind == T_ARRAY ||
+        A->exprs[k]->t.kind == RT_STRUCT)
       diag_error(cx, A->exprs[k]->line, A->exprs[k]->col, "cannot GROUP BY a %s value yet",
                  type_name(A->exprs[k]->t));
 

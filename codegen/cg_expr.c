@@ -679,6 +679,14 @@ CgVal cg_expr(Cg *g, BExpr *e, const CgVal *in) {
     case B_UDF: return cg_udf(g, e, in);
     case B_FIELD: {
       CgVal w = cg_expr(g, e->args[0], in);
+      if (e->args[0]->t.kind == RT_STRUCT) {
+        StructField *f = &struct_def(cx, e->args[0]->t)->fields[e->field];
+        const char *fn = c_ident(cx, f->name);
+        const char *n = !f->nullable ? w.n :
+                        is_const0(w.n) ? cx_printf(cx, "(%s)._null.%s", w.v, fn)
+                                       : cx_printf(cx, "(%s || (%s)._null.%s)", w.n, w.v, fn);
+        return val(cx_printf(cx, "(%s).%s", w.v, fn), n);
+      }
       return val(cx_printf(cx, "%s.%s", w.v, e->field ? "end" : "start"), w.n);
     }
     case B_OP: {

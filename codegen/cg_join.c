@@ -51,7 +51,7 @@ void cg_join_types(Gen *gen, Plan *J) {
   for (int side = 0; side < 2; side++) {
     Plan *in = J->inputs[side];
     for (int c = 0; c < in->ncols; c++)
-      if (in->cols[c].t.kind == T_ARRAY || in->cols[c].t.kind == T_INTERVAL)
+      if (in->cols[c].t.kind == T_ARRAY || in->cols[c].t.kind == T_INTERVAL || in->cols[c].t.kind == RT_STRUCT)
         diag_error(cx, 1, 1, "join input column '%s' is a %s, which cannot be shuffled yet",
                    in->cols[c].name, type_name(in->cols[c].t));
     const char *rt_ = row_type(J, side);

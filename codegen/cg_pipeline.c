@@ -18,7 +18,7 @@
 
 static const char *const rt_type_enum[RT_TYPE_COUNT] = {   /* ORDER RtType */
   "0", "RT_BOOL", "RT_I32", "RT_I64", "RT_U32", "RT_U64", "RT_F32", "RT_F64", "RT_DECIMAL",
-  "RT_TEXT", "RT_TIMESTAMP", "RT_BYTEA", "RT_JSON" };
+  "RT_TEXT", "RT_TIMESTAMP", "RT_BYTEA", "RT_JSON", "RT_STRUCT" };
 
 static uint64_t fnv1a(uint64_t h, const void *p, size_t n) {
   const unsigned char *s = p;
@@ -76,11 +76,12 @@ static void emit_descriptor(Emitter *em, Cx *cx, TableLayout *L, const char *pre
     Column *c = &t->cols[i];
     if (physical_only && c->generated) continue;
     n++;
-    em_line(em, "{ %s, %s, %d, %d, %d, (uint32_t)offsetof(%s, %s), %s },",
+    em_line(em, "{ %s, %s, %d, %d, %d, (uint32_t)offsetof(%s, %s), %s, %s },",
             c_string(cx, c->name, strlen(c->name)), rt_type_enum[c->t.kind], c->nullable,
-            c->t.prec, c->t.scale, L->sname, L->fields[i],
+            c->t.kind == RT_STRUCT ? 0 : c->t.prec, c->t.kind == RT_STRUCT ? 0 : c->t.scale, L->sname, L->fields[i],
             c->nullable ? cx_printf(cx, "(uint32_t)offsetof(%s, _null.%s)", L->sname, L->fields[i])
-                        : "UINT32_MAX");
+                        : "UINT32_MAX",
+            c->t.kind == RT_STRUCT ? cx_printf(cx, "&rt_struct_%d_schema", type_struct_id(c->t)) : "0");
   }
   if (n == 0) em_line(em, "{ 0, 0, 0, 0, 0, 0, 0 }");
   em_close(em, ";");
@@ -448,8 +449,44 @@ char *cg_generate(Cx *cx, const char *plan_text) {
     em_line(em, "#line %d %s", line, c_string(cx, gname, strlen(gname)));
   }
 
-  /* row structs of connectors */
+  /* STRUCT types (inner definitions have smaller ids, so they come first); their schemas
+  ** precede every descriptor that points at them */
   Emitter *ty = &gen.types;
+  Emitter sdescs = {0};
+  for (int i = 0; i < cat->nstructs; i++) {
+    StructDef *d = &cat->structs[i];
+    em_line(ty, "/* STRUCT type %d */", i);
+    em_open(ty, "typedef struct rt_struct_%d {", i);
+    int nn = 0;
+    for (int k = 0; k < d->nfields; k++) {
+      em_line(ty, "%s %s;", type_c(d->fields[k].t), c_ident(cx, d->fields[k].name));
+      nn += d->fields[k].nullable;
+    }
+    if (nn) {
+      em_open(ty, "struct {");
+      for (int k = 0; k < d->nfields; k++)
+        if (d->fields[k].nullable) em_line(ty, "uint8_t %s;", c_ident(cx, d->fields[k].name));
+      em_close(ty, " _null;");
+    }
+    em_close(ty, cx_printf(cx, " rt_struct_%d;", i));
+    em_line(ty, "%s", "");
+    Emitter *ds = &sdescs;
+    em_open(ds, "static const RtColumn rt_struct_%d_cols[] = {", i);
+    for (int k = 0; k < d->nfields; k++) {
+      StructField *f = &d->fields[k];
+      const char *fn = c_ident(cx, f->name);
+      em_line(ds, "{ %s, %s, %d, %d, %d, (uint32_t)offsetof(rt_struct_%d, %s), %s, %s },",
+              c_string(cx, f->name, strlen(f->name)), rt_type_enum[f->t.kind], f->nullable,
+              f->t.kind == RT_DECIMAL ? f->t.prec : 0, f->t.kind == RT_DECIMAL ? f->t.scale : 0, i, fn,
+              f->nullable ? cx_printf(cx, "(uint32_t)offsetof(rt_struct_%d, _null.%s)", i, fn) : "UINT32_MAX",
+              f->t.kind == RT_STRUCT ? cx_printf(cx, "&rt_struct_%d_schema", type_struct_id(f->t)) : "0");
+    }
+    em_close(ds, ";");
+    em_line(ds, "static const RtSchema rt_struct_%d_schema = { \"rt_struct_%d\", sizeof(rt_struct_%d), %d, rt_struct_%d_cols };",
+            i, i, i, d->nfields, i);
+  }
+
+  /* row structs of connectors */
   TableLayout *srcs = cx_alloc(cx, sizeof(TableLayout) * (size_t)(cat->nsources ? cat->nsources : 1));
   TableLayout *sinks = cx_alloc(cx, sizeof(TableLayout) * (size_t)(cat->nsinks ? cat->nsinks : 1));
   gen.sinks = sinks;
@@ -526,6 +563,8 @@ char *cg_generate(Cx *cx, const char *plan_text) {
   em_raw(&out, buf_cstr(&gen.types.out));
   em_raw(&out, buf_cstr(&gen.funcs.out));
   em = &out;
+  em_raw(em, buf_cstr(&sdescs.out));
+  buf_free(&sdescs.out);
   for (int i = 0; i < cat->nsources; i++)
     emit_descriptor(em, cx, &srcs[i], cx_printf(cx, "src%d", i), 1);
   for (int i = 0; i < cat->nsinks; i++)

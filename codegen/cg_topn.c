@@ -37,7 +37,8 @@ void cg_topn_types(Gen *gen, Plan *T) {
     if (col_of(T->order[i]) < 0)
       diag_error(cx, T->order[i]->line, T->order[i]->col, "ORDER BY of row_number() must name columns");
   for (int c = 0; c < in->ncols; c++)
-    if (in->cols[c].t.kind == T_INTERVAL || in->cols[c].t.kind == T_ARRAY)
+    if (in->cols[c].t.kind == T_INTERVAL || in->cols[c].t.kind == T_ARRAY ||
+        in->cols[c].t.kind == RT_STRUCT)
       diag_error(cx, 1, 1, "row_number() input column '%s' is a %s, which cannot be shuffled yet",
                  in->cols[c].name, type_name(in->cols[c].t));
 

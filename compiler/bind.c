@@ -187,6 +187,10 @@ static void bind_create_table(Cx *cx, Stmt *st) {
   if (t->kind == TB_SOURCE) {
     if (t->ncols == 0)
       diag_error(cx, st->line, st->col, "source table '%s' must declare its columns", t->name);
+    for (int i = 0; i < t->ncols && t->spec->needs_format; i++)
+      if (t->cols[i].t.kind == RT_STRUCT)
+        diag_error(cx, st->line, st->col, "table '%s': STRUCT column '%s' in a %s source is not supported yet",
+                   t->name, t->cols[i].name, fmt ? fmt : "json");
     if (debezium) {
       int haspk = 0;
       for (int i = 0; i < t->ncols; i++) haspk |= t->cols[i].pk;
@@ -658,6 +662,53 @@ BExpr *bind_expr(Cx *cx, Scope *sc, Expr *e) {
       return b;
     }
     case E_COLUMN: {
+      /* s.f / t.s.f: a field of a STRUCT column s */
+      {
+        int sci = -1;
+        const char *fname = NULL;
+        if (e->field) {
+          Expr col = *e;
+          col.field = NULL;
+          int ci = resolve_column(cx, sc, &col);
+          if (sc->input->cols[ci].t.kind == RT_STRUCT) { sci = ci; fname = e->field; }
+        } else if (e->qual && sc && sc->input) {
+          int qual_is_table = sc->qual ? !strcmp(sc->qual, e->qual) : 0;
+          for (int i = 0; i < sc->input->ncols && !qual_is_table; i++)
+            if (sc->input->cols[i].qual && !strcmp(sc->input->cols[i].qual, e->qual)) qual_is_table = 1;
+          if (!qual_is_table) {
+            Expr col = *e;
+            col.qual = NULL;
+            col.name = e->qual;
+            for (int i = 0; i < sc->input->ncols; i++)
+              if (sc->input->cols[i].t.kind == RT_STRUCT && !strcmp(sc->input->cols[i].name, e->qual)) {
+                sci = resolve_column(cx, sc, &col);
+                fname = e->name;
+                break;
+              }
+          }
+        }
+        if (sci >= 0) {
+          SqlType st = sc->input->cols[sci].t;
+          int fi = struct_field(cx, st, fname);
+          if (fi < 0) diag_error(cx, e->line, e->col, "struct column '%s' has no field '%s'",
+                                 sc->input->cols[sci].name, fname);
+          StructField *f = &struct_def(cx, st)->fields[fi];
+          BExpr *w = bnew(cx, B_COL, e);
+          w->colidx = sci;
+          w->t = st;
+          w->nullable = sc->input->cols[sci].nullable;
+          w->text = sc->input->cols[sci].name;
+          b = bnew(cx, B_FIELD, e);
+          b->field = fi;
+          b->t = f->t;
+          b->nullable = w->nullable || f->nullable;
+          b->nargs = 1;
+          b->args = cx_alloc(cx, sizeof(BExpr *));
+          b->args[0] = w;
+          b->text = cx_printf(cx, "%s.%s", w->text, fname);
+          return b;
+        }
+      }
       /* t.w.start / t.w.end: a field of the window column t.w */
       if (e->field) {
         Expr col = *e;

@@ -96,6 +96,17 @@ typedef struct SqlType {
   uint8_t scale;      /* DECIMAL scale */
 } SqlType;
 
+/* STRUCT types: a SqlType of kind RT_STRUCT names a StructDef by id (prec << 8 | scale). */
+typedef struct StructField {
+  const char *name;     /* field name */
+  SqlType t;            /* field type */
+  int nullable;         /* may be NULL */
+} StructField;
+typedef struct StructDef {
+  StructField *fields;
+  int nfields;
+} StructDef;
+int type_struct_id(SqlType t);
 const char *type_name(SqlType t);           /* "BIGINT", "DECIMAL(10,2)", ... (static/arena) */
 const char *type_c(SqlType t);              /* C storage type: "int64_t", "RtStr", ... */
 int type_is_int(SqlType t);                 /* I32 I64 U32 U64 */
@@ -281,7 +292,13 @@ struct Catalog {
   Plan **sink_plans; int nsink_plans; /* every P_SINK node */
   int next_plan_id;
   int64_t updating_ttl_ns;         /* SET updating_ttl: idle time after which updating state expires */
+  StructDef *structs;              /* STRUCT<...> types, by id (identical definitions share one) */
+  int nstructs, structcap;
 };
+/* The id of a STRUCT type with these fields (registered once per distinct definition). */
+SqlType struct_type(Cx *cx, StructField *fields, int n);
+StructDef *struct_def(Cx *cx, SqlType t);
+int struct_field(Cx *cx, SqlType t, const char *name);   /* field index or -1 */
 
 typedef enum BExprKind {
   B_LIT, B_COL, B_OP, B_CALL, B_CAST, B_CASE, B_ISNULL, B_ISTRUE, B_DISTINCT, B_IN,

@@ -127,6 +127,27 @@ static TypeName parse_type(Parser *ps) {
   } else if (!strcmp(w, "timestamp") || !strcmp(w, "datetime")) k = RT_TIMESTAMP;
   else if (!strcmp(w, "bytea") || !strcmp(w, "bytes") || !strcmp(w, "binary")) k = RT_BYTEA;
   else if (!strcmp(w, "json") || !strcmp(w, "jsonb")) k = RT_JSON;
+  else if (!strcmp(w, "struct")) {
+    /* STRUCT<name TYPE [NOT NULL], ...> */
+    expect(ps, TK_LT, "'<'");
+    StructField fields[64];
+    int n = 0;
+    do {
+      if (n == 64) syntax_error(ps, peek(ps), "at most 64 struct fields");
+      Tok *ft = peek(ps);
+      fields[n].name = parse_column_name(ps);
+      for (int i = 0; i < n; i++)
+        if (!strcmp(fields[i].name, fields[n].name))
+          diag_error(ps->cx, ft->line, ft->col, "struct field '%s' is declared twice", fields[n].name);
+      fields[n].t = parse_type(ps).t;
+      fields[n].nullable = 1;
+      if (is_kw(peek(ps), "not") && is_kw(peek_at(ps, 1), "null")) { advance(ps); advance(ps); fields[n].nullable = 0; }
+      n++;
+    } while (accept(ps, TK_COMMA));
+    expect(ps, TK_GT, "'>'");
+    tn.t = struct_type(ps->cx, fields, n);
+    return tn;
+  }
   else diag_error(ps->cx, t->line, t->col, "unknown type \"%s\"", t->text);
   tn.t = type_make(k);
   if (k == RT_DECIMAL) {

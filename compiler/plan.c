@@ -157,6 +157,7 @@ static void render(Buf *b, const BExpr *e) {
       buf_putc(b, ')');
       break;
     case B_FIELD:
+      if (e->args[0]->t.kind == RT_STRUCT) { buf_puts(b, e->text ? e->text : "?"); break; }
       render(b, e->args[0]);
       buf_puts(b, e->field ? ".end" : ".start");
       break;

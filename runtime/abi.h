@@ -80,6 +80,7 @@ typedef enum RtType {
   RT_TIMESTAMP,  /* int64_t nanoseconds since the Unix epoch, UTC */
   RT_BYTEA,      /* RtStr, arbitrary bytes */
   RT_JSON,       /* RtStr holding JSON text */
+  RT_STRUCT,     /* a generated C struct of named fields (RtColumn.fields describes it) */
   RT_TYPE_COUNT
 } RtType;
 
@@ -101,6 +102,9 @@ typedef struct RtColumn {
   uint8_t scale;         /* DECIMAL only */
   uint32_t offset;       /* offsetof(row, value) */
   uint32_t null_offset;  /* offsetof(row, null flag uint8_t); UINT32_MAX when NOT NULL */
+  /* RT_STRUCT: the struct's fields, with offsets relative to the start of the struct value
+  ** (at `offset` in the row); row_size is sizeof the struct. NULL for other types. */
+  const struct RtSchema *fields;
 } RtColumn;
 
 typedef struct RtSchema {

@@ -15,7 +15,7 @@
 /* ORDER RtType: index 0 is unused (RtType starts at 1). */
 const char *const rt_type_names[RT_TYPE_COUNT] = {
   "?", "BOOLEAN", "INT", "BIGINT", "INT UNSIGNED", "BIGINT UNSIGNED", "FLOAT", "DOUBLE",
-  "DECIMAL", "TEXT", "TIMESTAMP", "BYTEA", "JSON",
+  "DECIMAL", "TEXT", "TIMESTAMP", "BYTEA", "JSON", "STRUCT",
 };
 
 /* libm's log is SQL's ln; wrapped so the member's name reads as the SQL function. */
