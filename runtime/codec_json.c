@@ -561,7 +561,17 @@ Encoder *enc_new(const RtConnector *sink, char *err, size_t errlen) {
   e->keys = xcalloc(s->ncols, sizeof(char *));
   e->key_lens = xcalloc(s->ncols, sizeof(uint32_t));
   e->fixed_max = 2 + 1 + 64;         /* "{}", '\n', debezium envelope */
+  e->sub = xcalloc(s->ncols ? s->ncols : 1, sizeof(Encoder *));
   for (uint32_t i = 0; i < s->ncols; i++) {
+    /* a STRUCT column is written as a nested object by its own encoder over the fields */
+    if (s->cols[i].type == RT_STRUCT && s->cols[i].fields) {
+      RtConnector nested = *sink;
+      nested.schema = s->cols[i].fields;
+      e->sub[i] = enc_new(&nested, err, errlen);
+      if (!e->sub[i]) { enc_free(e); return NULL; }
+      e->sub[i]->format = FMT_JSON;   /* fields are plain JSON inside any envelope */
+      e->sub[i]->unstructured = 0;
+    }
     const JsCol *c = &e->cols[i];
     char *k = xcalloc(6 * (size_t)c->name_len + 4, 1), *q = k;
     *q++ = i == 0 ? '{' : ',';
@@ -576,7 +586,11 @@ Encoder *enc_new(const RtConnector *sink, char *err, size_t errlen) {
 
 void enc_free(Encoder *e) {
   if (!e) return;
-  for (uint32_t i = 0; i < e->ncols; i++) free(e->keys[i]);
+  for (uint32_t i = 0; i < e->ncols; i++) {
+    if (e->keys) free(e->keys[i]);
+    if (e->sub) enc_free(e->sub[i]);
+  }
+  free(e->sub);
   free(e->keys);
   free(e->key_lens);
   free(e->cols);
@@ -591,6 +605,8 @@ size_t jenc_bound(const Encoder *e, const char *row) {
       RtStr s;
       memcpy(&s, row + c->off, sizeof s);
       if (s.len > 0) n += (c->type == RT_JSON ? 1 : 6) * (size_t)s.len + 2;
+    } else if (c->type == RT_STRUCT && e->sub[i]) {
+      n += jenc_bound(e->sub[i], row + c->off);
     }
   }
   return n;
@@ -678,6 +694,10 @@ char *jenc_object(const Encoder *e, const char *row, char *p, int ts_millis) {
       else { memcpy(p, "null", 4); p += 4; }
       break;
     }
+    case RT_STRUCT:
+      if (e->sub[i]) p = jenc_object(e->sub[i], v, p, ts_millis);
+      else { memcpy(p, "null", 4); p += 4; }
+      break;
     default:
       memcpy(p, "null", 4); p += 4;
     }

@@ -132,6 +132,7 @@ struct Encoder {
   char **keys;             /* per column: "{\"name\":" for the first, ",\"name\":" after */
   uint32_t *key_lens;      /* their lengths */
   size_t fixed_max;        /* upper bound of one object's bytes, strings excluded */
+  struct Encoder **sub;    /* per column: the nested object's encoder (RT_STRUCT), else NULL */
 };
 
 /* Append the object for row at dst (room for jenc_bound bytes); returns the end. */

@@ -540,6 +540,39 @@ static const char *enc1(Encoder *en, const void *row) {
   return buf_cstr(&out);
 }
 
+/* A STRUCT column is written as a nested object (and NULL as null). */
+typedef struct Inner { int64_t price; RtStr channel; struct { uint8_t price, channel; } _null; } Inner;
+typedef struct Outer { RtRowHeader h; int64_t id; Inner bid; struct { uint8_t bid; } _null; } Outer;
+static void test_encode_struct(void) {
+  static const RtColumn icols[] = {
+    { "price", RT_I64, 1, 0, 0, offsetof(Inner, price), offsetof(Inner, _null.price), 0 },
+    { "channel", RT_TEXT, 1, 0, 0, offsetof(Inner, channel), offsetof(Inner, _null.channel), 0 },
+  };
+  static const RtSchema ischema = { "Inner", sizeof(Inner), 2, icols };
+  static const RtColumn ocols[] = {
+    { "id", RT_I64, 0, 0, 0, offsetof(Outer, id), UINT32_MAX, 0 },
+    { "bid", RT_STRUCT, 1, 0, 0, offsetof(Outer, bid), offsetof(Outer, _null.bid), &ischema },
+  };
+  static const RtSchema oschema = { "Outer", sizeof(Outer), 2, ocols };
+  static const RtOption opts[] = { { "format", "json" } };
+  RtConnector sink = { "t", "stdout", 1, opts, &oschema, 0, 0, -1 };
+  char err[256];
+  Encoder *en = enc_new(&sink, err, sizeof err);
+  CHECK_MSG(en != NULL, "%s", err);
+  if (!en) return;
+  Outer r;
+  memset(&r, 0, sizeof r);
+  r.id = 7;
+  r.bid.price = 120;
+  r.bid.channel = rt_str("web \"x\"", 7);
+  CHECK_STR(enc1(en, &r), "{\"id\":7,\"bid\":{\"price\":120,\"channel\":\"web \\\"x\\\"\"}}\n");
+  r.bid._null.channel = 1;
+  CHECK_STR(enc1(en, &r), "{\"id\":7,\"bid\":{\"price\":120,\"channel\":null}}\n");
+  r._null.bid = 1;
+  CHECK_STR(enc1(en, &r), "{\"id\":7,\"bid\":null}\n");
+  enc_free(en);
+}
+
 static void test_encode(void) {
   RtConnector c = conn(&row_schema, NULL, 0, -1);
   char e[256];
@@ -823,6 +856,7 @@ UNIT_MAIN(
   test_wide();
   test_debezium();
   test_encode();
+  test_encode_struct();
   test_round_trip();
   test_peer_inputs();
   arena_free(&arena);
