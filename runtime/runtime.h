@@ -421,6 +421,11 @@ void rt_obj_free(void *obj);
 ** restore refuses a snapshot whose value_size, object or keyref offsets differ from the table's.
 ** Not in a snapshot: touched marks (st_touch; the worker flushes them after every batch and
 ** barriers fall between batches), expiry counters and the table's memory layout.
+** Redistribution assumes keyed state: an entry's hash is the hash that routes its rows. An entry
+** that is really per-subtask (a counter under hash 0 and an empty key, like the top-N and
+** windowed-join "sequence" tables and the hop "cursor") lands in new subtask 0 only, and the
+** copies of two old subtasks collide there (st_restore reports the duplicate key): such tables
+** need a merge rule of their own (e.g. max of the sequences, given to every new subtask).
 */
 
 /* What a snapshot's header says (st_snapshot_info). */
@@ -459,7 +464,8 @@ int st_snapshot_info(const char *p, size_t n, StSnapInfo *info, char *err, size_
 ** malformed or truncated, or holds a (bucket, key) t already has. Bad bytes never crash it,
 ** but a value's plain data cannot be checked: integrity is the checkpoint store's job
 ** (checksums). After an error t holds the complete entries restored before it (never a
-** partly built one) and should be freed: the restore failed. */
+** partly built one) and should be freed: the restore failed. The table names are not compared
+** (they only label messages): the caller matches snapshots to tables. */
 int st_restore(StateTable *t, const char *p, size_t n, uint64_t lo, uint64_t hi, char *err,
                size_t errlen);
 
