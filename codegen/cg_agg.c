@@ -411,6 +411,25 @@ static void emit_session_lookup(Gen *gen, Plan *A) {
   (void)cx;
 }
 
+/* One windowed output row: window [wstart, wend) and accumulator `acc` through the node's
+** parents (event time of the row: the window's last instant, so a later window aggregate
+** puts it in the same window). */
+static void emit_window_row(Gen *gen, Plan *A, const char *acc, const char *wstart, const char *wend,
+                            CgVal *outs) {
+  Emitter *em = gen->em;
+  int nkw = A->nkeys + (A->wincol >= 0 ? 1 : 0);
+  em_line(em, "RtWindow w;");
+  em_line(em, "w.start = %s; w.end = %s;", wstart, wend);
+  emit_header(gen, "w.end - 1", "0");
+  key_outs(gen, A, acc, outs);
+  outs[A->nkeys].v = "w";
+  outs[A->nkeys].n = "0";
+  emit_finalize(gen, A, acc, outs, nkw);
+  em_open(em, "do {");
+  consume_parents(gen, A, outs, "hdr");
+  em_close(em, " while (0);");
+}
+
 void cg_agg_stage(Gen *gen, Plan *A) {
   Cx *cx = gen->cx;
   Emitter *em = gen->em;
@@ -475,16 +494,7 @@ void cg_agg_stage(Gen *gen, Plan *A) {
     em_line(em, "/* [n%d] emit one key of a closed tumbling window (bucket = window start) */", id);
     em_open(em, "static int n%d_emit(RtCtx *ctx, void *arg, int64_t bucket, const void *key, uint32_t keylen, void *value) {", id);
     em_line(em, "n%d_acc *a = (n%d_acc *)value;", id, id);
-    em_line(em, "RtWindow w;");
-    em_line(em, "w.start = bucket; w.end = bucket + INT64_C(%lld);", (long long)A->win.width);
-    emit_header(gen, "w.end - 1", "0");
-    key_outs(gen, A, "a", outs);
-    outs[A->nkeys].v = "w";
-    outs[A->nkeys].n = "0";
-    emit_finalize(gen, A, "a", outs, nkw);
-    em_open(em, "do {");
-    consume_parents(gen, A, outs, "hdr");
-    em_close(em, " while (0);");
+    emit_window_row(gen, A, "a", "bucket", cx_printf(cx, "bucket + INT64_C(%lld)", (long long)A->win.width), outs);
     em_line(em, "return 0;");
     em_close(em, NULL);
     em_line(em, "%s", "");
@@ -504,16 +514,7 @@ void cg_agg_stage(Gen *gen, Plan *A) {
     em_line(em, "/* [n%d] emit one key of a closed input window (bucket = window end) */", id);
     em_open(em, "static int n%d_emit(RtCtx *ctx, void *arg, int64_t bucket, const void *key, uint32_t keylen, void *value) {", id);
     em_line(em, "n%d_acc *a = (n%d_acc *)value;", id, id);
-    em_line(em, "RtWindow w;");
-    em_line(em, "w.start = a->wstart; w.end = bucket;");
-    emit_header(gen, "w.end - 1", "0");
-    key_outs(gen, A, "a", outs);
-    outs[A->nkeys].v = "w";
-    outs[A->nkeys].n = "0";
-    emit_finalize(gen, A, "a", outs, nkw);
-    em_open(em, "do {");
-    consume_parents(gen, A, outs, "hdr");
-    em_close(em, " while (0);");
+    emit_window_row(gen, A, "a", "a->wstart", "bucket", outs);
     em_line(em, "return 0;");
     em_close(em, NULL);
     em_line(em, "%s", "");
@@ -547,16 +548,7 @@ void cg_agg_stage(Gen *gen, Plan *A) {
     emit_merge(gen, A, "t", "pa");
     em_line(em, "pa->emitted_for = end;");
     em_close(em, NULL);
-    em_line(em, "RtWindow w;");
-    em_line(em, "w.start = end - INT64_C(%lld); w.end = end;", width);
-    emit_header(gen, "w.end - 1", "0");
-    key_outs(gen, A, "t", outs);
-    outs[A->nkeys].v = "w";
-    outs[A->nkeys].n = "0";
-    emit_finalize(gen, A, "t", outs, nkw);
-    em_open(em, "do {");
-    consume_parents(gen, A, outs, "hdr");
-    em_close(em, " while (0);");
+    emit_window_row(gen, A, "t", cx_printf(gen->cx, "end - INT64_C(%lld)", width), "end", outs);
     em_line(em, "/* the merged objects belong to this temporary, not to the state table */");
     for (int i = 0; i < A->naggs; i++) cg_aggfn_free_temp(gen, &A->aggs[i], i, repr_of(A, i), "t");
     em_line(em, "return 0;");
@@ -602,16 +594,7 @@ void cg_agg_stage(Gen *gen, Plan *A) {
     em_line(em, "rt_put_bytes(kb + keylen, &x->id[j], 8);");
     em_line(em, "n%d_acc *a = (n%d_acc *)rt->st_get(ctx, 0, 0, x->hash, kb, keylen + 8, 0, 0, 0);", id, id);
     em_open(em, "if (a) {");
-    em_line(em, "RtWindow w;");
-    em_line(em, "w.start = a->start; w.end = a->end;");
-    emit_header(gen, "w.end - 1", "0");
-    key_outs(gen, A, "a", outs);
-    outs[A->nkeys].v = "w";
-    outs[A->nkeys].n = "0";
-    emit_finalize(gen, A, "a", outs, nkw);
-    em_open(em, "do {");
-    consume_parents(gen, A, outs, "hdr");
-    em_close(em, " while (0);");
+    emit_window_row(gen, A, "a", "a->start", "a->end", outs);
     em_line(em, "rt->st_remove(ctx, 0, 0, x->hash, kb, keylen + 8);");
     em_close(em, NULL);
     em_line(em, "x->n--;");
