@@ -1,7 +1,9 @@
 #!/bin/sh
 # bench/run.sh: run the benchmarks (`make bench` calls this).
 #   bench/run.sh            every bench/*/run.sh, in name order
-#   bench/run.sh NAME...    only bench/NAME/run.sh
+#   bench/run.sh NAME...    only bench/NAME/run.sh, e.g. `bench/run.sh window_agg` (tumble/hop
+#                           aggregates, ~5 min) or `bench/run.sh memory` (RSS over 100 M
+#                           events, ~1 min); see docs/benchmarks.md for what each measures
 # Builds the binaries the benchmarks use first. Each benchmark prints its own tables; a
 # benchmark fails only when something did not run or produced wrong output, never because a
 # performance target was missed (those are reported). Exit status: number of failed benchmarks
