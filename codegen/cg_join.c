@@ -85,7 +85,6 @@ void cg_join_types(Gen *gen, Plan *J) {
             id, rt_, id, rt_, id, rt_, n, id, rt_);
   }
   if (windowed) {
-    em_line(ty, "typedef struct n%d_meta { int64_t seq; } n%d_meta;", id, id);
     em_line(ty, "typedef struct n%d_list { void **rows; int64_t n; } n%d_list;", id, id);
   } else {
     em_line(ty, "typedef struct n%d_rows { int64_t n; void *rows; uint64_t hash; } n%d_rows;   /* live rows of a key, packed */",
@@ -112,7 +111,6 @@ void cg_join_types(Gen *gen, Plan *J) {
   if (windowed) {
     em_line(ds, "{ \"n%d left rows by window\", sizeof(n%d_lval), 0, 0, 0, %d, n%d_l_keyrefs },", id, id, nref[0], id);
     em_line(ds, "{ \"n%d right rows by window\", sizeof(n%d_rval), 0, 0, 0, %d, n%d_r_keyrefs },", id, id, nref[1], id);
-    em_line(ds, "{ \"n%d sequence\", sizeof(n%d_meta), 0, 0, 0 },", id, id);
   } else {
     em_line(ds, "{ \"n%d left rows by key\", sizeof(n%d_rows), 1, n%d_objs, INT64_C(%lld) },", id, id, id,
             (long long)cx->cat->updating_ttl_ns);
@@ -124,7 +122,7 @@ void cg_join_types(Gen *gen, Plan *J) {
 
   StageGen *st = &gen->stages[J->stage];
   st->states_sym = cx_printf(cx, "n%d_states", id);
-  st->nstates = windowed ? 3 : 2;
+  st->nstates = 2;
   st->process_fn = cx_printf(cx, "n%d_process", id);
   if (windowed || J->interval) st->watermark_fn = cx_printf(cx, "n%d_on_watermark", id);
 }
@@ -300,14 +298,14 @@ static void windowed_stage(Gen *gen, Plan *J) {
     int wc = side ? J->rwin : J->lwin;
     gen->tmp = 0;
     em_line(em, "/* [n%d] keep a %s row under its window (bucket = window end) */", id, side ? "right" : "left");
-    em_open(em, "static int n%d_keep_%s(RtCtx *ctx, const RtBatch *batch, n%d_meta *m) {", id, rt_, id);
+    em_open(em, "static int n%d_keep_%s(RtCtx *ctx, const RtBatch *batch) {", id, rt_);
     em_line(em, "const row_n%d_%s *rows = (const row_n%d_%s *)batch->rows;", id, rt_, id, rt_);
     em_line(em, "int64_t i, late = 0, wm = rt->current_watermark(ctx);");
     em_open(em, "for (i = 0; i < batch->n; i++) {");
     em_line(em, "const row_n%d_%s *r = &rows[i];", id, rt_);
     em_line(em, "if (r->c%d.end <= wm) { late++; continue; }   /* its window already closed */", wc);
     emit_key(gen, J, side);
-    em_line(em, "int64_t seq = m->seq++;");
+    em_line(em, "int64_t seq = rt->next_seq(ctx);   /* arrival order, unique across restores */");
     em_line(em, "if (knull) { rt_put_bytes(kb + ko, &seq, 8); ko += 8; }   /* a NULL key never matches: unique */");
     em_line(em, "uint32_t klen = ko;");
     em_line(em, "if (!knull) { rt_put_bytes(kb + ko, &seq, 8); ko += 8; }");
@@ -346,13 +344,10 @@ static void windowed_stage(Gen *gen, Plan *J) {
   }
   em_line(em, "/* [n%d] windowed join: keep rows until their window closes */", id);
   em_open(em, "static int n%d_process(RtCtx *ctx, int input, const RtBatch *batch) {", id);
-  em_line(em, "int created = 0;");
-  em_line(em, "n%d_meta *m = (n%d_meta *)rt->st_get(ctx, 2, 0, 0, \"\", 0, 1, &created, 0);", id, id);
-  em_line(em, "if (!m) return -1;");
   em_open(em, "switch (input) {");
   for (int i = 0; i < st->nins; i++) {
     int slot = gen->edges[st->ins[i].index].slot;
-    em_line(em, "case %d: return n%d_keep_%s(ctx, batch, m);", i, id, slot ? "r" : "l");
+    em_line(em, "case %d: return n%d_keep_%s(ctx, batch);", i, id, slot ? "r" : "l");
   }
   em_line(em, "default: break;");
   em_close(em, NULL);

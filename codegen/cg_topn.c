@@ -4,7 +4,7 @@
 ** The producing stage ships each input row whole (row_n<id>_in) to this stage, routed by the
 ** hash of the partition values. The stage keeps the rows of each window in state table 0,
 ** bucketed by the window's end; a row's entry key is (non-window partition values, arrival
-** sequence, the row's string bytes), so the stored row's strings point into the table's key
+** sequence from rt->next_seq, the row's string bytes), so the stored row's strings point into the table's key
 ** copy and live as long as the entry. When the watermark reaches a window's end, its rows are
 ** collected, sorted by (partition keys, ORDER BY, arrival) with a merge sort, numbered from 1
 ** per partition, and pushed through the node's parents (typically WHERE row_number <= N).
@@ -52,7 +52,6 @@ void cg_topn_types(Gen *gen, Plan *T) {
   em_close(ty, " _null;");
   em_close(ty, cx_printf(cx, " row_n%d_in;", id));
   em_line(ty, "typedef struct n%d_val { int64_t seq; row_n%d_in row; } n%d_val;   /* state table 0 */", id, id, id);
-  em_line(ty, "typedef struct n%d_meta { int64_t seq; } n%d_meta;                 /* state table 1 */", id, id);
   em_line(ty, "typedef struct n%d_list { n%d_val **rows; int64_t n; } n%d_list;", id, id, id);
   em_line(ty, "%s", "");
 
@@ -78,13 +77,12 @@ void cg_topn_types(Gen *gen, Plan *T) {
   em_close(ds, ";");
   em_open(ds, "static const RtStateDesc n%d_states[] = {", id);
   em_line(ds, "{ \"n%d rows by window\", sizeof(n%d_val), 0, 0, 0, %d, n%d_keyrefs },", id, id, nref, id);
-  em_line(ds, "{ \"n%d sequence\", sizeof(n%d_meta), 0, 0, 0 },", id, id);
   em_close(ds, ";");
   em_line(ds, "%s", "");
 
   StageGen *st = &gen->stages[T->stage];
   st->states_sym = cx_printf(cx, "n%d_states", id);
-  st->nstates = 2;
+  st->nstates = 1;
   st->process_fn = cx_printf(cx, "n%d_process", id);
   st->watermark_fn = cx_printf(cx, "n%d_on_watermark", id);
   st->maxpar = T->nkeys > 1 ? 0 : 0;
@@ -156,8 +154,6 @@ void cg_topn_stage(Gen *gen, Plan *T) {
   em_line(em, "const row_n%d_in *rows = (const row_n%d_in *)batch->rows;", id, id);
   em_line(em, "int64_t i, late = 0, wm = rt->current_watermark(ctx);");
   em_line(em, "int created = 0;");
-  em_line(em, "n%d_meta *m = (n%d_meta *)rt->st_get(ctx, 1, 0, 0, \"\", 0, 1, &created, 0);", id, id);
-  em_line(em, "if (!m) return -1;");
   em_open(em, "for (i = 0; i < batch->n; i++) {");
   em_line(em, "const row_n%d_in *r = &rows[i];", id);
   em_line(em, "if (r->c%d.end <= wm) { late++; continue; }   /* its window already closed */", wc);
@@ -190,7 +186,7 @@ void cg_topn_stage(Gen *gen, Plan *T) {
               fixed_size(t), fixed_size(t));
     }
   }
-  em_line(em, "int64_t seq = m->seq++;");
+  em_line(em, "int64_t seq = rt->next_seq(ctx);   /* arrival order, unique across restores */");
   em_line(em, "rt_put_bytes(kb + ko, &seq, 8); ko += 8;");
   for (int c = 0; c < ip->ncols; c++)
     if (type_is_stringy(ip->cols[c].t)) {

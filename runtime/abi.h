@@ -532,6 +532,13 @@ typedef struct RtApi {
   int (*agg_str_set)(RtCtx *ctx, void **obj, RtStr s, int is_null, int mode, int *changed);
   int (*agg_str_get)(RtCtx *ctx, const void *obj, RtStr *out);  /* RT_NULL: empty or NULL */
   int (*agg_str_merge)(RtCtx *ctx, void **dst, const void *src, int mode);
+
+  /* ---- ABI 2: arrival sequence numbers ---- */
+  /* Strictly increasing for this subtask, and larger than any number a subtask of an earlier
+  ** run of the pipeline handed out (seeded from the wall clock at start), so state entries
+  ** keyed by (key, sequence) stay unique after a restore at any parallelism without any
+  ** per-subtask counter in state. */
+  int64_t (*next_seq)(RtCtx *ctx);
 } RtApi;
 
 /* The one symbol a pipeline .so exports. Called once per load; the .so keeps `api`. */

@@ -177,6 +177,7 @@ static const RtApi api = {
   .agg_str_set = sbox_set,
   .agg_str_get = sbox_get,
   .agg_str_merge = sbox_merge,
+  .next_seq = rt_next_seq,
 };
 
 const RtApi *rt_api(void) { return &api; }

@@ -15,6 +15,7 @@ RtCtx *rt_ctx_new(void) {
   if (!ctx) { fprintf(stderr, "arroyo: out of memory\n"); abort(); }
   arena_init(&ctx->scratch, 256 * 1024);
   ctx->now_ns = rt_wall_clock_ns();
+  ctx->seq_next = ctx->now_ns;   /* later than any number of an earlier run: see rt->next_seq */
   return ctx;
 }
 
@@ -52,6 +53,8 @@ int rt_error(RtCtx *ctx, const char *where, const char *fmt, ...) {
 }
 
 int64_t rt_now(RtCtx *ctx) { return ctx->now_ns; }
+
+int64_t rt_next_seq(RtCtx *ctx) { return ctx->seq_next++; }
 
 int64_t rt_wall_clock_ns(void) {
   struct timespec ts;

@@ -52,6 +52,7 @@ struct RtCtx {
   char err[1024];          /* first error message ("" when none) */
   int failed;              /* an error was recorded */
   int64_t now_ns;          /* wall clock fixed at batch start */
+  int64_t seq_next;        /* rt->next_seq: next arrival number (starts at the start wall clock) */
   struct RegexCache *regex;/* compiled patterns (fn_regex.c owns it) */
   void *worker;            /* the runtime's subtask state (worker.c owns it) */
   int subtask;             /* subtask index */
@@ -70,6 +71,7 @@ void *rt_alloc(RtCtx *ctx, int64_t n);
 int rt_error(RtCtx *ctx, const char *where, const char *fmt, ...);
 int rt_verror(RtCtx *ctx, const char *where, const char *fmt, va_list ap);
 int64_t rt_now(RtCtx *ctx);
+int64_t rt_next_seq(RtCtx *ctx);
 int64_t rt_wall_clock_ns(void);
 int rt_emit(RtCtx *ctx, int port, const void *row);    /* worker.c: row to sink `port` */
 void regex_cache_free(struct RegexCache *c);   /* fn_regex.c */
