@@ -203,11 +203,13 @@ void dset_serialize(const void *obj, Buf *out) {
 void *dset_deserialize(AobjReader *r) {
   uint64_t n = aobj_get_u64(r);
   DSet *s = dset_new();
+  int64_t total = 0;   /* corrupt input must not overflow a multiplicity (signed) */
   for (uint64_t i = 0; i < n && !r->bad; i++) {
     uint32_t len = aobj_get_u32(r);
     const void *p = aobj_get_bytes(r, len);
     int64_t c = (int64_t)aobj_get_u64(r);
-    if (r->bad || c <= 0) { r->bad = 1; break; }
+    if (r->bad || c <= 0 || c > INT64_MAX - total) { r->bad = 1; break; }
+    total += c;
     insert(s, p, len, c);
   }
   return s;

@@ -409,6 +409,7 @@ void *mset_deserialize(AobjReader *r) {
   uint64_t n = aobj_get_u64(r);
   if (r->bad || type < MS_F64 || type > MS_U64) { r->bad = 1; return NULL; }
   MSet *m = mset_new(type);
+  int64_t total = 0;   /* corrupt input must not overflow the subtree counts (signed) */
   for (uint64_t i = 0; i < n && !r->bad; i++) {
     MKey k = { 0, NULL };
     if (type == MS_STR) {
@@ -418,7 +419,8 @@ void *mset_deserialize(AobjReader *r) {
       k.k = (int64_t)aobj_get_u64(r);
     }
     int64_t c = (int64_t)aobj_get_u64(r);
-    if (r->bad || c <= 0) { r->bad = 1; break; }
+    if (r->bad || c <= 0 || c > INT64_MAX - total) { r->bad = 1; break; }
+    total += c;
     m->root = ins(m, m->root, &k, c);
   }
   return m;
