@@ -15,6 +15,9 @@ static const char *const single_file_required[] = { "path", NULL };
 static const char *const impulse_options[] = {
   "event_rate", "message_count", "event_time_interval", "start_time", NULL };
 static const char *const impulse_required[] = { "event_rate", NULL };
+/* event_rate is required unless unthrottled = 'true': nexmark.c checks that when it opens. */
+static const char *const nexmark_options[] = {
+  "event_rate", "runtime", "max_events", "unthrottled", "base_time", NULL };
 
 static const ConnSpec specs[] = {
   { "single_file", CONN_SOURCE | CONN_SINK, 1, single_file_options, single_file_required,
@@ -23,6 +26,19 @@ static const ConnSpec specs[] = {
   { "blackhole", CONN_SINK, 0, no_options, no_options, NULL, 0 },
   { "impulse", CONN_SOURCE, 0, impulse_options, impulse_required,
     "counter BIGINT UNSIGNED NOT NULL, subtask_index BIGINT UNSIGNED NOT NULL", 0 },
+  /* Arroyo's nexmark schema (arroyo-connectors nexmark/mod.rs): three nullable structs of
+  ** NOT NULL fields, in Arroyo's field order (auction: description before item_name). */
+  { "nexmark", CONN_SOURCE, 0, nexmark_options, no_options,
+    "person STRUCT<id BIGINT NOT NULL, name TEXT NOT NULL, email_address TEXT NOT NULL, "
+    "credit_card TEXT NOT NULL, city TEXT NOT NULL, state TEXT NOT NULL, "
+    "datetime TIMESTAMP NOT NULL, extra TEXT NOT NULL>, "
+    "auction STRUCT<id BIGINT NOT NULL, description TEXT NOT NULL, item_name TEXT NOT NULL, "
+    "initial_bid BIGINT NOT NULL, reserve BIGINT NOT NULL, datetime TIMESTAMP NOT NULL, "
+    "expires TIMESTAMP NOT NULL, seller BIGINT NOT NULL, category BIGINT NOT NULL, "
+    "extra TEXT NOT NULL>, "
+    "bid STRUCT<auction BIGINT NOT NULL, bidder BIGINT NOT NULL, price BIGINT NOT NULL, "
+    "channel TEXT NOT NULL, url TEXT NOT NULL, datetime TIMESTAMP NOT NULL, "
+    "extra TEXT NOT NULL>", 0 },
 };
 
 const ConnSpec *conn_lookup(const char *name) {
