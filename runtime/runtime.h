@@ -259,6 +259,7 @@ int src_decode(Source *s, Decoder *d, SrcBatch *b, const char *rec, size_t len,
 
 extern const SourceOps src_single_file;   /* connectors/single_file.c */
 extern const SourceOps src_impulse;       /* connectors/impulse.c */
+extern const SourceOps src_nexmark;       /* connectors/nexmark.c */
 
 /* ---- connectors: sinks ----------------------------------------------------------------- */
 typedef struct Sink Sink;

@@ -358,7 +358,7 @@ static int task_failed(Task *t, const char *what) {
 
 /* ---- connector lookup ------------------------------------------------------------------ */
 
-static const SourceOps *const source_impls[] = { &src_single_file, &src_impulse };
+static const SourceOps *const source_impls[] = { &src_single_file, &src_impulse, &src_nexmark };
 static const SinkOps *const sink_impls[] = { &sink_single_file, &sink_stdout, &sink_blackhole };
 
 const SourceOps *wk_source_ops(const char *connector) {

@@ -32,7 +32,6 @@
 #include "compiler.h"
 #include "../../connectors/nexmark_gen.h"
 
-extern const SourceOps src_nexmark;   /* connectors/nexmark.c (not yet in runtime.h) */
 
 #define BASE_NS INT64_C(1672531200000000000)   /* 2023-01-01T00:00:00Z */
 
