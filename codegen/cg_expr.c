@@ -301,6 +301,9 @@ static void range_check(Cg *g, BExpr *e, const char *src, SqlType to, const char
 static CgVal cg_cast(Cg *g, BExpr *e, CgVal a) {
   Cx *cx = g->cx;
   SqlType from = e->args[0]->t, to = e->t;
+  if (from.kind == T_WINDOW && to.kind == RT_STRUCT)   /* a window written as {start, end} */
+    return val(cx_printf(cx, "((%s){ .%s = (%s).start, .%s = (%s).end })", type_c(to),
+                         c_ident(cx, "start"), a.v, c_ident(cx, "end"), a.v), a.n);
   CgVal r = declare(g, to, "cast", a.n);
   int opened = open_strict(g, r);
   const char *where = cg_where(g, e);

@@ -1259,6 +1259,20 @@ static Plan *bind_query(Cx *cx, Select *s) {
   return u;
 }
 
+/* The STRUCT a window is written as: start and end, TIMESTAMP NOT NULL. */
+static SqlType window_struct_type(Cx *cx) {
+  StructField f[2] = { { "start", { RT_TIMESTAMP, 0, 0 }, 0 }, { "end", { RT_TIMESTAMP, 0, 0 }, 0 } };
+  return struct_type(cx, f, 2);
+}
+
+/* Whether a declared STRUCT column can hold a window: fields start and end, both TIMESTAMP. */
+static int is_window_struct(Cx *cx, SqlType t) {
+  StructDef *d = struct_def(cx, t);
+  int s = struct_field(cx, t, "start"), e = struct_field(cx, t, "end");
+  return d->nfields == 2 && s >= 0 && e >= 0 && d->fields[s].t.kind == RT_TIMESTAMP &&
+         d->fields[e].t.kind == RT_TIMESTAMP;
+}
+
 /* Build the sink node for INSERT INTO t (or a preview SELECT): casts to the sink's types. */
 static Plan *make_sink(Cx *cx, Table *t, Plan *in, Stmt *st) {
   if (!t->declared_columns && t->ncols == 0) {
@@ -1281,12 +1295,11 @@ static Plan *make_sink(Cx *cx, Table *t, Plan *in, Stmt *st) {
       diag_error(cx, st->line, st->col,
                  "INSERT INTO %s: column '%s' is an array, which cannot be written yet; unnest() it",
                  t->name, in->cols[i].name);
-  for (int i = 0; i < in->ncols; i++)
-    if (in->cols[i].t.kind == T_WINDOW)
-      diag_error(cx, st->line, st->col,
-                 "INSERT INTO %s: column '%s' is a window struct, which cannot be written yet; "
-                 "select %s.start and %s.end instead", t->name, in->cols[i].name, in->cols[i].name,
-                 in->cols[i].name);
+  /* a window column is written as a struct {start, end} (TIMESTAMP NOT NULL each) */
+  if (t->kind != TB_MEMORY && !t->declared_columns)
+    for (int i = 0; i < in->ncols && i < t->ncols; i++)
+      if (in->cols[i].t.kind == T_WINDOW && t->cols[i].t.kind == T_WINDOW)
+        t->cols[i].t = window_struct_type(cx);
   if (in->ncols != t->ncols)
     diag_error(cx, st->line, st->col, "INSERT INTO %s: the query has %d column%s but the table has %d",
                t->name, in->ncols, in->ncols == 1 ? "" : "s", t->ncols);
@@ -1300,6 +1313,25 @@ static Plan *make_sink(Cx *cx, Table *t, Plan *in, Stmt *st) {
     c->t = in->cols[i].t;
     c->nullable = in->cols[i].nullable;
     c->text = in->cols[i].name;
+    if (c->t.kind == T_WINDOW && t->cols[i].t.kind == RT_STRUCT) {
+      if (!is_window_struct(cx, t->cols[i].t))
+        diag_error(cx, st->line, st->col,
+                   "INSERT INTO %s: a window (column %d, '%s') can only be written into a "
+                   "STRUCT<start TIMESTAMP, end TIMESTAMP> column, not '%s'", t->name, i + 1,
+                   in->cols[i].name, t->cols[i].name);
+      BExpr *w = bnew(cx, B_CAST, NULL);
+      w->line = st->line; w->col = st->col;
+      w->t = t->cols[i].t;
+      w->nullable = c->nullable;
+      w->nargs = 1;
+      w->args = cx_alloc(cx, sizeof(BExpr *));
+      w->args[0] = c;
+      s->exprs[i] = w;
+      s->cols[i].name = t->cols[i].name;
+      s->cols[i].t = t->cols[i].t;
+      s->cols[i].nullable = t->cols[i].nullable;
+      continue;
+    }
     if (!type_eq(c->t, t->cols[i].t) && !cast_allowed(c->t, t->cols[i].t, 0))
       diag_error(cx, st->line, st->col,
                  "INSERT INTO %s: cannot write %s value (column %d, '%s') into column '%s' of type %s",

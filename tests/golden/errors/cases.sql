@@ -58,3 +58,8 @@ SELECT 'abc' + counter AS x FROM impulse;
 -- case unterminated_string: 2:8: error: unterminated
 CREATE TABLE impulse WITH (connector = 'impulse', event_rate = '10', message_count = '1');
 SELECT 'abc FROM impulse;
+
+-- case window_into_wrong_struct: 3:1: error: INSERT INTO o: a window (column 1, 'w') can only be written into a STRUCT<start TIMESTAMP, end TIMESTAMP> column
+CREATE TABLE impulse WITH (connector = 'impulse', event_rate = '10', message_count = '1');
+CREATE TABLE o (w STRUCT<a TIMESTAMP, b TIMESTAMP>, n BIGINT) WITH (connector = 'stdout', format = 'json', type = 'sink');
+INSERT INTO o SELECT tumble(interval '1 second') AS w, count(*) AS n FROM impulse GROUP BY 1;

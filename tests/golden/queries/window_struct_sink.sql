@@ -1,0 +1,26 @@
+-- A window column written to a sink: the sink's schema is taken from the query, and the
+-- window becomes a nested object {"start": ..., "end": ...} (Arroyo writes a window the same
+-- way). Counts per 1-minute window are agg_filter's all_rows (SQLite oracle there).
+CREATE TABLE ev (
+  ts TIMESTAMP NOT NULL,
+  name TEXT,
+  v BIGINT,
+  WATERMARK FOR ts
+) WITH (
+  connector = 'single_file',
+  path = '$input_dir/win_events.json',
+  format = 'json',
+  type = 'source'
+);
+
+CREATE TABLE out WITH (
+  connector = 'single_file',
+  path = '$output_path',
+  format = 'json',
+  type = 'sink'
+);
+
+INSERT INTO out
+SELECT tumble(interval '1 minute') AS window, count(*) AS all_rows
+FROM ev
+GROUP BY 1;
