@@ -13,8 +13,9 @@
 ** comes with checkpoints and two-phase commit in a later issue.
 **
 ** Parallelism: like Arroyo's single_file source, only subtask 0 reads the file; the other
-** subtasks open nothing and end at once (their end-of-stream and final watermark let the
-** stages' watermarks advance without them). The sink is one writer thread per table fed by
+** subtasks open nothing and say so (Source.finished), so the worker counts them as ended,
+** with watermark +infinity, before any thread runs: they never hold back a watermark, not
+** even for a moment. The sink is one writer thread per table fed by
 ** every producing subtask, in whole encoded records, so the file is one valid JSON-lines file.
 ** It does not split files among parallel readers or watch directories (that is the
 ** filesystem connector's job, later).
@@ -41,7 +42,10 @@ typedef struct FileSource {
 static int src_open(Source *s, char *err, size_t errlen) {
   const char *path = conn_opt(s->conn, "path");
   if (!path || !*path) { snprintf(err, errlen, "missing option 'path'"); return -1; }
-  if (s->subtask > 0) return 0;          /* state stays NULL: this subtask reads nothing */
+  if (s->subtask > 0) {                  /* state stays NULL: this subtask reads nothing */
+    s->finished = 1;
+    return 0;
+  }
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));

@@ -246,6 +246,8 @@ struct Source {
   int parallelism;            /* number of subtasks reading this table (--parallelism) */
   int batch_rows;             /* target rows per batch (a hint; batches may hold more) */
   int drop_bad;               /* bad_data = 'drop': skip and count undecodable records */
+  int finished;               /* set by open: this subtask has nothing to read at all (it
+                              ** counts as ended before any thread runs) */
   int64_t rows_read;          /* rows handed to the pipeline */
   int64_t rows_dropped;       /* records skipped as bad data */
 };

@@ -111,6 +111,11 @@
 **     threads return promptly; the worker joins them and reports that one message.
 **   - A stop request (SIGINT/SIGTERM) ends each source subtask as if its input were exhausted;
 **     the rest is the normal end-of-stream path, so windows close and sinks are flushed.
+**   - A source subtask with nothing to read (Source.finished: single_file beyond subtask 0)
+**     is ended, watermark INT64_MAX, at its readers before any thread starts, so watermarks
+**     depend on the data, not on which thread runs first (before, such a subtask held its
+**     readers' watermark at INT64_MIN until its thread ran, and whether rows counted as late
+**     depended on thread timing).
 **   - Per row there is no lock and no malloc: a row costs a route, a copy and the string
 **     copies (bump allocation in the batch's arena, whose first block is kept across reuses);
 **     locks are taken per batch (queues); pools are allocated before the threads start.
@@ -834,7 +839,7 @@ static void *task_main(void *arg) {
     t->outs[i].sink.cur = m.ptr;
   }
   if (update_wm(t) < 0) return NULL;   /* a subtask no producer reaches is done at once */
-  if (t->inl && run_inline(t) < 0) return NULL;
+  if (t->inl && !t->inl->src.finished && run_inline(t) < 0) return NULL;
   while (t->live > 0) {
     if (q_pop(t->in, &m) < 0) return NULL;
     Channel *c = &t->chans[m.port];
@@ -1420,6 +1425,19 @@ static int prepare_task(Worker *w, Task *t) {
   return 0;
 }
 
+/* A source subtask with nothing to read (Source.finished, e.g. single_file beyond subtask
+** 0) counts as ended with watermark INT64_MAX at every reader before any thread runs, so
+** the stages' watermarks depend on the data only, never on when threads get to run. */
+static void finish_source(SourceTask *t) {
+  for (int i = 0; i < t->ntargets; i++) {
+    Task *dst = t->targets[i].task;
+    Channel *c = &dst->chans[t->targets[i].chan];
+    c->wm = INT64_MAX;
+    c->ended = 1;
+    dst->live--;
+  }
+}
+
 /* Allocate queues and pools, open connectors, create encoders. -1 after wk_fail. */
 static int prepare(Worker *w) {
   const RtPipeline *p = w->p;
@@ -1446,6 +1464,7 @@ static int prepare(Worker *w) {
       return -1;
     }
     t->opened = 1;
+    if (t->src.finished) finish_source(t);
   }
   for (uint32_t i = 0; i < p->nsinks; i++) {
     SinkTask *t = &w->sinks[i];
@@ -1527,7 +1546,7 @@ int wk_run(Worker *w) {
       }
     for (uint32_t i = 0; ok && i < nsrc_tasks(w); i++) {
       SourceTask *t = &w->srcs[i];
-      if (t->inline_task) continue;          /* runs on its stage subtask's thread */
+      if (t->inline_task || t->src.finished) continue;   /* inline: on its stage's thread */
       ok = t->started = start(w, &t->th, source_main, t, "source") == 0;
     }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
