@@ -8,6 +8,7 @@
 #            error contract, and the multi-case error file tests/golden/errors/*.sql
 #   peer     the Arroyo peer suite ($PEER_DIR); only tests in tests/peer/expected_pass.txt
 #            count as failures, the others are reported
+#   nexmark  tests/nexmark/check.py: Nexmark queries against SQLite over the generated events
 #   fuzz     libFuzzer on arroyo_compile_sql for $FUZZ_SECONDS (skipped without libFuzzer)
 # Environment: BUILD (default build), BIN (default bin), PEER_DIR (default
 # ../shared/peer-tests/arroyo), FUZZ_SECONDS (default 30), VERBOSE=0 to drop failure details,
@@ -20,7 +21,7 @@ export BUILD=${BUILD:-build}
 export BIN=${BIN:-bin}
 PEER_DIR=${PEER_DIR:-../shared/peer-tests/arroyo}
 FUZZ_SECONDS=${FUZZ_SECONDS:-30}
-PARTS=${PARTS:-unit compare golden many_keys peer fuzz}   # peer includes the parallelism-3 run
+PARTS=${PARTS:-unit compare golden many_keys nexmark peer fuzz}   # peer includes the parallelism-3 run
 JOBS=${JOBS:-2}
 verbose=(--verbose)
 [ "${VERBOSE:-1}" = 0 ] && verbose=()
@@ -118,6 +119,9 @@ fi
 if want many_keys; then
   part many_keys python3 tests/golden/many_keys.py --bin "$BIN"
 fi
+
+# ---- nexmark: Nexmark queries (both backends, parallelism 1 and 3) checked against SQLite ----------
+want nexmark && part nexmark python3 tests/nexmark/check.py --bin "$BIN"
 
 # ---- peer: the Arroyo peer suite ----------------------------------------------------------------
 if want peer; then
