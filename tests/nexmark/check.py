@@ -110,7 +110,7 @@ BID = ["auction", "bidder", "price", "channel", "url", "datetime", "extra"]
 def load_events(path):
     db = sqlite3.connect(":memory:")
     db.execute("CREATE TABLE person (%s, ts INTEGER)" % ", ".join(PERSON))
-    db.execute("CREATE TABLE auction (%s, ts INTEGER)" % ", ".join(AUCTION))
+    db.execute("CREATE TABLE auction (%s, ts INTEGER, expires_ns INTEGER)" % ", ".join(AUCTION))
     db.execute("CREATE TABLE bid (%s, ts INTEGER)" % ", ".join(BID))
     rows = {"person": [], "auction": [], "bid": []}
     n = 0
@@ -124,9 +124,12 @@ def load_events(path):
             k = kinds[0]
             cols = {"person": PERSON, "auction": AUCTION, "bid": BID}[k]
             rec = ev[k]
-            rows[k].append([rec[c] for c in cols] + [ts_ns(rec["datetime"])])
+            rows[k].append([rec[c] for c in cols] + [ts_ns(rec["datetime"])]
+                           + ([ts_ns(rec["expires"])] if k == "auction" else []))
     for k, cols in (("person", PERSON), ("auction", AUCTION), ("bid", BID)):
-        db.executemany("INSERT INTO %s VALUES (%s)" % (k, ",".join("?" * (len(cols) + 1))), rows[k])
+        extra = 2 if k == "auction" else 1
+        db.executemany("INSERT INTO %s VALUES (%s)" % (k, ",".join("?" * (len(cols) + extra))),
+                       rows[k])
     return db, n, {k: len(v) for k, v in rows.items()}
 
 
@@ -161,6 +164,15 @@ def expect_q3(db):
                     ON a.seller = p.id
                     WHERE a.category = 10 AND p.state IN ('OR', 'ID', 'CA')""",
              ["name", "city", "state", "id"])
+
+
+def expect_q4(db):
+    return q(db, """SELECT category, avg(final) FROM (
+                      SELECT a.id, a.category, max(b.price) AS final
+                      FROM auction a JOIN bid b ON a.id = b.auction
+                        AND b.ts >= a.ts AND b.ts <= a.expires_ns
+                      GROUP BY a.id, a.category)
+                    GROUP BY category""", ["category", "avg_final"])
 
 
 def expect_q5(db):
@@ -200,14 +212,38 @@ def expect_q8(db):
     return q(db, sql, ["id", "name", "stime"], ts_cols=["stime"])
 
 
+SESSION_GAP = 200_000     # 200 microseconds (q11)
+
+
+def expect_q11(db):
+    """Sessions per bidder in Python: a bid joins the bidder's session when its time is before
+    the session's end (last bid + gap, half-open), else it opens a new one."""
+    out = []
+    sessions = {}
+    for bidder, ts in db.execute("SELECT bidder, ts FROM bid ORDER BY bidder, ts"):
+        cur = sessions.get(bidder)
+        if cur is not None and ts < cur[1]:
+            cur[1] = ts + SESSION_GAP
+            cur[2] += 1
+        else:
+            if cur is not None:
+                out.append((bidder, cur))
+            sessions[bidder] = [ts, ts + SESSION_GAP, 1]
+    out.extend(sessions.items())
+    return [{"bidder": b, "bid_count": c[2], "window": {"start": fmt_ts(c[0]), "end": fmt_ts(c[1])}}
+            for b, c in out]
+
+
 QUERIES = [  # name, oracle, output is debezium (compare the final state)
     ("q0", expect_q0, False),
     ("q1", expect_q1, False),
     ("q2", expect_q2, False),
     ("q3", expect_q3, True),
+    ("q4", expect_q4, True),
     ("q5", expect_q5, False),
     ("q7", expect_q7, False),
     ("q8", expect_q8, False),
+    ("q11", expect_q11, False),
 ]
 
 
