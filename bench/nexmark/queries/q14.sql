@@ -1,0 +1,21 @@
+-- bench/nexmark q14: calculation: euro price filter, day/night classification and count_char UDF (bench/nexmark/udf_count_char.c).
+CREATE TABLE nexmark WITH (connector = 'nexmark', event_rate = '0', unthrottled = 'true',
+  max_events = '$max_events', base_time = '2023-01-01T00:00:00Z');
+
+CREATE VIEW bid AS
+SELECT bid.auction AS auction, bid.bidder AS bidder, bid.price AS price, bid.channel AS channel,
+  bid.url AS url, bid.datetime AS datetime, bid.extra AS extra
+FROM nexmark WHERE bid IS NOT NULL;
+
+CREATE TABLE out WITH (connector = 'blackhole', type = 'sink');
+
+INSERT INTO out
+SELECT auction, bidder, 0.908 * price AS price,
+  CASE
+    WHEN extract(hour FROM datetime) >= 8 AND extract(hour FROM datetime) <= 18 THEN 'dayTime'
+    WHEN extract(hour FROM datetime) <= 6 OR extract(hour FROM datetime) >= 20 THEN 'nightTime'
+    ELSE 'otherTime'
+  END AS bid_time_type,
+  datetime, extra, count_char(extra, 'c') AS c_counts
+FROM bid
+WHERE 0.908 * price > 1000000 AND 0.908 * price < 50000000;

@@ -1,0 +1,19 @@
+-- bench/nexmark q18: last bid of each (bidder, auction): ROW_NUMBER deduplication without a window.
+CREATE TABLE nexmark WITH (connector = 'nexmark', event_rate = '0', unthrottled = 'true',
+  max_events = '$max_events', base_time = '2023-01-01T00:00:00Z');
+
+CREATE VIEW bid AS
+SELECT bid.auction AS auction, bid.bidder AS bidder, bid.price AS price, bid.channel AS channel,
+  bid.url AS url, bid.datetime AS datetime, bid.extra AS extra
+FROM nexmark WHERE bid IS NOT NULL;
+
+-- The result is updating (retractions) and blackhole takes no format, so it goes to a
+-- debezium_json file sink on /dev/null (the encoding cost is included).
+CREATE TABLE out WITH (connector = 'single_file', path = '/dev/null', format = 'debezium_json',
+  type = 'sink');
+
+INSERT INTO out
+SELECT auction, bidder, price, channel, url, datetime, extra
+FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY bidder, auction ORDER BY datetime DESC) AS rank_number
+      FROM bid)
+WHERE rank_number <= 1;

@@ -1,0 +1,18 @@
+-- bench/nexmark q19: top 10 bids by price of each auction: ROW_NUMBER without a window.
+CREATE TABLE nexmark WITH (connector = 'nexmark', event_rate = '0', unthrottled = 'true',
+  max_events = '$max_events', base_time = '2023-01-01T00:00:00Z');
+
+CREATE VIEW bid AS
+SELECT bid.auction AS auction, bid.bidder AS bidder, bid.price AS price, bid.channel AS channel,
+  bid.url AS url, bid.datetime AS datetime, bid.extra AS extra
+FROM nexmark WHERE bid IS NOT NULL;
+
+-- The result is updating (retractions) and blackhole takes no format, so it goes to a
+-- debezium_json file sink on /dev/null (the encoding cost is included).
+CREATE TABLE out WITH (connector = 'single_file', path = '/dev/null', format = 'debezium_json',
+  type = 'sink');
+
+INSERT INTO out
+SELECT * FROM
+(SELECT *, ROW_NUMBER() OVER (PARTITION BY auction ORDER BY price DESC) AS rank_number FROM bid)
+WHERE rank_number <= 10;
