@@ -375,12 +375,16 @@ static void emit_ports(Emitter *em, Cx *cx, const char *sym, RtPort *v, int n) {
 
 char *cg_generate(Cx *cx, const char *plan_text) {
   Catalog *cat = cx->cat;
-  Gen gen;
-  memset(&gen, 0, sizeof gen);
-  gen.cx = cx;
-  gen.em = &gen.funcs;
-  Emitter head = {0};
-  Emitter *em = &head;
+  /* the emitters live in the arena and their buffers are freed with the compile, so an
+  ** error raised while generating (a longjmp out of here) leaks nothing */
+  Gen *gen = cx_alloc(cx, sizeof *gen);
+  Emitter *head = cx_alloc(cx, sizeof *head), *sdescs = cx_alloc(cx, sizeof *sdescs),
+          *out = cx_alloc(cx, sizeof *out);
+  Buf *owned[] = { &gen->types.out, &gen->funcs.out, &gen->descs.out, &head->out, &sdescs->out, &out->out };
+  for (size_t i = 0; i < sizeof owned / sizeof owned[0]; i++) cx_own_buf(cx, owned[i]);
+  gen->cx = cx;
+  gen->em = &gen->funcs;
+  Emitter *em = head;
   uint64_t qh = fnv1a(14695981039346656037ULL, cx->src, cx->srclen);
   const char *qid = cx_printf(cx, "q%08llx", (unsigned long long)(qh & 0xffffffffULL));
 
@@ -451,8 +455,7 @@ char *cg_generate(Cx *cx, const char *plan_text) {
 
   /* STRUCT types (inner definitions have smaller ids, so they come first); their schemas
   ** precede every descriptor that points at them */
-  Emitter *ty = &gen.types;
-  Emitter sdescs = {0};
+  Emitter *ty = &gen->types;
   for (int i = 0; i < cat->nstructs; i++) {
     StructDef *d = &cat->structs[i];
     em_line(ty, "/* STRUCT type %d */", i);
@@ -470,7 +473,7 @@ char *cg_generate(Cx *cx, const char *plan_text) {
     }
     em_close(ty, cx_printf(cx, " rt_struct_%d;", i));
     em_line(ty, "%s", "");
-    Emitter *ds = &sdescs;
+    Emitter *ds = sdescs;
     em_open(ds, "static const RtColumn rt_struct_%d_cols[] = {", i);
     for (int k = 0; k < d->nfields; k++) {
       StructField *f = &d->fields[k];
@@ -489,7 +492,7 @@ char *cg_generate(Cx *cx, const char *plan_text) {
   /* row structs of connectors */
   TableLayout *srcs = cx_alloc(cx, sizeof(TableLayout) * (size_t)(cat->nsources ? cat->nsources : 1));
   TableLayout *sinks = cx_alloc(cx, sizeof(TableLayout) * (size_t)(cat->nsinks ? cat->nsinks : 1));
-  gen.sinks = sinks;
+  gen->sinks = sinks;
   uint64_t lh = fnv1a(14695981039346656037ULL, "abi2", 4);
   for (int i = 0; i < cat->nsources; i++) {
     srcs[i] = layout_for(cx, cat->sources[i], "src");
@@ -517,28 +520,28 @@ char *cg_generate(Cx *cx, const char *plan_text) {
   char *seen = cx_alloc(cx, (size_t)cat->next_plan_id + 1);
   for (int i = 0; i < cat->nsink_plans; i++) collect_aggs(cat->sink_plans[i], &aggs, &naggs, &aggcap, seen, cx);
   if (naggs > 1) qsort(aggs, (size_t)naggs, sizeof(Plan *), cmp_plan_id);
-  StageGen *src_stage = new_stage(&gen, "source");
+  StageGen *src_stage = new_stage(gen, "source");
   src_stage->process_fn = "source_process";
   for (int i = 0; i < cat->nsources; i++)
     add_port(cx, &src_stage->ins, &src_stage->nins, &src_stage->incap, RT_PORT_SOURCE, i);
   for (int i = 0; i < naggs; i++) {
-    new_stage(&gen, cx_printf(cx, "n%d_%s", aggs[i]->id, aggs[i]->kind == P_TOPN ? "row_number" :
+    new_stage(gen, cx_printf(cx, "n%d_%s", aggs[i]->id, aggs[i]->kind == P_TOPN ? "row_number" :
                                                          aggs[i]->kind == P_JOIN ? "join" : "agg"));
-    aggs[i]->stage = gen.nstages - 1;
+    aggs[i]->stage = gen->nstages - 1;
   }
   for (int i = 0; i < naggs; i++) {
-    if (aggs[i]->kind == P_TOPN) { cg_topn_types(&gen, aggs[i]); continue; }
-    if (aggs[i]->kind == P_JOIN) { cg_join_types(&gen, aggs[i]); continue; }
-    cg_agg_types(&gen, aggs[i]);
+    if (aggs[i]->kind == P_TOPN) { cg_topn_types(gen, aggs[i]); continue; }
+    if (aggs[i]->kind == P_JOIN) { cg_join_types(gen, aggs[i]); continue; }
+    cg_agg_types(gen, aggs[i]);
     lh = fnv1a(lh, &aggs[i]->id, sizeof aggs[i]->id);
     lh = fnv1a(lh, &aggs[i]->naggs, sizeof aggs[i]->naggs);
     lh = fnv1a(lh, &aggs[i]->win, sizeof aggs[i]->win);
   }
 
   /* the source stage's fused loops */
-  gen.stage = 0;
-  for (int i = 0; i < cat->nsources; i++) emit_source_consume(&gen, &srcs[i], i);
-  Emitter *fn = &gen.funcs;
+  gen->stage = 0;
+  for (int i = 0; i < cat->nsources; i++) emit_source_consume(gen, &srcs[i], i);
+  Emitter *fn = &gen->funcs;
   em_open(fn, "static int source_process(RtCtx *ctx, int input, const RtBatch *batch) {");
   em_open(fn, "switch (input) {");
   for (int i = 0; i < cat->nsources; i++)
@@ -551,25 +554,23 @@ char *cg_generate(Cx *cx, const char *plan_text) {
 
   /* aggregate stages */
   for (int i = 0; i < naggs; i++) {
-    gen.stage = aggs[i]->stage;
-    if (aggs[i]->kind == P_TOPN) cg_topn_stage(&gen, aggs[i]);
-    else if (aggs[i]->kind == P_JOIN) cg_join_stage(&gen, aggs[i]);
-    else cg_agg_stage(&gen, aggs[i]);
+    gen->stage = aggs[i]->stage;
+    if (aggs[i]->kind == P_TOPN) cg_topn_stage(gen, aggs[i]);
+    else if (aggs[i]->kind == P_JOIN) cg_join_stage(gen, aggs[i]);
+    else cg_agg_stage(gen, aggs[i]);
   }
 
   /* assemble: head, types, functions, descriptors */
-  Emitter out = {0};
-  em_raw(&out, buf_cstr(&head.out));
-  em_raw(&out, buf_cstr(&gen.types.out));
-  em_raw(&out, buf_cstr(&gen.funcs.out));
-  em = &out;
-  em_raw(em, buf_cstr(&sdescs.out));
-  buf_free(&sdescs.out);
+  em_raw(out, buf_cstr(&head->out));
+  em_raw(out, buf_cstr(&gen->types.out));
+  em_raw(out, buf_cstr(&gen->funcs.out));
+  em = out;
+  em_raw(em, buf_cstr(&sdescs->out));
   for (int i = 0; i < cat->nsources; i++)
     emit_descriptor(em, cx, &srcs[i], cx_printf(cx, "src%d", i), 1);
   for (int i = 0; i < cat->nsinks; i++)
     emit_descriptor(em, cx, &sinks[i], cx_printf(cx, "sink%d", i), 0);
-  em_raw(em, buf_cstr(&gen.descs.out));
+  em_raw(em, buf_cstr(&gen->descs.out));
 
   em_open(em, "static const RtConnector sources[] = {");
   for (int i = 0; i < cat->nsources; i++) emit_connector(em, cx, cat->sources[i], cx_printf(cx, "src%d", i));
@@ -579,14 +580,14 @@ char *cg_generate(Cx *cx, const char *plan_text) {
   for (int i = 0; i < cat->nsinks; i++) emit_connector(em, cx, cat->sinks[i], cx_printf(cx, "sink%d", i));
   em_close(em, ";");
   em_line(em, "%s", "");
-  for (int i = 0; i < gen.nstages; i++) {
-    StageGen *st = &gen.stages[i];
+  for (int i = 0; i < gen->nstages; i++) {
+    StageGen *st = &gen->stages[i];
     emit_ports(em, cx, cx_printf(cx, "stage%d_inputs", i), st->ins, st->nins);
     emit_ports(em, cx, cx_printf(cx, "stage%d_outputs", i), st->outs, st->nouts);
   }
   em_open(em, "static const RtStage stages[] = {");
-  for (int i = 0; i < gen.nstages; i++) {
-    StageGen *st = &gen.stages[i];
+  for (int i = 0; i < gen->nstages; i++) {
+    StageGen *st = &gen->stages[i];
     em_line(em, "{ \"%s\", %d, stage%d_inputs, %d, stage%d_outputs, %d, %d, %s, %s, %s, %s },",
             st->name, st->nins, i, st->nouts, i, st->maxpar, st->nstates, st->states_sym,
             st->process_fn, st->watermark_fn, st->flush_fn);
@@ -594,12 +595,12 @@ char *cg_generate(Cx *cx, const char *plan_text) {
   em_close(em, ";");
   static const char *const routes[] = { "0", "RT_ROUTE_FORWARD", "RT_ROUTE_HASH", "RT_ROUTE_SINGLE" };
   em_open(em, "static const RtEdge edges[] = {");
-  for (int i = 0; i < gen.nedges; i++) {
-    EdgeGen *e = &gen.edges[i];
+  for (int i = 0; i < gen->nedges; i++) {
+    EdgeGen *e = &gen->edges[i];
     em_line(em, "{ %d, %d, %d, %s, {0, 0, 0}, &%s },", e->from, e->to, e->to_input, routes[e->routing],
             e->schema_sym);
   }
-  if (gen.nedges == 0) em_line(em, "{ 0, 0, 0, 0, {0, 0, 0}, 0 }");
+  if (gen->nedges == 0) em_line(em, "{ 0, 0, 0, 0, {0, 0, 0}, 0 }");
   em_close(em, ";");
   em_line(em, "%s", "");
   em_line(em, "static const char query_sql[] = %s;", c_string(cx, cx->src, cx->srclen));
@@ -608,7 +609,7 @@ char *cg_generate(Cx *cx, const char *plan_text) {
   em_line(em, "RT_ABI_VERSION, sizeof(RtPipeline), \"%s\", query_sql, query_plan,", qid);
   em_line(em, "UINT64_C(0x%016llx),   /* layout hash */", (unsigned long long)lh);
   em_line(em, "%d, sources, %d, sinks, 0,", cat->nsources, cat->nsinks);
-  em_line(em, "%d, stages, %d, edges", gen.nstages, gen.nedges);
+  em_line(em, "%d, stages, %d, edges", gen->nstages, gen->nedges);
   em_close(em, ";");
   em_line(em, "%s", "");
   em_line(em, "/* The one exported symbol: keep the runtime's table and describe the pipeline. */");
@@ -616,11 +617,5 @@ char *cg_generate(Cx *cx, const char *plan_text) {
   em_line(em, "rt = api;");
   em_line(em, "return &pipeline;");
   em_close(em, NULL);
-  char *r = cx_strndup(cx, out.out.p, out.out.len);
-  buf_free(&out.out);
-  buf_free(&head.out);
-  buf_free(&gen.types.out);
-  buf_free(&gen.funcs.out);
-  buf_free(&gen.descs.out);
-  return r;
+  return cx_strndup(cx, out->out.p, out->out.len);
 }

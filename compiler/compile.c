@@ -166,6 +166,7 @@ int arroyo_compile_sql(const CompileOptions *opt_in, const char *text, size_t le
   int rc = guarded(cx, opt, text, len, c_out, &plan);
   if (rc < 0) *diag_out = strdup(buf_cstr(&cx->diag));
   if (plan_out) *plan_out = plan; else free(plan);
+  cx_free_bufs(cx);
   buf_free(&cx->diag);
   arena_free(&cx->arena);
   free(cx);

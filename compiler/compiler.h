@@ -49,6 +49,7 @@ typedef struct Cx {
   int nerrors;              /* number of errors */
   Catalog *cat;             /* tables, views, udfs */
   const CompileOptions *opt;
+  struct CxBuf *bufs;       /* heap buffers freed when the compile ends, even after an error */
 } Cx;
 
 /* Report an error at line:col and abandon the compile (longjmp to the entry point). */
@@ -56,6 +57,10 @@ void diag_error(Cx *cx, int line, int col, const char *fmt, ...)
   __attribute__((noreturn, format(printf, 4, 5)));
 void *cx_alloc(Cx *cx, size_t n);               /* zeroed arena memory */
 char *cx_strndup(Cx *cx, const char *s, size_t n);
+/* Register b (in arena memory) so cx_free_bufs frees its heap memory: buffers that a
+** diag_error longjmp would otherwise leak. */
+void cx_own_buf(Cx *cx, Buf *b);
+void cx_free_bufs(Cx *cx);
 char *cx_printf(Cx *cx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *cx_lower(Cx *cx, const char *s);
 

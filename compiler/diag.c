@@ -33,6 +33,20 @@ void *cx_alloc(Cx *cx, size_t n) {
 
 char *cx_strndup(Cx *cx, const char *s, size_t n) { return arena_strndup(&cx->arena, s, n); }
 
+typedef struct CxBuf { Buf *b; struct CxBuf *next; } CxBuf;
+
+void cx_own_buf(Cx *cx, Buf *b) {
+  CxBuf *n = cx_alloc(cx, sizeof *n);
+  n->b = b;
+  n->next = cx->bufs;
+  cx->bufs = n;
+}
+
+void cx_free_bufs(Cx *cx) {
+  for (CxBuf *n = cx->bufs; n; n = n->next) buf_free(n->b);
+  cx->bufs = NULL;
+}
+
 char *cx_printf(Cx *cx, const char *fmt, ...) {
   va_list ap, ap2;
   va_start(ap, fmt);
