@@ -62,7 +62,8 @@ for q in $QUERIES; do
       continue
     fi
     cms=$(( ($(now_ns) - t0) / 1000000 ))
-    read -r wall cpu rss rc < <(run_timed "$TMP/$q.$b" timeout "$TIMEOUT" bin/arroyo-worker "$TMP/$q.$b.so" --parallelism 1)
+    read -r wall cpu rss rc < <(run_timed "$TMP/$q.$b" timeout -k 2 "$TIMEOUT" bin/arroyo-worker "$TMP/$q.$b.so" --parallelism 1)
+    [ "$rc" = 137 ] && rc=124   # timeout -k: SIGKILL after SIGTERM was not enough
     if [ "$rc" = 124 ]; then
       printf "%-5s %-8s timeout: not done after %s s (%.0f MB peak RSS)\n" "$q" "$b" "$TIMEOUT" "$((rss / 1024))"
       continue
