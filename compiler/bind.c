@@ -1091,7 +1091,8 @@ static Plan *bind_select(Cx *cx, Select *s) {
     BExpr *pred = require_bool(cx, bind_expr(cx, &sc, s->where), "a WHERE condition");
     Plan *f = plan_new(cx, P_FILTER, in->ncols);
     memcpy(f->cols, in->cols, sizeof(PCol) * (size_t)in->ncols);
-    for (int i = 0; i < f->ncols; i++) f->cols[i].qual = qual;
+    if (qual)   /* over a join the columns keep their own qualifiers */
+      for (int i = 0; i < f->ncols; i++) f->cols[i].qual = qual;
     f->pred = pred;
     f->updating = in->updating;
     plan_add_input(cx, f, in);
