@@ -329,7 +329,7 @@ static void windowed_stage(Gen *gen, Plan *J) {
     }
     em_line(em, "int created = 0;");
     em_line(em, "const void *kc = 0;");
-    em_line(em, "n%d_%sval *v = (n%d_%sval *)rt->st_get(ctx, %d, r->c%d.end, r->h.hash, kb, ko, 1, &created, &kc);",
+    em_line(em, "n%d_%sval *v = (n%d_%sval *)rt->st_get(ctx, %d, r->c%d.end, rt_hash_unique(r->h.hash, seq), kb, ko, 1, &created, &kc);",
             id, rt_, id, rt_, side, wc);
     em_line(em, "if (!v) return -1;");
     em_line(em, "v->seq = seq; v->klen = klen;");

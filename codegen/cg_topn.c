@@ -194,7 +194,7 @@ void cg_topn_stage(Gen *gen, Plan *T) {
       em_line(em, "if (!r->_null.c%d) { rt_put_bytes(kb + ko, r->c%d.ptr, r->c%d.len); ko += (uint32_t)r->c%d.len; }", c, c, c, c);
     }
   em_line(em, "const void *kc = 0;");
-  em_line(em, "n%d_val *v = (n%d_val *)rt->st_get(ctx, 0, r->c%d.end, r->h.hash, kb, ko, 1, &created, &kc);", id, id, wc);
+  em_line(em, "n%d_val *v = (n%d_val *)rt->st_get(ctx, 0, r->c%d.end, rt_hash_unique(r->h.hash, seq), kb, ko, 1, &created, &kc);", id, id, wc);
   em_line(em, "if (!v) return -1;");
   em_line(em, "v->seq = seq;");
   em_line(em, "rt_put_bytes(&v->row, r, (int64_t)sizeof *r);");

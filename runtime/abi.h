@@ -637,6 +637,14 @@ static inline uint64_t rt_hash_mix(uint64_t h, uint64_t v) {
   return h;
 }
 
+/* The state-table hash of a row kept under its own arrival sequence (one entry per row, many
+** per key: buffered join and top-N rows). It keeps the routing hash's top 32 bits, which alone
+** decide the owner (rt_hash_owner, st_owner_range), and spreads the low bits by seq, so the
+** rows of one hot key do not all probe one index chain. */
+static inline uint64_t rt_hash_unique(uint64_t hash, int64_t seq) {
+  return (hash & 0xffffffff00000000ULL) | (uint32_t)rt_hash_mix(hash, (uint64_t)seq);
+}
+
 /* Which of n subtasks owns a key hash: subtask i owns [i * 2^64 / n, (i + 1) * 2^64 / n).
 ** Ranges (not modulo) so state can be re-split at another parallelism by hash range. */
 static inline uint32_t rt_hash_owner(uint64_t hash, uint32_t n) {
