@@ -20,6 +20,11 @@
 ** the stage that reads it. Rows of the usual layout (header, counter, subtask_index, no null
 ** flags) are written field by field; any other layout is zeroed first.
 **
+** Checkpoints: the position is (next counter, start time of counter 0), so a restored
+** subtask continues its counter and its event times; pacing restarts as if the restored
+** counters had been emitted on schedule up to now. At another parallelism, new subtask i takes
+** old subtask i's position; subtasks the old run did not have start from 0.
+**
 ** Parallelism, as Arroyo's impulse source does it (arroyo-connectors impulse/operator.rs):
 ** each of the N subtasks is its own generator. Subtask i writes subtask_index = i and counts
 ** its own counter from 0; event_rate is the total rate, so each subtask runs at
@@ -129,6 +134,11 @@ static int imp_open(Source *s, char *err, size_t errlen) {
       goto fail;
     }
   }
+  if (s->resume && s->resume->n >= 2) {
+    im->next = (uint64_t)s->resume->v[0];
+    im->start_ns = s->resume->v[1];
+    if (im->rate > 0) im->t0 -= (int64_t)((double)im->next * 1e9 / im->rate);
+  }
   if (find_col(s->conn->schema, "counter", 0, &im->off_counter, &im->null_counter, err,
                errlen) < 0 ||
       find_col(s->conn->schema, "subtask_index", 1, &im->off_subtask, &im->null_subtask, err,
@@ -173,6 +183,8 @@ static int imp_fill(Source *s, SrcBatch *b, char *err, size_t errlen) {
   if (im->bounded && im->next >= im->count) return SRC_END;
   uint64_t n = (uint64_t)s->batch_rows;
   if (im->bounded && im->count - im->next < n) n = im->count - im->next;
+  if (s->limit >= 0 && (uint64_t)s->limit < n) n = (uint64_t)s->limit;
+  if (n == 0) return SRC_MORE;
   int64_t now = rt_wall_clock_ns();
   if (im->rate > 0) {
     /* Emit when a full batch is due, or when the next event is due but no sooner than
@@ -224,4 +236,11 @@ static void imp_close(Source *s) {
   s->state = NULL;
 }
 
-const SourceOps src_impulse = { "impulse", imp_open, imp_fill, imp_close, 1 };
+static void imp_position(Source *s, CkPos *out) {
+  const Impulse *im = s->state;
+  out->n = 2;
+  out->v[0] = (int64_t)im->next;
+  out->v[1] = im->start_ns;
+}
+
+const SourceOps src_impulse = { "impulse", imp_open, imp_fill, imp_close, 1, imp_position };

@@ -9,14 +9,22 @@
 ** worker.c): fail with "PATH:LINE: <table>: bad data: ..." or drop and count. Line numbers
 ** count every line, empty ones included, so they match an editor's.
 ** Sink: creates/truncates `path`; the writer thread writes whole encoded buffers; close
-** flushes nothing (write(2) is unbuffered) and closes the descriptor. No fsync: durability
-** comes with checkpoints and two-phase commit in a later issue.
+** flushes nothing (write(2) is unbuffered) and closes the descriptor.
+**
+** Checkpoints, as Arroyo's single_file connectors do them. The source's position is the byte
+** offset of the next line not yet emitted, and its line number (for messages); a fill that
+** was told to stop after `limit` rows gives the rest of its buffer back to the LineReader, so
+** the offset is exact. On restore the source seeks there. The sink pre-commits at a barrier
+** with fsync and records the file length; its commit has nothing left to do (the bytes are
+** durable and in place). On restore it opens the file without truncating it and truncates it
+** to the recorded length, which removes whatever was written after that checkpoint's barrier:
+** the restored pipeline writes those rows again.
 **
 ** Parallelism: like Arroyo's single_file source, only subtask 0 reads the file; the other
 ** subtasks open nothing and say so (Source.finished), so the worker counts them as ended,
 ** with watermark +infinity, before any thread runs: they never hold back a watermark, not
-** even for a moment. The sink is one writer thread per table fed by
-** every producing subtask, in whole encoded records, so the file is one valid JSON-lines file.
+** even for a moment. The sink is one writer thread per table fed by every producing subtask,
+** in whole encoded records, so the file is one valid JSON-lines file.
 ** It does not split files among parallel readers or watch directories (that is the
 ** filesystem connector's job, later).
 */
@@ -24,6 +32,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "../runtime/runtime.h"
 
@@ -51,6 +60,20 @@ static int src_open(Source *s, char *err, size_t errlen) {
     snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
     return -1;
   }
+  int64_t offset = 0, line_no = 0;
+  if (s->resume && s->resume->n >= 2) {
+    struct stat st;
+    offset = s->resume->v[0];
+    line_no = s->resume->v[1];
+    if (fstat(fd, &st) < 0 || offset < 0 || st.st_size < offset ||
+        lseek(fd, (off_t)offset, SEEK_SET) < 0) {
+      snprintf(err, errlen, "cannot resume '%s' at byte %lld (the checkpointed position): %s",
+               path, (long long)offset,
+               st.st_size < offset ? "the file is shorter now" : strerror(errno));
+      close(fd);
+      return -1;
+    }
+  }
   char derr[512];
   derr[0] = 0;
   Decoder *dec = dec_new(s->conn, derr, sizeof derr);
@@ -66,8 +89,20 @@ static int src_open(Source *s, char *err, size_t errlen) {
   f->fd = fd;
   f->dec = dec;
   lr_init(&f->lr, fd, 64 * 1024);
+  f->lr.bytes_read = (uint64_t)offset;
+  f->line_no = line_no;
   s->state = f;
   return 0;
+}
+
+/* (offset of the next line not emitted, its line number - 1) */
+static void src_position(Source *s, CkPos *out) {
+  FileSource *f = s->state;
+  out->n = 0;
+  if (!f) return;                        /* not subtask 0 */
+  out->n = 2;
+  out->v[0] = (int64_t)(f->lr.bytes_read - f->lr.carry.len);
+  out->v[1] = f->line_no;
 }
 
 static int src_fill(Source *s, SrcBatch *b, char *err, size_t errlen) {
@@ -83,7 +118,12 @@ static int src_fill(Source *s, SrcBatch *b, char *err, size_t errlen) {
   int64_t now = rt_wall_clock_ns();   /* arrival time, for tables without event time */
   const char *pos = b->input.p, *end = b->input.p + b->input.len, *line;
   size_t len;
-  while (lr_next(&pos, end, &line, &len)) {
+  while (pos < end) {
+    if (s->limit >= 0 && b->n >= s->limit) {
+      lr_unread(&f->lr, pos, (size_t)(end - pos));    /* the next fill starts here */
+      break;
+    }
+    lr_next(&pos, end, &line, &len);
     f->line_no++;
     f->lines++;
     if (len == 0) continue;
@@ -107,7 +147,8 @@ static void src_close(Source *s) {
   s->state = NULL;
 }
 
-const SourceOps src_single_file = { "single_file", src_open, src_fill, src_close, 0 };
+const SourceOps src_single_file = { "single_file", src_open, src_fill, src_close, 0,
+                                    src_position };
 
 /* ---- sink -------------------------------------------------------------------------------- */
 
@@ -127,11 +168,49 @@ int sink_write_fd(int fd, const char *p, size_t n) {
 static int sink_open(Sink *s, char *err, size_t errlen) {
   const char *path = conn_opt(s->conn, "path");
   if (!path || !*path) { snprintf(err, errlen, "missing option 'path'"); return -1; }
+  if (s->resume && s->resume->n >= 1) {
+    /* Restore: keep what the checkpoint committed, drop what was written after it. */
+    int64_t len = s->resume->v[0];
+    struct stat st;
+    s->fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (s->fd < 0) {
+      snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+      return -1;
+    }
+    if (fstat(s->fd, &st) < 0 || st.st_size < len) {
+      snprintf(err, errlen, "cannot restore '%s': it has %lld bytes, fewer than the %lld the "
+               "checkpoint committed", path, (long long)st.st_size, (long long)len);
+      close(s->fd);
+      s->fd = -1;
+      return -1;
+    }
+    if (ftruncate(s->fd, (off_t)len) < 0 || lseek(s->fd, (off_t)len, SEEK_SET) < 0 ||
+        fsync(s->fd) < 0) {
+      snprintf(err, errlen, "cannot truncate '%s' to %lld bytes: %s", path, (long long)len,
+               strerror(errno));
+      close(s->fd);
+      s->fd = -1;
+      return -1;
+    }
+    return 0;
+  }
   s->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (s->fd < 0) {
     snprintf(err, errlen, "cannot create '%s': %s", path, strerror(errno));
     return -1;
   }
+  return 0;
+}
+
+/* Phase 1 of the commit: every byte before the barrier is written; make it durable. */
+static int sink_precommit(Sink *s, CkPos *out, char *err, size_t errlen) {
+  off_t len = lseek(s->fd, 0, SEEK_CUR);
+  if (len < 0 || fsync(s->fd) < 0) {
+    snprintf(err, errlen, "cannot sync '%s': %s", conn_opt(s->conn, "path"), strerror(errno));
+    return -1;
+  }
+  out->n = 1;
+  out->v[0] = (int64_t)len;
   return 0;
 }
 
@@ -154,4 +233,7 @@ static int sink_close(Sink *s, char *err, size_t errlen) {
   return 0;
 }
 
-const SinkOps sink_single_file = { "single_file", 1, sink_open, sink_write, sink_close };
+/* Phase 2 needs nothing: the precommitted bytes are durable and in place, and bytes written
+** after that barrier are cut off by the truncation on restore. */
+const SinkOps sink_single_file = { "single_file", 1, sink_open, sink_write, sink_close,
+                                   sink_precommit, NULL };

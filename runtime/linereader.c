@@ -11,6 +11,11 @@
 **
 ** Each fill writes into a caller-owned Buf, so each batch can own its own input bytes (the
 ** decoded rows of a batch point into them until the batch is processed).
+**
+** A caller that stops in the middle of a filled buffer (a source told to emit at most N rows)
+** gives the rest back with lr_unread: it goes in front of the carry, and the next fill returns
+** its whole lines without reading. So bytes_read - carry.len is always the stream offset of
+** the first byte the caller has not consumed: a checkpointable position.
 ** It does not skip empty lines (callers count every line for "FILE:LINE" messages) and it
 ** does not know about records or formats.
 */
@@ -34,15 +39,33 @@ static char *last_newline(char *p, size_t n) {
   return n ? memrchr(p, '\n', n) : NULL;
 }
 
+void lr_unread(LineReader *lr, const char *p, size_t n) {
+  if (n == 0) return;
+  Buf nb = { 0 };
+  buf_reserve(&nb, n + lr->carry.len);
+  buf_put(&nb, p, n);
+  if (lr->carry.len) buf_put(&nb, lr->carry.p, lr->carry.len);
+  buf_free(&lr->carry);
+  lr->carry = nb;
+}
+
 int lr_fill(LineReader *lr, Buf *out) {
   out->len = 0;
   if (lr->carry.len) {
     buf_put(out, lr->carry.p, lr->carry.len);
     lr->carry.len = 0;
+    /* Given back by lr_unread: whole lines are ready without a read. */
+    char *nl = last_newline(out->p, out->len);
+    if (nl) {
+      size_t keep = (size_t)(nl - out->p) + 1;
+      buf_put(&lr->carry, out->p + keep, out->len - keep);
+      out->len = keep;
+      return 1;
+    }
   }
   for (;;) {
-    /* Invariant: out holds no '\n' (the carry never does, and we return as soon as a
-    ** read brings one), so only newly read bytes need scanning. */
+    /* Invariant: out holds no '\n' (a carry without whole lines never does, and we return as
+    ** soon as a read brings one), so only newly read bytes need scanning. */
     if (lr->eof) return out->len > 0 ? 1 : 0;   /* final line without '\n', or nothing */
     buf_reserve(out, lr->chunk);
     ssize_t n;

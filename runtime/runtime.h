@@ -193,6 +193,10 @@ int lr_fill(LineReader *lr, Buf *out);
 /* Next line of a filled buffer at *pos (< end): *line and *len, without "\n" or "\r\n";
 ** advances *pos. Returns 0 when *pos reached end. Empty lines are returned too. */
 int lr_next(const char **pos, const char *end, const char **line, size_t *len);
+/* Give back the unconsumed tail [p, p+n) of the buffer the last fill returned: the next fill
+** starts with it (a source that stopped mid-buffer). lr->bytes_read - lr->carry.len is then
+** the stream offset of the first byte not consumed. */
+void lr_unread(LineReader *lr, const char *p, size_t n);
 void lr_free(LineReader *lr);
 
 /* ---- row batches ----------------------------------------------------------------------- */
@@ -220,6 +224,16 @@ void *srcb_reserve(SrcBatch *b, int64_t k);
 /* ---- connectors: sources --------------------------------------------------------------- */
 enum { SRC_MORE = 0, SRC_END = 1, SRC_ERR = -1 };
 
+/* A connector's position for checkpoints: a few integers whose meaning the connector
+** defines (single_file: byte offset and line number of the next record; impulse: next
+** counter, start time). Also what a sink records when it pre-commits (single_file: the
+** file length). n == 0: nothing recorded. */
+#define CK_POS_MAX 4
+typedef struct CkPos {
+  int32_t n;                  /* values used */
+  int64_t v[CK_POS_MAX];      /* the values */
+} CkPos;
+
 typedef struct Source Source;
 typedef struct SourceOps {
   const char *name;                                   /* connector name */
@@ -236,6 +250,13 @@ typedef struct SourceOps {
   ** on the thread of the stage subtask that reads it, with no queue in between (worker.c,
   ** "Inline sources"); fill may then sleep at most ~50 ms, as always. 0: own thread. */
   int inline_ok;
+  /* Checkpoints: the position between two fills, i.e. of the first record not emitted yet
+  ** (out->n = 0: nothing to record, e.g. a subtask that reads nothing). Called on the thread
+  ** that calls fill, or on the coordinator's once that thread has finished. NULL: the
+  ** connector cannot be checkpointed (the worker refuses --checkpoint-dir). On restore the
+  ** worker sets Source.resume to a position position() returned (possibly at another
+  ** parallelism: the same subtask index) before open, which continues from there. */
+  void (*position)(Source *s, CkPos *out);
 } SourceOps;
 
 struct Source {
@@ -246,6 +267,9 @@ struct Source {
   int parallelism;            /* number of subtasks reading this table (--parallelism) */
   int batch_rows;             /* target rows per batch (a hint; batches may hold more) */
   int drop_bad;               /* bad_data = 'drop': skip and count undecodable records */
+  int64_t limit;              /* fill: emit at most this many rows (set before each fill by
+                              ** the worker for --stop-after; < 0: no limit) */
+  const CkPos *resume;        /* open: continue from this position (restore); NULL: start */
   int finished;               /* set by open: this subtask has nothing to read at all (it
                               ** counts as ended before any thread runs) */
   int64_t rows_read;          /* rows handed to the pipeline */
@@ -273,6 +297,17 @@ typedef struct SinkOps {
   int (*write)(Sink *s, const char *p, size_t n, char *err, size_t errlen);
   /* Flush and close; called once if opened, also after errors. 0 / -1 with err. */
   int (*close)(Sink *s, char *err, size_t errlen);
+  /* Two-phase commit (worker.c, "Checkpoints"). Phase 1, precommit: on the writer thread,
+  ** once every producer's barrier arrived (everything before the barrier was written and
+  ** nothing after it): make the bytes written so far durable and describe them in *out
+  ** (single_file: fsync, out = the file length). Phase 2, commit: on the coordinator's
+  ** thread after checkpoint `epoch` is complete (its manifest written), finalise what the
+  ** precommit of that epoch described. On restore the worker sets Sink.resume to the
+  ** precommit position of the restored checkpoint before open, which must put the output
+  ** back to that point (single_file: truncate the file to the recorded length). NULL
+  ** members: nothing to do (stdout cannot take back what it wrote). 0 / -1 with err. */
+  int (*precommit)(Sink *s, CkPos *out, char *err, size_t errlen);
+  int (*commit)(Sink *s, int64_t epoch, char *err, size_t errlen);
 } SinkOps;
 
 struct Sink {
@@ -280,6 +315,7 @@ struct Sink {
   const SinkOps *ops;         /* implementation */
   void *state;                /* connector-private */
   int fd;                     /* file sinks: descriptor, -1 when closed */
+  const CkPos *resume;        /* open: restore to this precommit position; NULL: start anew */
   int64_t bytes_written;      /* bytes handed to write() */
 };
 

@@ -718,6 +718,7 @@ static int fill_batch(SourceTask *t, SrcBatch *b) {
   b->input.len = 0;
   arena_reset(&b->arena);
   err[0] = 0;
+  t->src.limit = -1;                 /* no row limit */
   int rc = t->src.ops->fill(&t->src, b, err, sizeof err);
   if (rc == SRC_ERR) {
     wk_fail(t->w, "%s", err[0] ? err : "source failed without a message");

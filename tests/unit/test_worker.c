@@ -301,6 +301,36 @@ static void test_lines(void) {
         strcmp(got + strlen(got) - 2, "|e") == 0);
   free(got);
   buf_free(&big);
+
+  /* lr_unread: a reader that stops after one line gives the rest back; the next fill returns
+  ** its whole lines without reading, and bytes_read - carry.len is always the offset of the
+  ** first byte not consumed (a source's checkpoint position). */
+  const char *content = "aa\nbbb\ncc\ndddd\ne";
+  write_file(tpath("unread.txt"), content, strlen(content));
+  FILE *f = fopen(tpath("unread.txt"), "rb");
+  LineReader lr;
+  lr_init(&lr, fileno(f), 65536);
+  Buf in = { 0 };
+  const char *pos, *line;
+  size_t len;
+  CHECK_I64(lr_fill(&lr, &in), 1);
+  CHECK_I64(in.len, 15);                          /* up to the last '\n'; "e" is carried */
+  pos = in.p;
+  CHECK(lr_next(&pos, in.p + in.len, &line, &len) && len == 2 && !memcmp(line, "aa", 2));
+  lr_unread(&lr, pos, (size_t)(in.p + in.len - pos));
+  CHECK_I64((int64_t)(lr.bytes_read - lr.carry.len), 3);
+  uint64_t before = lr.bytes_read;
+  CHECK_I64(lr_fill(&lr, &in), 1);
+  CHECK_I64(lr.bytes_read, before);               /* no read: the lines were given back */
+  CHECK(in.len == 12 && !memcmp(in.p, "bbb\ncc\ndddd\n", 12));
+  CHECK_I64((int64_t)(lr.bytes_read - lr.carry.len), 15);
+  CHECK_I64(lr_fill(&lr, &in), 1);
+  CHECK(in.len == 1 && in.p[0] == 'e');
+  CHECK_I64(lr_fill(&lr, &in), 0);
+  CHECK_I64((int64_t)(lr.bytes_read - lr.carry.len), 16);
+  lr_free(&lr);
+  buf_free(&in);
+  fclose(f);
 }
 
 /* ---- end to end ----------------------------------------------------------------------- */
