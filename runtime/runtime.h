@@ -152,15 +152,17 @@ const char *conn_opt(const RtConnector *c, const char *key);   /* value or NULL 
 typedef enum QKind {
   QM_BATCH = 1,    /* ptr = payload (SrcBatch* into a stage subtask, Buf* into a sink) */
   QM_WATERMARK,    /* value = the sender's watermark, ns (INT64_MAX: no more rows ever) */
-  QM_BARRIER,      /* value = checkpoint epoch (later issue) */
-  QM_EOS,          /* the sender has no more messages */
+  QM_BARRIER,      /* value = checkpoint epoch (worker.c, "Checkpoints") */
+  QM_EOS,          /* the sender has no more messages; value 1: it was stopped for a final
+                   ** checkpoint, not at the end of its input (no closing watermark) */
   QM_IDLE          /* the sender is idle: leave it out of the watermark min until it sends */
 } QKind;
 
 typedef struct QMsg {
   int32_t kind;    /* QKind */
-  int32_t port;    /* into a stage subtask: the sender's channel there; else unused (0) */
-  int64_t value;   /* QM_WATERMARK / QM_BARRIER argument */
+  int32_t port;    /* into a stage subtask: the sender's channel there; into a sink writer:
+                   ** the producer's index there; else unused (0) */
+  int64_t value;   /* QM_WATERMARK / QM_BARRIER / QM_EOS argument */
   void *ptr;       /* QM_BATCH payload; the queue never owns or frees it */
 } QMsg;
 
@@ -335,12 +337,22 @@ typedef struct WkOptions {
   size_t sink_flush_bytes;    /* hand a sink buffer to its writer at this size (0: 256 KB) */
   size_t batch_bytes;         /* ... but at most this many bytes of row structs (0: 512 KB) */
   int no_inline;              /* 1: every source subtask gets its own thread (diagnostics) */
+  const char *ckpt_url;       /* --checkpoint-dir: store URL (ck_open); NULL: no checkpoints */
+  int64_t ckpt_interval_ns;   /* --checkpoint-interval (0: 10 s) */
+  int ckpt_keep;              /* --checkpoint-keep: complete checkpoints kept (0: 3) */
+  int restore;                /* --restore: resume from the newest complete checkpoint */
+  int64_t stop_after;         /* --stop-after: stop (as SIGTERM does) once the sources emitted
+                              ** this many rows in all (0: never) */
 } WkOptions;
 
-/* Load PIPELINE.so, check its ABI, and resolve connectors. NULL with err set on failure. */
+/* Load PIPELINE.so, check its ABI, and resolve connectors; with opt->ckpt_url also open the
+** checkpoint store, and with opt->restore the newest complete checkpoint (no checkpoint, a
+** layout mismatch or a store error is an error here, before anything runs). NULL with err
+** set on failure. */
 Worker *wk_load(const char *so_path, const WkOptions *opt, char *err, size_t errlen);
 /* Run to completion: until every source ended (bounded input exhausted, or a stop request)
-** and every sink is flushed and closed. 0 ok, -1 error (wk_error tells why). */
+** and every sink is flushed and closed; with checkpoints, a stop request first takes a final
+** checkpoint. 0 ok, -1 error (wk_error tells why). */
 int wk_run(Worker *w);
 const char *wk_error(const Worker *w);
 /* One line per source and sink: rows read / dropped as bad data / written. */
@@ -356,6 +368,92 @@ void rt_source_watermark(RtCtx *ctx, int input, int64_t wm);
 /* Connector implementations by name; NULL if this worker lacks it. */
 const SourceOps *wk_source_ops(const char *connector);
 const SinkOps *wk_sink_ops(const char *connector);
+/* Checkpoints taken by this run so far (for tests and the summary). */
+int64_t wk_checkpoints(const Worker *w);
+
+/* ---- checkpoint content (checkpoint.c) -------------------------------------------------
+** What goes into a checkpoint and how it comes back; worker.c decides when (the barrier
+** protocol, alignment and the coordinator are in its header comment). A checkpoint of epoch
+** E, in the checkpoint layer's ckpt-<E>/ (ckpt_* below), holds one file per stage subtask
+** with state tables, "stage-<s>-<j>" (s = stage index, j = subtask), and the manifest's
+** metadata: epoch, parallelism, every source subtask's position, every stage subtask's
+** watermark (and those of its source channels) and file, every sink's precommit position.
+** Rounds are written by several threads at once (one call per participant); a restore is
+** read by several threads at once (ckrs_tables). */
+typedef struct CkStore CkStore;          /* checkpoint storage section below */
+typedef struct StateTable StateTable;    /* state tables section below */
+
+/* The pipeline as the worker runs it: what a checkpoint is taken from and restored into. */
+typedef struct CkShape {
+  const RtPipeline *p;        /* sources, sinks and edges (names, layout hash) */
+  int parallelism;            /* subtasks per source (--parallelism) */
+  uint32_t nstages;
+  const RtStage *stages;      /* nstages (for an ABI 1 pipeline, the synthesized stage) */
+  const int *nsub;            /* nstages: subtasks per stage */
+} CkShape;
+
+/* The watermark of one source channel of a stage subtask (source index, source subtask). */
+typedef struct CkSrcWm {
+  int32_t source;             /* RtPipeline.sources index */
+  int32_t producer;           /* source subtask */
+  int64_t wm;                 /* the channel's watermark */
+} CkSrcWm;
+
+typedef struct CkStats {
+  int64_t files;              /* state files in the checkpoint */
+  int64_t raw_bytes;          /* their bytes before compression */
+  int64_t stored_bytes;       /* bytes written to the store (files and manifest) */
+} CkStats;
+
+enum { CK_SOURCE = 0, CK_STAGE = 1, CK_SINK = 2 };
+
+typedef struct CkRound CkRound;
+/* Begin checkpoint `epoch` (ckpt_writer_begin). NULL with err set. */
+CkRound *ckr_begin(CkStore *s, int64_t epoch, const CkShape *shape, char *err, size_t errlen);
+/* Participants report (each exactly once per round; thread-safe): source subtask
+** i = source * parallelism + subtask at pos; stage subtask (stage, sub) with its tables
+** (snapshotted and written as its file now, on the calling thread; tables are only read),
+** its watermark and its source channels' watermarks; sink `sink` precommitted at pos.
+** ckr_stage returns 0, or -1 with the round failed (ckr_error). */
+void ckr_source(CkRound *r, uint32_t i, const CkPos *pos);
+int ckr_stage(CkRound *r, uint32_t stage, uint32_t sub, StateTable *const *tables,
+              uint32_t ntables, int64_t wm, const CkSrcWm *wms, uint32_t nwms);
+void ckr_sink(CkRound *r, uint32_t sink, const CkPos *pos);
+/* Has participant (kind CK_*, index) reported? A stage subtask's index is
+** sum(nsub of earlier stages) + sub. */
+int ckr_has(CkRound *r, int kind, uint32_t index);
+/* Wait up to timeout_ns for the next report: 1 once every participant reported, 0 if not yet,
+** -1 if a report failed. */
+int ckr_wait(CkRound *r, int64_t timeout_ns);
+/* Write the manifest (metadata included): the checkpoint is complete. 0, or -1 with err. */
+int ckr_commit(CkRound *r, CkStats *stats, char *err, size_t errlen);
+const char *ckr_error(CkRound *r);        /* why a report failed */
+void ckr_free(CkRound *r);                /* without a commit the checkpoint stays invisible */
+
+typedef struct CkRestore CkRestore;
+/* Open the newest complete checkpoint of store s (ckpt_latest, which skips corrupt ones with
+** a warning) for a pipeline of this shape. 0 with *out set; 1 when there is none (err says
+** so); -1 on a layout mismatch, metadata that does not fit the pipeline, or a store error. */
+int ckrs_open(CkStore *s, const CkShape *shape, CkRestore **out, char *err, size_t errlen);
+int64_t ckrs_epoch(const CkRestore *rs);
+int ckrs_parallelism(const CkRestore *rs);     /* the parallelism it was taken at */
+/* Position of source subtask `sub` (NULL: none, e.g. a subtask the old run did not have). */
+const CkPos *ckrs_source(const CkRestore *rs, uint32_t source, int sub);
+const CkPos *ckrs_sink(const CkRestore *rs, uint32_t sink);   /* NULL: nothing recorded */
+/* The starting watermark of new stage subtask `sub`: the old subtask's at the same
+** parallelism, else the minimum over the old subtasks. INT64_MIN when unknown. */
+int64_t ckrs_stage_wm(const CkRestore *rs, uint32_t stage, int sub);
+/* The watermark the old run had on the channel from (source, producer) into `stage`. */
+int64_t ckrs_source_wm(const CkRestore *rs, uint32_t stage, int32_t source, int32_t producer);
+/* Fill the tables of new stage subtask `sub`: at the same parallelism from old subtask `sub`;
+** otherwise, for a stage whose inputs are all HASH edges, every old subtask's entries whose
+** key hash falls in st_owner_range(sub, nsub), and for other stages old subtask i's whole
+** state goes to new subtask i % nsub. Thread-safe for different (stage, sub). 0 or -1. */
+int ckrs_tables(CkRestore *rs, uint32_t stage, int sub, StateTable *const *tables, uint32_t n,
+                char *err, size_t errlen);
+/* Files and bytes read so far (stored bytes), for the restore log line. */
+void ckrs_stats(const CkRestore *rs, CkStats *out);
+void ckrs_free(CkRestore *rs);
 
 /* ==== state tables (state.c) =============================================================
 ** Keyed state of one subtask: entries (bucket, key bytes) -> value struct, and a timer queue,

@@ -2,10 +2,11 @@
 ** runtime/worker.c: loads a pipeline .so and runs its stage DAG as subtask threads joined by
 ** bounded queues, with key shuffles, watermarks and end-of-stream between them.
 **
-** Entry points: wk_load (dlopen, ABI check, graph check, subtask graph), wk_run (threads
-** until every source ended and every sink is closed), wk_summary, wk_free, wk_request_stop
-** (signals), and the RtApi members that need the worker: rt_emit (a row to an edge or sink)
-** and rt_source_watermark.
+** Entry points: wk_load (dlopen, ABI check, graph check, subtask graph; the checkpoint store
+** and, with --restore, the checkpoint to resume from), wk_run (threads until every source
+** ended and every sink is closed), wk_summary, wk_free, wk_request_stop (signals), and the
+** RtApi members that need the worker: rt_emit (a row to an edge or sink) and
+** rt_source_watermark.
 **
 ** The graph. An ABI 2 pipeline is a DAG of stages (abi.h: RtStage, RtEdge). An ABI 1 pipeline
 ** (one `process` for everything) runs as one synthesized stage "pipeline" whose inputs are all
@@ -96,6 +97,58 @@
 ** strings of up to 128 bytes is a route, an unrolled word copy and a count; everything else
 ** (strings, wide rows, a new or full batch, encoding) is an out-of-line call.
 **
+** Checkpoints (--checkpoint-dir; aligned barriers, Chandy-Lamport, as Flink and Arroyo do it).
+** A coordinator thread (coord_main) takes checkpoint E every --checkpoint-interval, one at a
+** time: it begins a round (checkpoint.c: CkRound, ckpt_writer_begin) and publishes E in
+** w->trigger. Every participant then reports to the round exactly once:
+**   - a source subtask, between two fills, records its position (SourceOps.position: the
+**     first record not emitted yet), reports it and sends QM_BARRIER E to every reader (an
+**     inline source hands it straight to its stage subtask);
+**   - a stage subtask aligns: a channel that delivered barrier E is blocked, and whatever it
+**     sends next is held back in the subtask's stash (not processed, not dropped), while the
+**     other channels go on being processed, until every channel has delivered E or ended.
+**     Then (task_checkpoint) it hands over its partial edge batches and sink buffers, sends E
+**     on every edge and to every sink writer it feeds, snapshots its state tables into its
+**     checkpoint file (ckr_stage: st_snapshot per table, on its own thread) with its
+**     watermark and its source channels' watermarks, unblocks the channels and replays the
+**     stash in order (a later barrier in it blocks its channel again). Because each queue is
+**     FIFO per producer and a blocked channel's messages wait, the snapshot holds the effect of
+**     exactly the rows before E on every channel, and everything it emitted for them went
+**     downstream before E;
+**   - a sink writer aligns its producers the same way, but by making them wait instead of
+**     stashing: a producer that sent E blocks (wait_sink) before it hands over any later
+**     buffer, until every producer's E arrived. Then the writer pre-commits (SinkOps.precommit,
+**     phase 1 of two: single_file flushes with fsync and records the file length), reports,
+**     and releases the producers. Waiting cannot deadlock: a producer that is still missing
+**     E is before it, and everything before E flows, since nobody holds anything before E;
+**   - a participant that finished before E reached it (its inputs ended) is reported by the
+**     coordinator from its final state (report_finished): its thread has exited, so its
+**     tables, position or final length can be read. Its `done` flag is stored last, after any
+**     report of its own.
+** When everyone reported, the coordinator writes the manifest with the metadata
+** (ckr_commit: epoch, parallelism, positions, watermarks, sink positions, layout hash), and
+** only then runs phase 2, SinkOps.commit (nothing left to do for single_file), deletes all
+** but --checkpoint-keep checkpoints and logs "checkpoint E: F files, SIZE, T ms". A crash
+** before the manifest leaves the previous checkpoint the newest; bytes a sink wrote after
+** that checkpoint's barrier are cut off on restore.
+**
+** Stops. Without checkpoints a stop request (SIGINT/SIGTERM, --stop-after) ends the sources
+** like the end of their input. With checkpoints it is a final checkpoint instead: sources
+** stop filling, the coordinator takes checkpoint E with w->final_epoch = E, and each source
+** sends barrier E and then QM_EOS with value 1 ("stopped"), but no closing watermark. A
+** stopped channel keeps counting in the watermark min with its last value, so no window
+** closes, and subtasks pass the stop on with their own QM_EOS 1: after the final
+** checkpoint nothing more is emitted, and --restore continues exactly there. --stop-after
+** ROWS is a budget the sources draw from before each fill (SourceOps.fill honours
+** Source.limit), so a stop after ROWS rows is exact.
+**
+** Restore (--restore): wk_load opens the newest complete checkpoint (checkpoint.c: ckrs_open,
+** which checks the layout hash and the pipeline's shape); prepare fills every stage
+** subtask's tables in parallel threads (ckrs_tables: redistribution by key-hash range when
+** the parallelism differs), sets each subtask's watermark and its source channels', and
+** hands sources their positions (Source.resume) and sinks theirs (Sink.resume: truncate)
+** before they open. Each restored subtask first announces its watermark downstream.
+**
 ** Invariants:
 **   - Every arrow is a bounded Queue (or an inline source's direct call); producers block on
 **     full queues or empty pools, never the other way round, and the graph is acyclic
@@ -109,23 +162,26 @@
 **     the writers closed their sinks without error, so exit status 0 means every row is out.
 **   - The first error wins (wk_fail): it is recorded, then every queue is cancelled so all
 **     threads return promptly; the worker joins them and reports that one message.
-**   - A stop request (SIGINT/SIGTERM) ends each source subtask as if its input were exhausted;
-**     the rest is the normal end-of-stream path, so windows close and sinks are flushed.
+**   - A stop request (SIGINT/SIGTERM) without checkpoints ends each source subtask as if its
+**     input were exhausted; the rest is the normal end-of-stream path, so windows close and
+**     sinks are flushed. With checkpoints it ends after a final checkpoint, windows open.
 **   - A source subtask with nothing to read (Source.finished: single_file beyond subtask 0)
 **     is ended, watermark INT64_MAX, at its readers before any thread starts, so watermarks
-**     depend on the data, not on which thread runs first (before, such a subtask held its
-**     readers' watermark at INT64_MIN until its thread ran, and whether rows counted as late
-**     depended on thread timing).
+**     depend on the data, not on which thread runs first.
+**   - At most one checkpoint is in flight, so a subtask aligns one barrier at a time, and a
+**     sink's data queue holds at most one barrier per producer.
 **   - Per row there is no lock and no malloc: a row costs a route, a copy and the string
 **     copies (bump allocation in the batch's arena, whose first block is kept across reuses);
 **     locks are taken per batch (queues); pools are allocated before the threads start.
 **
 ** The summary (wk_summary) has one line per source, stage (late rows dropped, subtasks, rows
-** in, state entries/bytes/expired) and sink.
+** in, state entries/bytes/expired) and sink, and one for checkpoints when they are on.
 **
 ** It does not parse command lines (main.c), read or write bytes itself (connectors/),
-** decode/encode records (codec_*.c) or implement state tables (state.c). Not yet: checkpoint
-** barriers (QM_BARRIER is reserved), several worker processes.
+** decode/encode records (codec_*.c), implement state tables (state.c), or say what a
+** checkpoint file holds (checkpoint.c, snapshot.c, ckpt_store.c). Not yet: several worker
+** processes, unaligned checkpoints, asynchronous snapshots (a subtask snapshots on its own
+** thread at its barrier).
 */
 #include <dlfcn.h>
 #include <pthread.h>
@@ -133,6 +189,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "runtime.h"
 
 #define SRC_POOL 4             /* batches per source subtask: one being filled, rest in flight */
@@ -143,6 +200,8 @@
 #define EDGE_BATCH_BYTES (1 << 20)  /* hand an edge batch over once its strings reach this */
 #define STR_CHUNK (16 * 1024)       /* edge strings are packed into arena pieces this big */
 #define MAX_PARALLELISM 1024
+#define DEFAULT_CKPT_INTERVAL (10 * 1000000000LL)   /* --checkpoint-interval */
+#define DEFAULT_CKPT_KEEP 3                        /* --checkpoint-keep */
 
 static void oom(void) {
   fprintf(stderr, "arroyo: out of memory\n");
@@ -169,6 +228,16 @@ typedef struct SinkTask {
   pthread_t th;
   int started;             /* writer thread running / must be joined */
   int opened;              /* ops->open succeeded and ops->close was not called yet */
+  uint32_t index;          /* in RtPipeline.sinks */
+  /* barrier alignment (see "Checkpoints"); the arrays have nproducers entries */
+  int64_t *barrier;        /* the last barrier epoch each producer sent */
+  uint8_t *ended;          /* QM_EOS received from that producer */
+  int64_t aligning;        /* epoch whose barriers are arriving, 0: none */
+  int64_t aligned;         /* last epoch precommitted (atomic; guarded by mu for waiters) */
+  pthread_mutex_t mu;      /* producers wait on cv for `aligned` to reach their barrier */
+  pthread_cond_t cv;
+  CkPos final;             /* precommit position at close, for checkpoints after that */
+  int done;                /* the writer finished (atomic) */
 } SinkTask;
 
 /* One sink as seen by one stage subtask's output. */
@@ -177,6 +246,9 @@ typedef struct SinkOut {
   Encoder *enc;            /* this subtask's encoder; NULL for sinks that only count */
   Buf *cur;                /* buffer being filled; a member of t->bufs */
   int64_t rows;            /* rows emitted to this sink */
+  int prod;                /* this producer's index at the sink (QMsg.port) */
+  int64_t sent;            /* last barrier sent to the sink: later data waits for its
+                           ** alignment (see "Checkpoints") */
 } SinkOut;
 
 /* A string column of an edge schema: deep-copied when a row is batched. */
@@ -227,6 +299,8 @@ typedef struct Channel {
   uint8_t source;          /* the input is a source connector (rt->source_watermark) */
   uint8_t idle;            /* the producer said it is idle and sent nothing since */
   uint8_t ended;           /* QM_EOS received */
+  uint8_t stopped;         /* ended by a stop (QM_EOS 1): its watermark still counts */
+  uint8_t blocked;         /* delivered the barrier being aligned: later messages are stashed */
 } Channel;
 
 typedef struct StageRt StageRt;
@@ -248,6 +322,14 @@ struct Task {
   SourceTask *inl;         /* the source subtask this thread runs inline (its only channel) */
   int idle_out;            /* consumers were told this subtask is idle */
   int64_t rows_in;         /* rows received */
+  int64_t align;           /* epoch of the barrier being aligned, 0: none */
+  QMsg *stash;             /* messages of blocked channels, in arrival order */
+  uint32_t nstash, capstash;
+  int stopped;             /* an input was stopped: so is this subtask (QM_EOS 1 downstream) */
+  int restored;            /* ctx->watermark came from a checkpoint: announce it first */
+  uint32_t ck_index;       /* participant index in a checkpoint round (ckr_has) */
+  int done;                /* the thread finished (atomic): the coordinator may read the
+                           ** state for later checkpoints */
   pthread_t th;
   int started;
 };
@@ -280,6 +362,8 @@ struct SourceTask {
   int opened;              /* ops->open succeeded: ops->close is due */
   int idle;                /* consumers were told this source subtask is idle */
   int64_t last_rows;       /* wall clock of the last fill that produced rows (idle_ns > 0) */
+  int64_t injected;        /* last checkpoint barrier sent */
+  int done;                /* finished: ended, stopped or failed (atomic) */
 };
 
 struct Worker {
@@ -297,6 +381,23 @@ struct Worker {
   pthread_mutex_t err_mu;  /* guards err */
   int failed;              /* an error was recorded (atomic) */
   char err[2048];          /* the first error message */
+  /* checkpoints (see "Checkpoints"); store is NULL without --checkpoint-dir */
+  CkStore *store;          /* the checkpoint store */
+  CkRestore *rs;           /* the checkpoint restored by this run (freed after prepare) */
+  CkShape shape;           /* the pipeline for checkpoint.c */
+  int *nsub;               /* shape.nsub */
+  int64_t next_epoch;      /* epoch of the next checkpoint */
+  int64_t trigger;         /* atomic: sources inject barriers up to this epoch */
+  int64_t final_epoch;     /* atomic: epoch of the final checkpoint of a stop, 0: none */
+  CkRound *round;          /* atomic: the checkpoint being taken (participants report here) */
+  int64_t ncheckpoints;    /* checkpoints completed */
+  int64_t held;            /* atomic: messages stashed by barrier alignment (summary) */
+  int64_t last_epoch;      /* epoch of the last one completed */
+  pthread_t coord;         /* the coordinator thread */
+  int coord_started;
+  int stopping;            /* atomic: --stop-after reached */
+  int64_t budget;          /* atomic: rows the sources may still emit (--stop-after) */
+  int64_t emitted;         /* atomic: rows the sources emitted (--stop-after) */
 };
 
 /* ---- stop requests and errors -------------------------------------------------------- */
@@ -307,6 +408,24 @@ void wk_request_stop(void) { __atomic_store_n(&stop_flag, 1, __ATOMIC_SEQ_CST); 
 int wk_stop_requested(void) { return __atomic_load_n(&stop_flag, __ATOMIC_SEQ_CST); }
 
 static int failed(const Worker *w) { return __atomic_load_n(&w->failed, __ATOMIC_ACQUIRE); }
+
+/* Sources must stop: a signal, or --stop-after reached. */
+static int stop_wanted(const Worker *w) {
+  return wk_stop_requested() || __atomic_load_n(&w->stopping, __ATOMIC_ACQUIRE);
+}
+
+static int ckpt_on(const Worker *w) { return w->store != NULL; }
+
+static int64_t mono_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void nap_us(int us) {
+  struct timespec ts = { 0, (long)us * 1000 };
+  nanosleep(&ts, NULL);
+}
 
 static uint32_t nsrc_tasks(const Worker *w) {
   return w->p->nsources * (uint32_t)w->opt.parallelism;
@@ -325,6 +444,10 @@ static void cancel_all(Worker *w) {
   for (uint32_t i = 0; i < w->p->nsinks; i++) {
     if (w->sinks[i].data) q_cancel(w->sinks[i].data);
     if (w->sinks[i].free) q_cancel(w->sinks[i].free);
+    /* producers waiting for the sink's alignment see failed() once woken */
+    pthread_mutex_lock(&w->sinks[i].mu);
+    pthread_cond_broadcast(&w->sinks[i].cv);
+    pthread_mutex_unlock(&w->sinks[i].mu);
   }
 }
 
@@ -571,10 +694,27 @@ static int broadcast(Task *t, int kind, int64_t value) {
 
 /* ---- sinks: the producer side -------------------------------------------------------------- */
 
+/* Data after a barrier may reach the sink only once every producer's barrier has (the sink
+** aligned it and pre-committed): otherwise bytes from after the checkpoint could land before
+** another producer's bytes from before it, and truncating to the recorded length on restore
+** would keep them. So a producer waits here, in its first hand-off after the barrier. It
+** cannot deadlock: the producers still missing are before the barrier, and nothing they need
+** waits for this one (see "Checkpoints"). 0, or -1 once the worker is stopping. */
+static int wait_sink(SinkOut *o) {
+  SinkTask *s = o->t;
+  if (__atomic_load_n(&s->aligned, __ATOMIC_ACQUIRE) >= o->sent) return 0;
+  pthread_mutex_lock(&s->mu);
+  while (__atomic_load_n(&s->aligned, __ATOMIC_ACQUIRE) < o->sent && !failed(s->w))
+    pthread_cond_wait(&s->cv, &s->mu);
+  pthread_mutex_unlock(&s->mu);
+  return failed(s->w) ? -1 : 0;
+}
+
 /* Give the filled buffer to the writer and take an empty one. Blocks while all of the sink's
 ** buffers are queued or being written: this is where a slow sink pushes back. */
 static int hand_off(SinkOut *o) {
-  QMsg m = { QM_BATCH, 0, 0, o->cur };
+  if (wait_sink(o) < 0) return -1;
+  QMsg m = { QM_BATCH, o->prod, 0, o->cur };
   o->cur = NULL;
   if (q_push(o->t->data, &m) < 0) return -1;
   if (q_pop(o->t->free, &m) < 0) return -1;
@@ -663,13 +803,15 @@ static int advance(Task *t, int64_t wm) {
 ** A channel at INT64_MAX has finished as far as time goes, so it counts like an ended one:
 ** if only idle channels are left besides finished ones, the subtask is idle and keeps its
 ** watermark (an idle source may still send rows; jumping to INT64_MAX would make them all
-** late), whether the finished producer's QM_EOS has arrived yet or not. */
+** late), whether the finished producer's QM_EOS has arrived yet or not. A stopped channel
+** (ended by a stop for a final checkpoint) still counts with its last watermark: a stop is
+** not the end of the input, so it must not close windows. */
 static int update_wm(Task *t) {
   int64_t min = INT64_MAX;
   uint32_t active = 0, idle = 0;
   for (uint32_t i = 0; i < t->nchans; i++) {
     const Channel *c = &t->chans[i];
-    if (c->ended || c->wm == INT64_MAX) continue;
+    if ((c->ended && !c->stopped) || c->wm == INT64_MAX) continue;
     if (c->idle) { idle++; continue; }
     active++;
     if (c->wm < min) min = c->wm;
@@ -710,15 +852,15 @@ static int push_targets(SourceTask *t, int kind, int64_t value, SrcBatch *b) {
   return 0;
 }
 
-/* Fill batch b of source subtask t (reset first). Returns the connector's SRC_MORE / SRC_END,
-** or SRC_ERR after wk_fail. */
-static int fill_batch(SourceTask *t, SrcBatch *b) {
+/* Fill batch b of source subtask t (reset first) with at most `limit` rows (< 0: any number).
+** Returns the connector's SRC_MORE / SRC_END, or SRC_ERR after wk_fail. */
+static int fill_batch(SourceTask *t, SrcBatch *b, int64_t limit) {
   char err[1024];
   b->n = 0;
   b->input.len = 0;
   arena_reset(&b->arena);
   err[0] = 0;
-  t->src.limit = -1;                 /* no row limit */
+  t->src.limit = limit;
   int rc = t->src.ops->fill(&t->src, b, err, sizeof err);
   if (rc == SRC_ERR) {
     wk_fail(t->w, "%s", err[0] ? err : "source failed without a message");
@@ -742,33 +884,113 @@ static int became_idle(SourceTask *t, int rc, int64_t n) {
   return 1;
 }
 
+/* --stop-after: reserve up to `want` rows of the budget for the next fill. -1: no budget
+** (no limit); 0: nothing left for now (other sources hold the rest, or it is spent). */
+static int64_t reserve_rows(Worker *w, int64_t want) {
+  if (w->opt.stop_after <= 0) return -1;
+  int64_t cur = __atomic_load_n(&w->budget, __ATOMIC_ACQUIRE), take;
+  do {
+    if (cur <= 0) return 0;
+    take = cur < want ? cur : want;
+  } while (!__atomic_compare_exchange_n(&w->budget, &cur, cur - take, 0, __ATOMIC_ACQ_REL,
+                                        __ATOMIC_ACQUIRE));
+  return take;
+}
+
+/* After a fill that reserved `took` rows and emitted `used`: give back the rest, and stop the
+** sources (as SIGTERM does) once they emitted --stop-after rows in all. */
+static void settle_rows(Worker *w, int64_t took, int64_t used) {
+  if (took < 0) return;
+  if (took > used) __atomic_add_fetch(&w->budget, took - used, __ATOMIC_ACQ_REL);
+  if (__atomic_add_fetch(&w->emitted, used, __ATOMIC_ACQ_REL) >= w->opt.stop_after)
+    __atomic_store_n(&w->stopping, 1, __ATOMIC_RELEASE);
+}
+
+/* The epoch of a barrier source subtask t must inject next, or 0. */
+static int64_t barrier_due(const SourceTask *t) {
+  int64_t e = __atomic_load_n(&t->w->trigger, __ATOMIC_ACQUIRE);
+  return e > t->injected ? e : 0;
+}
+
+static int is_final(const Worker *w, int64_t e) {
+  return e == __atomic_load_n(&w->final_epoch, __ATOMIC_ACQUIRE);
+}
+
+static CkRound *cur_round(const Worker *w) {
+  return __atomic_load_n(&w->round, __ATOMIC_ACQUIRE);
+}
+
+/* Record source subtask t's position for checkpoint e (between two fills, so it is the
+** position of the first row not emitted yet). The barrier goes out right after. */
+static void source_report(SourceTask *t, int64_t e) {
+  CkPos pos;
+  memset(&pos, 0, sizeof pos);
+  if (t->src.ops->position) t->src.ops->position(&t->src, &pos);
+  t->injected = e;
+  ckr_source(cur_round(t->w), (uint32_t)(t - t->w->srcs), &pos);
+}
+
+/* What a source subtask does next, between fills (source_main and run_inline share it). */
+enum { NEXT_FILL, NEXT_WAIT, NEXT_BARRIER, NEXT_END };
+
+static int source_next(SourceTask *t, int64_t *epoch) {
+  Worker *w = t->w;
+  if ((*epoch = barrier_due(t)) != 0) return NEXT_BARRIER;
+  if (stop_wanted(w))
+    /* without checkpoints a stop ends the source like the end of its input; with them it
+    ** waits for the coordinator's final barrier, which comes next */
+    return ckpt_on(w) ? NEXT_WAIT : NEXT_END;
+  return NEXT_FILL;
+}
+
 static void *source_main(void *arg) {
   SourceTask *t = arg;
   Worker *w = t->w;
   QMsg m;
+  int stopped = 0;
   t->last_rows = t->idle_ns ? rt_wall_clock_ns() : 0;
   if (w->opt.parallelism > 1) name_thread("src%d:%s", t->src.subtask, t->src.conn->table);
   else name_thread("src:%s", t->src.conn->table);
   for (;;) {
-    if (wk_stop_requested() || failed(w)) break;
-    if (q_pop(t->free, &m) < 0) return NULL;
+    if (failed(w)) goto out;
+    int64_t e;
+    int next = source_next(t, &e);
+    if (next == NEXT_END) break;
+    if (next == NEXT_WAIT) { nap_us(1000); continue; }
+    if (next == NEXT_BARRIER) {
+      source_report(t, e);
+      if (push_targets(t, QM_BARRIER, e, NULL) < 0) goto out;
+      if (is_final(w, e)) { stopped = 1; break; }
+      continue;
+    }
+    int64_t took = reserve_rows(w, t->src.batch_rows);
+    if (took == 0) { nap_us(1000); continue; }
+    if (q_pop(t->free, &m) < 0) goto out;
     SrcBatch *b = m.ptr;
-    int rc = fill_batch(t, b);
-    if (rc == SRC_ERR) return NULL;
+    int rc = fill_batch(t, b, took);
+    settle_rows(w, took, rc == SRC_ERR ? 0 : b->n);
+    if (rc == SRC_ERR) goto out;
     int idle = became_idle(t, rc, b->n);
     if (b->n > 0) {
       b->refs = t->ntargets;       /* set before the first push: readers may finish early */
-      if (push_targets(t, QM_BATCH, 0, b) < 0) return NULL;
+      if (push_targets(t, QM_BATCH, 0, b) < 0) goto out;
     } else {
-      if (q_push(t->free, &m) < 0) return NULL;
-      if (idle && push_targets(t, QM_IDLE, 0, NULL) < 0) return NULL;
+      if (q_push(t->free, &m) < 0) goto out;
+      if (idle && push_targets(t, QM_IDLE, 0, NULL) < 0) goto out;
     }
     if (rc == SRC_END) break;
   }
-  if (failed(w)) return NULL;
-  /* Ended (exhausted or stopped): nothing later can be behind any watermark. */
-  if (push_targets(t, QM_WATERMARK, INT64_MAX, NULL) < 0) return NULL;
-  push_targets(t, QM_EOS, 0, NULL);
+  if (failed(w)) goto out;
+  if (stopped) {
+    /* Stopped for the final checkpoint: not the end of the input, so no closing watermark. */
+    push_targets(t, QM_EOS, 1, NULL);
+  } else {
+    /* Ended (exhausted, or stopped without checkpoints): nothing later can be behind any
+    ** watermark. */
+    if (push_targets(t, QM_WATERMARK, INT64_MAX, NULL) == 0) push_targets(t, QM_EOS, 0, NULL);
+  }
+out:
+  __atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
   return NULL;
 }
 
@@ -789,42 +1011,192 @@ static int run_batch(Task *t, int chan, SrcBatch *b) {
   return flush_edges(t);
 }
 
+/* ---- checkpoints: stage subtasks ---------------------------------------------------------- */
+
+/* Report stage subtask t's state to round r: its tables (snapshot.c, written as its file on
+** this thread), its watermark and its source channels' watermarks. Runs on t's thread at an
+** aligned barrier, or on the coordinator's once t's thread has finished. 0 or -1 (wk_fail). */
+static int stage_report(Task *t, CkRound *r, int64_t e) {
+  const RtStage *st = t->sr->st;
+  CkSrcWm *wms = xcalloc(t->nchans, sizeof *wms);
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < t->nchans; i++) {
+    const Channel *c = &t->chans[i];
+    if (!c->source) continue;
+    wms[n].source = st->inputs[c->input].index;
+    wms[n].producer = c->producer;
+    wms[n].wm = c->wm;
+    n++;
+  }
+  int rc = ckr_stage(r, (uint32_t)t->sr->index, (uint32_t)t->sub, t->ctx->tables,
+                     t->ctx->ntables, t->ctx->watermark, wms, n);
+  free(wms);
+  if (rc < 0) wk_fail(t->w, "checkpoint %lld: %s", (long long)e, ckr_error(r));
+  return rc;
+}
+
+/* Barrier e is aligned at t: everything before it on every channel is processed and nothing
+** after it. Hand over what the outputs hold, pass the barrier on (edges, then every sink this
+** subtask writes to, each after its last bytes from before the barrier), then snapshot. The
+** barrier goes downstream before the snapshot so the consumers can start aligning; nothing is
+** processed in between, so the snapshot is the state at the barrier. */
+static int task_checkpoint(Task *t, int64_t e) {
+  if (flush_edges(t) < 0) return -1;
+  for (uint32_t i = 0; i < t->sr->st->noutputs; i++) {
+    if (t->outs[i].kind != RT_PORT_SINK) continue;
+    SinkOut *o = &t->outs[i].sink;
+    if (!o->enc) continue;                          /* blackhole: nothing to align */
+    if (o->cur->len > 0 && hand_off(o) < 0) return -1;
+    QMsg b = { QM_BARRIER, o->prod, e, NULL };
+    if (q_push(o->t->data, &b) < 0) return -1;
+    o->sent = e;
+  }
+  if (broadcast(t, QM_BARRIER, e) < 0) return -1;
+  return stage_report(t, cur_round(t->w), e);
+}
+
+static int handle(Task *t, const QMsg *m);
+
+/* Hold m back: its channel delivered the barrier being aligned. */
+static void stash(Task *t, const QMsg *m) {
+  __atomic_add_fetch(&t->w->held, 1, __ATOMIC_RELAXED);
+  if (t->nstash == t->capstash) {
+    t->capstash = t->capstash ? 2 * t->capstash : 16;
+    t->stash = realloc(t->stash, t->capstash * sizeof *t->stash);
+    if (!t->stash) oom();
+  }
+  t->stash[t->nstash++] = *m;
+}
+
+/* After an aligned barrier: handle the held-back messages in their order. A channel they
+** block again (a later barrier) stashes its following messages again, behind the earlier
+** ones, so each channel's order is kept even when this recurses. */
+static int replay(Task *t) {
+  QMsg *held = t->stash;
+  uint32_t n = t->nstash;
+  t->stash = NULL;
+  t->nstash = t->capstash = 0;
+  int rc = 0;
+  for (uint32_t i = 0; i < n && rc == 0; i++) rc = handle(t, &held[i]);
+  free(held);
+  return rc;
+}
+
+/* If every channel has either delivered barrier t->align or ended, take the checkpoint,
+** unblock the channels and replay what they sent meanwhile. */
+static int check_aligned(Task *t) {
+  if (!t->align) return 0;
+  for (uint32_t i = 0; i < t->nchans; i++)
+    if (!t->chans[i].ended && !t->chans[i].blocked) return 0;
+  int64_t e = t->align;
+  if (task_checkpoint(t, e) < 0) return -1;
+  t->align = 0;
+  for (uint32_t i = 0; i < t->nchans; i++) t->chans[i].blocked = 0;
+  return replay(t);
+}
+
+static int on_barrier(Task *t, int chan, int64_t e) {
+  if (t->align && t->align != e) {
+    wk_fail(t->w, "stage '%s' subtask %d: barrier %lld arrived while aligning barrier %lld",
+            t->sr->st->name, t->sub, (long long)e, (long long)t->align);
+    return -1;
+  }
+  t->align = e;
+  t->chans[chan].blocked = 1;
+  return check_aligned(t);
+}
+
+/* One message from channel m->port (popped from `in`, or replayed from the stash). */
+static int handle(Task *t, const QMsg *m) {
+  Channel *c = &t->chans[m->port];
+  if (c->blocked) {
+    stash(t, m);
+    return 0;
+  }
+  switch (m->kind) {
+    case QM_BATCH:
+      if (run_batch(t, m->port, m->ptr) < 0) return -1;
+      break;
+    case QM_WATERMARK:
+      if (m->value > c->wm) c->wm = m->value;
+      c->idle = 0;
+      break;
+    case QM_IDLE:
+      c->idle = 1;
+      break;
+    case QM_EOS:
+      c->ended = 1;
+      if (m->value) c->stopped = t->stopped = 1;
+      t->live--;
+      if (update_wm(t) < 0) return -1;
+      return check_aligned(t);     /* an ended channel no longer holds a barrier back */
+    case QM_BARRIER:
+      return on_barrier(t, m->port, m->value);
+    default:
+      return 0;
+  }
+  return update_wm(t);
+}
+
 /* The stage subtask runs its only input, source subtask s = t->inl, on its own thread: fill
 ** one batch, process it, repeat (see "Inline sources" in the header comment). What
 ** source_main sends through the queue happens here directly, in the same order: a batch
-** (run_batch, then update_wm), an idle marker, and at the end QM_WATERMARK INT64_MAX then
-** QM_EOS. 0 when the source ended, -1 on errors (recorded on the worker). */
+** (run_batch, then update_wm), an idle marker, a barrier (aligned at once: the only
+** channel), and at the end QM_WATERMARK INT64_MAX then QM_EOS, or a stop. 0 when the source
+** ended, -1 on errors (recorded on the worker). */
 static int run_inline(Task *t) {
   SourceTask *s = t->inl;
   Worker *w = t->w;
   Channel *c = &t->chans[0];
   SrcBatch *b = &s->batches[0];
+  int stopped = 0, rc = -1;
   s->last_rows = s->idle_ns ? rt_wall_clock_ns() : 0;
   for (;;) {
-    if (wk_stop_requested() || failed(w)) break;
-    int rc = fill_batch(s, b);
-    if (rc == SRC_ERR) return -1;
-    int idle = became_idle(s, rc, b->n);
+    if (failed(w)) goto out;
+    int64_t e;
+    int next = source_next(s, &e);
+    if (next == NEXT_END) break;
+    if (next == NEXT_WAIT) { nap_us(1000); continue; }
+    if (next == NEXT_BARRIER) {
+      source_report(s, e);
+      if (on_barrier(t, 0, e) < 0) goto out;
+      if (is_final(w, e)) { stopped = 1; break; }
+      continue;
+    }
+    int64_t took = reserve_rows(w, s->src.batch_rows);
+    if (took == 0) { nap_us(1000); continue; }
+    int frc = fill_batch(s, b, took);
+    settle_rows(w, took, frc == SRC_ERR ? 0 : b->n);
+    if (frc == SRC_ERR) goto out;
+    int idle = became_idle(s, frc, b->n);
     int64_t n = b->n;
     if (n > 0) {
       b->refs = 1;
-      if (run_batch(t, 0, b) < 0) return -1;
+      if (run_batch(t, 0, b) < 0) goto out;
     } else if (idle) {
       c->idle = 1;
     }
-    if ((n > 0 || idle) && update_wm(t) < 0) return -1;
+    if ((n > 0 || idle) && update_wm(t) < 0) goto out;
     /* A short batch means the source has caught up (paced, or no data yet): hand over what
     ** the sinks hold, as the queue loop does when its queue runs empty. */
-    if (n < s->src.batch_rows && flush_sinks(t) < 0) return -1;
-    if (rc == SRC_END) break;
+    if (n < s->src.batch_rows && flush_sinks(t) < 0) goto out;
+    if (frc == SRC_END) break;
   }
-  if (failed(w)) return -1;
-  c->wm = INT64_MAX;               /* ended (exhausted or stopped), as in source_main */
-  c->idle = 0;
-  if (update_wm(t) < 0) return -1;
+  if (failed(w)) goto out;
+  if (stopped) {
+    c->stopped = 1;                /* as QM_EOS 1 would: the watermark stays */
+    t->stopped = 1;
+  } else {
+    c->wm = INT64_MAX;             /* ended (exhausted or stopped), as in source_main */
+    c->idle = 0;
+    if (update_wm(t) < 0) goto out;
+  }
   c->ended = 1;
   t->live--;
-  return update_wm(t);
+  rc = update_wm(t);
+out:
+  __atomic_store_n(&s->done, 1, __ATOMIC_RELEASE);
+  return rc;
 }
 
 static void *task_main(void *arg) {
@@ -836,50 +1208,66 @@ static void *task_main(void *arg) {
   else name_thread("%d:%s", t->sub, st->name);
   for (uint32_t i = 0; i < st->noutputs; i++) {
     if (t->outs[i].kind != RT_PORT_SINK || !t->outs[i].sink.enc) continue;
-    if (q_pop(t->outs[i].sink.t->free, &m) < 0) return NULL;
+    if (q_pop(t->outs[i].sink.t->free, &m) < 0) goto out;
     t->outs[i].sink.cur = m.ptr;
   }
-  if (update_wm(t) < 0) return NULL;   /* a subtask no producer reaches is done at once */
-  if (t->inl && !t->inl->src.finished && run_inline(t) < 0) return NULL;
+  /* Restored: the consumers learn this subtask's watermark before anything else, as they
+  ** knew it before the checkpoint. */
+  if (t->restored && t->ctx->watermark > INT64_MIN &&
+      broadcast(t, QM_WATERMARK, t->ctx->watermark) < 0)
+    goto out;
+  if (update_wm(t) < 0) goto out;   /* a subtask no producer reaches is done at once */
+  if (t->inl && !t->inl->src.finished && run_inline(t) < 0) goto out;
   while (t->live > 0) {
-    if (q_pop(t->in, &m) < 0) return NULL;
-    Channel *c = &t->chans[m.port];
-    switch (m.kind) {
-      case QM_BATCH:
-        if (run_batch(t, m.port, m.ptr) < 0) return NULL;
-        break;
-      case QM_WATERMARK:
-        if (m.value > c->wm) c->wm = m.value;
-        c->idle = 0;
-        break;
-      case QM_IDLE:
-        c->idle = 1;
-        break;
-      case QM_EOS:
-        c->ended = 1;
-        t->live--;
-        break;
-      default:
-        continue;                                  /* barriers: later issue */
-    }
-    if (update_wm(t) < 0) return NULL;
-    if (q_len(t->in) == 0 && flush_sinks(t) < 0) return NULL;
+    if (q_pop(t->in, &m) < 0) goto out;
+    if (handle(t, &m) < 0) goto out;
+    if (q_len(t->in) == 0 && flush_sinks(t) < 0) goto out;
   }
-  /* Every channel ended, so update_wm advanced to INT64_MAX. End of stream: partial batches
-  ** and buffers first, then QM_EOS (see the invariants). */
-  if (flush_edges(t) < 0 || broadcast(t, QM_EOS, 0) < 0) return NULL;
+  /* Every channel ended, so update_wm advanced to INT64_MAX (unless an input was stopped).
+  ** End of stream: partial batches and buffers first, then QM_EOS (see the invariants). */
+  if (flush_edges(t) < 0 || broadcast(t, QM_EOS, t->stopped) < 0) goto out;
   for (uint32_t i = 0; i < st->noutputs; i++) {
     if (t->outs[i].kind != RT_PORT_SINK || !t->outs[i].sink.enc) continue;
     SinkOut *o = &t->outs[i].sink;
     if (o->cur->len > 0) {
-      QMsg b = { QM_BATCH, 0, 0, o->cur };
+      if (wait_sink(o) < 0) goto out;
+      QMsg b = { QM_BATCH, o->prod, 0, o->cur };
       o->cur = NULL;
-      if (q_push(o->t->data, &b) < 0) return NULL;
+      if (q_push(o->t->data, &b) < 0) goto out;
     }
-    QMsg eos = { QM_EOS, 0, 0, NULL };
-    if (q_push(o->t->data, &eos) < 0) return NULL;
+    QMsg eos = { QM_EOS, o->prod, t->stopped, NULL };
+    if (q_push(o->t->data, &eos) < 0) goto out;
   }
+out:
+  __atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
   return NULL;
+}
+
+/* ---- sinks: the writer ------------------------------------------------------------------- */
+
+/* If every producer of sink t sent barrier t->aligning or ended, everything before the
+** barrier is written and nothing after it (producers wait in wait_sink): pre-commit, report
+** the position, and let the producers go on. 0 or -1 (wk_fail). */
+static int sink_check_aligned(SinkTask *t) {
+  if (!t->aligning) return 0;
+  for (int i = 0; i < t->nproducers; i++)
+    if (!t->ended[i] && t->barrier[i] < t->aligning) return 0;
+  Sink *s = &t->snk;
+  CkPos pos;
+  char err[1024];
+  memset(&pos, 0, sizeof pos);
+  err[0] = 0;
+  if (s->ops->precommit && s->ops->precommit(s, &pos, err, sizeof err) < 0) {
+    wk_fail(t->w, "sink '%s' (%s): %s", s->conn->table, s->conn->connector, err);
+    return -1;
+  }
+  ckr_sink(cur_round(t->w), t->index, &pos);
+  pthread_mutex_lock(&t->mu);
+  __atomic_store_n(&t->aligned, t->aligning, __ATOMIC_RELEASE);
+  pthread_cond_broadcast(&t->cv);
+  pthread_mutex_unlock(&t->mu);
+  t->aligning = 0;
+  return 0;
 }
 
 static void *sink_main(void *arg) {
@@ -891,24 +1279,176 @@ static void *sink_main(void *arg) {
   QMsg m;
   name_thread("sink:%s", s->conn->table);
   while (eos < t->nproducers) {
-    if (q_pop(t->data, &m) < 0) return NULL;
-    if (m.kind == QM_EOS) { eos++; continue; }
+    if (q_pop(t->data, &m) < 0) goto out;
+    if (m.kind == QM_EOS) {
+      eos++;
+      t->ended[m.port] = 1;
+      if (sink_check_aligned(t) < 0) goto out;
+      continue;
+    }
+    if (m.kind == QM_BARRIER) {
+      t->barrier[m.port] = m.value;
+      if (!t->aligning) t->aligning = m.value;
+      if (sink_check_aligned(t) < 0) goto out;
+      continue;
+    }
     if (m.kind != QM_BATCH) continue;
     Buf *b = m.ptr;
     err[0] = 0;
     if (s->ops->write(s, b->p, b->len, err, sizeof err) < 0) {
       wk_fail(w, "sink '%s' (%s): %s", s->conn->table, s->conn->connector, err);
-      return NULL;
+      goto out;
     }
     s->bytes_written += (int64_t)b->len;
     b->len = 0;
-    if (q_push(t->free, &m) < 0) return NULL;
+    if (q_push(t->free, &m) < 0) goto out;
   }
-  /* Every producer sent its last bytes before its QM_EOS, so closing now loses nothing. */
+  /* Every producer sent its last bytes before its QM_EOS, so closing now loses nothing. With
+  ** checkpoints, pre-commit the complete output first: checkpoints taken after this (the
+  ** sink is done, the pipeline may not be) record it. */
+  err[0] = 0;
+  if (ckpt_on(w) && s->ops->precommit && s->ops->precommit(s, &t->final, err, sizeof err) < 0) {
+    wk_fail(w, "sink '%s' (%s): %s", s->conn->table, s->conn->connector, err);
+    goto out;
+  }
   t->opened = 0;
   err[0] = 0;
   if (s->ops->close(s, err, sizeof err) < 0)
     wk_fail(w, "sink '%s' (%s): %s", s->conn->table, s->conn->connector, err);
+out:
+  __atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
+  return NULL;
+}
+
+/* ---- checkpoints: the coordinator --------------------------------------------------------- */
+
+static int all_done(const Worker *w) {
+  for (uint32_t i = 0; i < nsrc_tasks(w); i++)
+    if (!__atomic_load_n(&w->srcs[i].done, __ATOMIC_ACQUIRE)) return 0;
+  for (uint32_t s = 0; s < w->nstages; s++)
+    for (int j = 0; j < w->stages[s].nsub; j++)
+      if (!__atomic_load_n(&w->stages[s].tasks[j].done, __ATOMIC_ACQUIRE)) return 0;
+  for (uint32_t i = 0; i < w->p->nsinks; i++)
+    if (w->sinks[i].snk.ops->encodes && !__atomic_load_n(&w->sinks[i].done, __ATOMIC_ACQUIRE))
+      return 0;
+  return 1;
+}
+
+/* Participants that finished without reporting to r (they ended before its barrier reached
+** them, so all they did is before it): report their final state for them. done is stored
+** last by each thread, after any report of its own, so done without a report means none is
+** coming. 0 or -1 (wk_fail). */
+static int report_finished(Worker *w, CkRound *r, int64_t e) {
+  for (uint32_t i = 0; i < nsrc_tasks(w); i++) {
+    SourceTask *t = &w->srcs[i];
+    if (!__atomic_load_n(&t->done, __ATOMIC_ACQUIRE) || ckr_has(r, CK_SOURCE, i)) continue;
+    CkPos pos;
+    memset(&pos, 0, sizeof pos);
+    if (t->opened && t->src.ops->position) t->src.ops->position(&t->src, &pos);
+    ckr_source(r, i, &pos);
+  }
+  for (uint32_t s = 0; s < w->nstages; s++)
+    for (int j = 0; j < w->stages[s].nsub; j++) {
+      Task *t = &w->stages[s].tasks[j];
+      if (!__atomic_load_n(&t->done, __ATOMIC_ACQUIRE) || ckr_has(r, CK_STAGE, t->ck_index))
+        continue;
+      if (stage_report(t, r, e) < 0) return -1;
+    }
+  for (uint32_t i = 0; i < w->p->nsinks; i++) {
+    SinkTask *t = &w->sinks[i];
+    if (!__atomic_load_n(&t->done, __ATOMIC_ACQUIRE) || ckr_has(r, CK_SINK, i)) continue;
+    ckr_sink(r, i, &t->final);
+  }
+  return 0;
+}
+
+static void human_bytes(int64_t n, char *buf, size_t len) {
+  if (n < 0) snprintf(buf, len, "? bytes");
+  else if (n < 1024) snprintf(buf, len, "%lld bytes", (long long)n);
+  else if (n < 1024 * 1024) snprintf(buf, len, "%.1f KB", (double)n / 1024);
+  else if (n < 1024LL * 1024 * 1024) snprintf(buf, len, "%.1f MB", (double)n / (1024 * 1024));
+  else snprintf(buf, len, "%.2f GB", (double)n / (1024.0 * 1024 * 1024));
+}
+
+/* Take one checkpoint (see "Checkpoints"): begin the round, publish it, let the sources
+** inject the barrier, wait for every participant, write the manifest, then run phase 2 of
+** the sinks' commits and delete old checkpoints. 0 or -1 (wk_fail). A failed round stays
+** in w->round: participants may still be writing to it, so wk_run frees it after joining. */
+static int take_checkpoint(Worker *w, int final) {
+  char err[1024];
+  int64_t e = w->next_epoch++, t0 = mono_ns();
+  CkRound *r = ckr_begin(w->store, e, &w->shape, err, sizeof err);
+  if (!r) {
+    wk_fail(w, "checkpoint %lld: %s", (long long)e, err);
+    return -1;
+  }
+  for (uint32_t i = 0; i < w->p->nsinks; i++) {       /* nothing to align or commit */
+    CkPos none;
+    memset(&none, 0, sizeof none);
+    if (!w->sinks[i].snk.ops->encodes) ckr_sink(r, i, &none);
+  }
+  __atomic_store_n(&w->round, r, __ATOMIC_RELEASE);
+  if (final) __atomic_store_n(&w->final_epoch, e, __ATOMIC_RELEASE);
+  __atomic_store_n(&w->trigger, e, __ATOMIC_RELEASE);   /* sources: inject barrier e */
+  for (;;) {
+    if (failed(w)) return -1;
+    if (report_finished(w, r, e) < 0) return -1;
+    int rc = ckr_wait(r, 5000000);
+    if (rc == 1) break;
+    if (rc < 0) {
+      wk_fail(w, "checkpoint %lld: %s", (long long)e, ckr_error(r));
+      return -1;
+    }
+  }
+  /* a participant that finished by failing may have "reported": never commit after an error */
+  if (failed(w)) return -1;
+  CkStats st;
+  if (ckr_commit(r, &st, err, sizeof err) < 0) {
+    wk_fail(w, "checkpoint %lld: %s", (long long)e, err);
+    return -1;
+  }
+  /* The checkpoint is complete: phase 2 of the sinks' two-phase commit. */
+  for (uint32_t i = 0; i < w->p->nsinks; i++) {
+    Sink *s = &w->sinks[i].snk;
+    err[0] = 0;
+    if (s->ops->commit && s->ops->commit(s, e, err, sizeof err) < 0) {
+      wk_fail(w, "sink '%s' (%s): commit of checkpoint %lld: %s", s->conn->table,
+              s->conn->connector, (long long)e, err);
+      return -1;
+    }
+  }
+  __atomic_store_n(&w->round, NULL, __ATOMIC_RELEASE);
+  ckr_free(r);
+  w->ncheckpoints++;
+  w->last_epoch = e;
+  if (ckpt_cleanup(w->store, w->opt.ckpt_keep) < 0)
+    fprintf(stderr, "arroyo-worker: warning: cleaning up old checkpoints: %s\n", ck_error());
+  char size[32];
+  human_bytes(st.stored_bytes, size, sizeof size);
+  fprintf(stderr, "arroyo-worker: checkpoint %lld: %lld file%s, %s, %lld ms%s\n", (long long)e,
+          (long long)st.files, st.files == 1 ? "" : "s", size, (long long)((mono_ns() - t0) / 1000000),
+          final ? " (final)" : "");
+  return 0;
+}
+
+/* The coordinator thread: a checkpoint every interval, and a final one when the sources are
+** told to stop; it ends when the pipeline has finished. It polls (stop requests come from a
+** signal handler or from the sources' row count) at most every 5 ms. */
+static void *coord_main(void *arg) {
+  Worker *w = arg;
+  name_thread("checkpoints");
+  int64_t next = mono_ns() + w->opt.ckpt_interval_ns;
+  while (!failed(w) && !all_done(w)) {
+    int stop = stop_wanted(w);
+    int64_t now = mono_ns();
+    if (!stop && now < next) {
+      int64_t wait = next - now;
+      nap_us(wait > 5000000 ? 5000 : (int)(wait / 1000) + 1);
+      continue;
+    }
+    if (take_checkpoint(w, stop) < 0 || stop) break;
+    next = mono_ns() + w->opt.ckpt_interval_ns;
+  }
   return NULL;
 }
 
@@ -1126,7 +1666,7 @@ static void build_outputs(Worker *w, Task *t) {
     out->kind = port->kind;
     if (port->kind == RT_PORT_SINK) {
       out->sink.t = &w->sinks[port->index];
-      out->sink.t->nproducers++;
+      out->sink.prod = out->sink.t->nproducers++;
       continue;
     }
     EdgeOut *e = &out->edge;
@@ -1247,6 +1787,52 @@ static void synthesize_stage(Worker *w) {
   st->process = p->process;
 }
 
+/* --checkpoint-dir: open the store, describe the pipeline for checkpoint.c, and with
+** --restore open the newest complete checkpoint (checked against this pipeline now, before
+** anything runs or any output file is touched). 0, or -1 with err set. */
+static int open_checkpoints(Worker *w, char *err, size_t errlen) {
+  const RtPipeline *p = w->p;
+  char cerr[1536];
+  for (uint32_t i = 0; i < p->nsources; i++)
+    if (!wk_source_ops(p->sources[i].connector)->position) {
+      snprintf(err, errlen, "source '%s': connector '%s' does not support checkpoints",
+               p->sources[i].table, p->sources[i].connector);
+      return -1;
+    }
+  w->nsub = xcalloc(w->nstages, sizeof *w->nsub);
+  for (uint32_t s = 0; s < w->nstages; s++) w->nsub[s] = w->stages[s].nsub;
+  w->shape.p = p;
+  w->shape.parallelism = w->opt.parallelism;
+  w->shape.nstages = w->nstages;
+  w->shape.stages = w->abi1 ? &w->abi1_stage : p->stages;
+  w->shape.nsub = w->nsub;
+  uint32_t k = 0;
+  for (uint32_t s = 0; s < w->nstages; s++)
+    for (int j = 0; j < w->stages[s].nsub; j++) w->stages[s].tasks[j].ck_index = k++;
+  cerr[0] = 0;
+  if (!(w->store = ck_open(w->opt.ckpt_url, cerr, sizeof cerr))) {
+    snprintf(err, errlen, "--checkpoint-dir: %s", cerr);
+    return -1;
+  }
+  if (w->opt.restore) {
+    int rc = ckrs_open(w->store, &w->shape, &w->rs, cerr, sizeof cerr);
+    if (rc == 1) {
+      snprintf(err, errlen, "--restore: %s (nothing to restore; run without --restore to "
+               "start from the beginning)", cerr);
+      return -1;
+    }
+    if (rc < 0) {
+      snprintf(err, errlen, "--restore: %s", cerr);
+      return -1;
+    }
+  }
+  if ((w->next_epoch = ckpt_next_epoch(w->store)) < 0) {
+    snprintf(err, errlen, "--checkpoint-dir: %s", ck_error());
+    return -1;
+  }
+  return 0;
+}
+
 Worker *wk_load(const char *so_path, const WkOptions *opt, char *err, size_t errlen) {
   WkOptions o = { 1, DEFAULT_BATCH_ROWS, DEFAULT_SINK_FLUSH, DEFAULT_BATCH_BYTES, 0 };
   if (opt) {
@@ -1255,6 +1841,12 @@ Worker *wk_load(const char *so_path, const WkOptions *opt, char *err, size_t err
     if (o.batch_rows <= 0) o.batch_rows = DEFAULT_BATCH_ROWS;
     if (o.sink_flush_bytes == 0) o.sink_flush_bytes = DEFAULT_SINK_FLUSH;
     if (o.batch_bytes == 0) o.batch_bytes = DEFAULT_BATCH_BYTES;
+  }
+  if (o.ckpt_interval_ns <= 0) o.ckpt_interval_ns = DEFAULT_CKPT_INTERVAL;
+  if (o.ckpt_keep <= 0) o.ckpt_keep = DEFAULT_CKPT_KEEP;
+  if (o.restore && !o.ckpt_url) {
+    snprintf(err, errlen, "--restore needs --checkpoint-dir (where the checkpoints are)");
+    return NULL;
   }
   if (o.parallelism > MAX_PARALLELISM) {
     snprintf(err, errlen, "parallelism %d is more than the maximum %d", o.parallelism,
@@ -1329,6 +1921,7 @@ Worker *wk_load(const char *so_path, const WkOptions *opt, char *err, size_t err
 
   Worker *w = xcalloc(1, sizeof *w);
   w->opt = o;
+  w->budget = o.stop_after;
   w->dl = dl;
   w->p = p;
   w->abi1 = abi1;
@@ -1346,9 +1939,12 @@ Worker *wk_load(const char *so_path, const WkOptions *opt, char *err, size_t err
   for (uint32_t i = 0; i < p->nsinks; i++) {
     SinkTask *t = &w->sinks[i];
     t->w = w;
+    t->index = i;
     t->snk.conn = &p->sinks[i];
     t->snk.ops = wk_sink_ops(p->sinks[i].connector);
     t->snk.fd = -1;
+    pthread_mutex_init(&t->mu, NULL);
+    pthread_cond_init(&t->cv, NULL);
   }
   w->stages = xcalloc(w->nstages, sizeof *w->stages);
   for (uint32_t s = 0; s < w->nstages; s++) {
@@ -1374,6 +1970,10 @@ Worker *wk_load(const char *so_path, const WkOptions *opt, char *err, size_t err
     for (int j = 0; j < w->stages[s].nsub; j++) build_outputs(w, &w->stages[s].tasks[j]);
   build_sources(w);
   choose_inline(w);
+  if (o.ckpt_url && open_checkpoints(w, err, errlen) < 0) {
+    wk_free(w);
+    return NULL;
+  }
   return w;
 
 fail:
@@ -1410,6 +2010,18 @@ static int prepare_task(Worker *w, Task *t) {
         return -1;
       }
   }
+  if (w->rs) {
+    /* Restored: the watermarks this subtask and its source channels had (the tables are
+    ** filled by restore_tables). */
+    t->ctx->watermark = ckrs_stage_wm(w->rs, (uint32_t)t->sr->index, t->sub);
+    t->restored = 1;
+    for (uint32_t i = 0; i < t->nchans; i++) {
+      Channel *c = &t->chans[i];
+      if (c->source)
+        c->wm = ckrs_source_wm(w->rs, (uint32_t)t->sr->index, st->inputs[c->input].index,
+                               c->producer);
+    }
+  }
   /* room for a few messages per channel; producers block beyond that */
   t->in = q_new(4 * (size_t)t->nchans + 8);
   for (uint32_t o = 0; o < st->noutputs; o++) {
@@ -1426,6 +2038,65 @@ static int prepare_task(Worker *w, Task *t) {
   return 0;
 }
 
+/* Restore one stage subtask's tables (a thread of restore_tables). */
+typedef struct RestoreJob {
+  Worker *w;
+  Task *t;
+  pthread_t th;
+  int started;             /* th runs it (else it ran on the calling thread) */
+  int rc;                  /* 0 ok, -1 failed (err) */
+  char err[1024];
+} RestoreJob;
+
+static void *restore_main(void *arg) {
+  RestoreJob *j = arg;
+  Task *t = j->t;
+  j->err[0] = 0;
+  j->rc = ckrs_tables(j->w->rs, (uint32_t)t->sr->index, t->sub, t->ctx->tables, t->ctx->ntables,
+                      j->err, sizeof j->err);
+  return NULL;
+}
+
+/* --restore: fill every stage subtask's tables from the checkpoint, the subtasks in parallel
+** (each reads the old files it needs: checkpoint.c), then say what was restored. This runs
+** before any connector opens, so a failed restore leaves the outputs untouched. -1 after
+** wk_fail. */
+static int restore_tables(Worker *w) {
+  int64_t t0 = mono_ns();
+  uint32_t n = 0, k = 0;
+  for (uint32_t s = 0; s < w->nstages; s++)
+    if (w->stages[s].st->nstates > 0) n += (uint32_t)w->stages[s].nsub;
+  RestoreJob *jobs = xcalloc(n, sizeof *jobs);
+  for (uint32_t s = 0; s < w->nstages; s++) {
+    if (w->stages[s].st->nstates == 0) continue;
+    for (int j = 0; j < w->stages[s].nsub; j++, k++) {
+      jobs[k].w = w;
+      jobs[k].t = &w->stages[s].tasks[j];
+      jobs[k].started = pthread_create(&jobs[k].th, NULL, restore_main, &jobs[k]) == 0;
+      if (!jobs[k].started) restore_main(&jobs[k]);
+    }
+  }
+  int rc = 0;
+  for (k = 0; k < n; k++) {
+    if (jobs[k].started) pthread_join(jobs[k].th, NULL);
+    if (jobs[k].rc < 0 && rc == 0) {
+      wk_fail(w, "--restore: stage '%s' subtask %d: %s", jobs[k].t->sr->st->name,
+              jobs[k].t->sub, jobs[k].err);
+      rc = -1;
+    }
+  }
+  free(jobs);
+  if (rc < 0) return -1;
+  CkStats st;
+  char size[32];
+  ckrs_stats(w->rs, &st);
+  human_bytes(st.raw_bytes, size, sizeof size);
+  fprintf(stderr, "arroyo-worker: restored checkpoint %lld (parallelism %d -> %d): %lld state "
+          "files, %s, %lld ms\n", (long long)ckrs_epoch(w->rs), ckrs_parallelism(w->rs),
+          w->opt.parallelism, (long long)st.files, size, (long long)((mono_ns() - t0) / 1000000));
+  return 0;
+}
+
 /* A source subtask with nothing to read (Source.finished, e.g. single_file beyond subtask
 ** 0) counts as ended with watermark INT64_MAX at every reader before any thread runs, so
 ** the stages' watermarks depend on the data only, never on when threads get to run. */
@@ -1437,6 +2108,7 @@ static void finish_source(SourceTask *t) {
     c->ended = 1;
     dst->live--;
   }
+  t->done = 1;
 }
 
 /* Allocate queues and pools, open connectors, create encoders. -1 after wk_fail. */
@@ -1446,6 +2118,7 @@ static int prepare(Worker *w) {
   for (uint32_t s = 0; s < w->nstages; s++)
     for (int j = 0; j < w->stages[s].nsub; j++)
       if (prepare_task(w, &w->stages[s].tasks[j]) < 0) return -1;
+  if (w->rs && restore_tables(w) < 0) return -1;
   /* Sources first: a missing input file is reported before any output file is truncated. */
   for (uint32_t i = 0; i < nsrc_tasks(w); i++) {
     SourceTask *t = &w->srcs[i];
@@ -1460,6 +2133,7 @@ static int prepare(Worker *w) {
     for (int k = 0; k < t->nbatches; k++)
       init_batch(&t->batches[k], c->schema->row_size, t->free, 64 * 1024);
     err[0] = 0;
+    if (w->rs) t->src.resume = ckrs_source(w->rs, i / (uint32_t)w->opt.parallelism, t->src.subtask);
     if (t->src.ops->open(&t->src, err, sizeof err) < 0) {
       wk_fail(w, "source '%s' (%s): %s", c->table, c->connector, err);
       return -1;
@@ -1474,7 +2148,11 @@ static int prepare(Worker *w) {
       ** every buffer plus one QM_EOS per producer, so pushes to it never wait for the
       ** writer: producers wait on the `free` pool instead */
       t->nbufs = SINK_POOL + t->nproducers;
-      t->data = q_new((size_t)t->nbufs + (size_t)t->nproducers);
+      /* ... plus one barrier per producer: a producer waits for the sink's alignment before
+      ** it sends more data after a barrier (wait_sink), so it has at most one queued */
+      t->data = q_new((size_t)t->nbufs + 2 * (size_t)t->nproducers);
+      t->barrier = xcalloc((size_t)t->nproducers, sizeof *t->barrier);
+      t->ended = xcalloc((size_t)t->nproducers, sizeof *t->ended);
       t->free = q_new((size_t)t->nbufs);
       /* a producer waiting here holds no buffer and the others one each: at least
       ** SINK_POOL + 1 are on their way back */
@@ -1506,6 +2184,7 @@ static int prepare(Worker *w) {
     SinkTask *t = &w->sinks[i];
     const RtConnector *c = t->snk.conn;
     err[0] = 0;
+    if (w->rs) t->snk.resume = ckrs_sink(w->rs, i);      /* truncate back to the checkpoint */
     if (t->snk.ops->open(&t->snk, err, sizeof err) < 0) {
       wk_fail(w, "sink '%s' (%s): %s", c->table, c->connector, err);
       return -1;
@@ -1550,6 +2229,8 @@ int wk_run(Worker *w) {
       if (t->inline_task || t->src.finished) continue;   /* inline: on its stage's thread */
       ok = t->started = start(w, &t->th, source_main, t, "source") == 0;
     }
+    if (ok && ckpt_on(w))
+      w->coord_started = start(w, &w->coord, coord_main, w, "checkpoint coordinator") == 0;
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     for (uint32_t i = 0; i < nsrc_tasks(w); i++)
       if (w->srcs[i].started) { pthread_join(w->srcs[i].th, NULL); w->srcs[i].started = 0; }
@@ -1560,7 +2241,13 @@ int wk_run(Worker *w) {
       }
     for (uint32_t i = 0; i < p->nsinks; i++)
       if (w->sinks[i].started) { pthread_join(w->sinks[i].th, NULL); w->sinks[i].started = 0; }
+    if (w->coord_started) { pthread_join(w->coord, NULL); w->coord_started = 0; }
   }
+  /* A round that failed stays until every thread that might report to it has been joined. */
+  ckr_free(w->round);
+  w->round = NULL;
+  ckrs_free(w->rs);
+  w->rs = NULL;
   /* Close whatever is still open (after an error; on success writers closed their sinks). */
   for (uint32_t i = 0; i < nsrc_tasks(w); i++) {
     SourceTask *t = &w->srcs[i];
@@ -1632,6 +2319,14 @@ void wk_summary(const Worker *w, FILE *out) {
     fprintf(out, "arroyo-worker: sink '%s' (%s): %lld rows written\n", p->sinks[i].table,
             p->sinks[i].connector, (long long)rows);
   }
+  if (w->store) {
+    if (w->ncheckpoints > 0)
+      fprintf(out, "arroyo-worker: checkpoints: %lld taken, the last one %lld, in %s; %lld "
+              "messages held back while aligning barriers\n", (long long)w->ncheckpoints,
+              (long long)w->last_epoch, ck_url(w->store), (long long)w->held);
+    else
+      fprintf(out, "arroyo-worker: checkpoints: none taken, in %s\n", ck_url(w->store));
+  }
 }
 
 static void free_batches(SrcBatch *b, int n) {
@@ -1661,6 +2356,10 @@ void wk_free(Worker *w) {
     free(t->bufs);
     q_free(t->data);
     q_free(t->free);
+    free(t->barrier);
+    free(t->ended);
+    pthread_mutex_destroy(&t->mu);
+    pthread_cond_destroy(&t->cv);
   }
   for (uint32_t s = 0; s < w->nstages; s++) {
     StageRt *sr = &w->stages[s];
@@ -1681,6 +2380,7 @@ void wk_free(Worker *w) {
       for (uint32_t k = 0; t->chan_map && k < sr->st->ninputs; k++) free(t->chan_map[k]);
       free(t->chan_map);
       free(t->chans);
+      free(t->stash);
       q_free(t->in);
       if (t->ctx) {
         for (uint32_t k = 0; k < t->ctx->ntables; k++) st_free(t->ctx->tables[k]);
@@ -1697,7 +2397,13 @@ void wk_free(Worker *w) {
   free(w->srcs);
   free(w->sinks);
   free(w->abi1_ports);
+  ckr_free(w->round);
+  ckrs_free(w->rs);
+  ck_close(w->store);
+  free(w->nsub);
   pthread_mutex_destroy(&w->err_mu);
   dlclose(w->dl);
   free(w);
 }
+
+int64_t wk_checkpoints(const Worker *w) { return w->ncheckpoints; }

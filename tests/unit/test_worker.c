@@ -27,6 +27,7 @@
 #define _GNU_SOURCE
 #endif
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -1085,13 +1086,26 @@ static void test_cli(void) {
     CHECK_I64(cli(args, NULL), 2);
     CHECK(err_has("--batch-rows must be an integer from 1 to 1000000"));
   }
-  snprintf(args, sizeof args, "%s --checkpoint-dir %s", tpath("pass.so"), tmp);
-  CHECK_I64(cli(args, NULL), 2);
-  CHECK(err_has("not supported yet"));
-  snprintf(args, sizeof args, "%s --checkpoint-interval 10s", tpath("pass.so"));
-  CHECK_I64(cli(args, NULL), 2);
+  /* checkpoint flags (their behaviour: test_checkpoint_cli) */
+  const char *bad_iv[] = { "10", "0s", "-1s", "1.5s", "10 s", "1d", "s", "" };
+  for (size_t i = 0; i < sizeof bad_iv / sizeof bad_iv[0]; i++) {
+    snprintf(args, sizeof args, "%s --checkpoint-dir %s/ck --checkpoint-interval '%s'",
+             tpath("pass.so"), tmp, bad_iv[i]);
+    CHECK_I64(cli(args, NULL), 2);
+    CHECK(err_has("--checkpoint-interval must be a positive integer with a unit"));
+  }
   snprintf(args, sizeof args, "%s --restore", tpath("pass.so"));
   CHECK_I64(cli(args, NULL), 2);
+  CHECK(err_has("--restore needs --checkpoint-dir"));
+  snprintf(args, sizeof args, "%s --checkpoint-interval 1s", tpath("pass.so"));
+  CHECK_I64(cli(args, NULL), 2);
+  CHECK(err_has("--checkpoint-interval and --checkpoint-keep need --checkpoint-dir"));
+  snprintf(args, sizeof args, "%s --checkpoint-dir %s/ck --checkpoint-keep 0", tpath("pass.so"),
+           tmp);
+  CHECK_I64(cli(args, NULL), 2);
+  snprintf(args, sizeof args, "%s --stop-after x", tpath("pass.so"));
+  CHECK_I64(cli(args, NULL), 2);
+  CHECK(err_has("--stop-after must be a positive number of rows"));
   CHECK_I64(cli("", NULL), 2);
   snprintf(args, sizeof args, "%s --bogus", tpath("pass.so"));
   CHECK_I64(cli(args, NULL), 2);
@@ -1252,6 +1266,372 @@ static void test_slow_source(void) {
   }
 }
 
+/* ---- checkpoints ------------------------------------------------------------------------ */
+
+/* Worker options with checkpoints in dir. */
+static WkOptions ck_opts(int parallelism, const char *dir, int restore, int64_t stop_after,
+                         int64_t interval_ms) {
+  WkOptions o;
+  memset(&o, 0, sizeof o);
+  o.parallelism = parallelism;
+  o.ckpt_url = dir;
+  o.ckpt_interval_ns = interval_ms * 1000000;
+  o.ckpt_keep = 1000;
+  o.restore = restore;
+  o.stop_after = stop_after;
+  return o;
+}
+
+/* Run a fixture in-process; returns wk_run's result (-2 when it does not load) and the number
+** of checkpoints it took. */
+static char *ck_summary;     /* the summary of the last run_ck (freed by the next) */
+
+static int run_ck(const char *so, const WkOptions *o, char *err, size_t errlen, int64_t *ncks) {
+  char lerr[2048] = "";
+  Worker *w = wk_load(tpath(so), o, lerr, sizeof lerr);
+  if (!w) {
+    snprintf(err, errlen, "%s", lerr);
+    return -2;
+  }
+  int rc = wk_run(w);
+  snprintf(err, errlen, "%s", rc < 0 ? wk_error(w) : "");
+  if (ncks) *ncks = wk_checkpoints(w);
+  size_t n;
+  free(ck_summary);
+  FILE *f = open_memstream(&ck_summary, &n);
+  wk_summary(w, f);
+  fclose(f);
+  wk_free(w);
+  return rc;
+}
+
+/* The values of the position lists of source `table` in checkpoint metadata: for impulse the
+** next counters of its subtasks summed (want_index 0), or one value of subtask 0. */
+static long long meta_pos_sum(const char *meta, const char *table, int index) {
+  char key[128];
+  snprintf(key, sizeof key, "{\"table\":\"%s\"", table);
+  const char *p = strstr(meta, key);
+  if (!p || !(p = strstr(p, "\"subtasks\":["))) return -1;
+  p += strlen("\"subtasks\":[");
+  long long sum = 0;
+  while (*p == '[') {
+    long long v[4] = { 0 };
+    int n = 0;
+    p++;
+    while (*p && *p != ']') {
+      char *end;
+      long long x = strtoll(p, &end, 10);
+      if (end == p) return -1;
+      if (n < 4) v[n++] = x;
+      p = end;
+      if (*p == ',') p++;
+    }
+    if (*p != ']') return -1;
+    p++;
+    if (n > index) sum += v[index];
+    if (*p == ',') p++;
+  }
+  return sum;
+}
+
+typedef struct TagSum { long long count[2]; } TagSum;
+
+static int sum_tag(void *arg, int64_t bucket, uint64_t hash, const void *key, uint32_t keylen,
+                   void *value) {
+  TagSum *t = arg;
+  const int64_t *v = value;
+  char tag = keylen == 1 ? *(const char *)key : '?';
+  if (tag == 'A') t->count[0] += v[0];
+  else if (tag == 'B') t->count[1] += v[0];
+  return 0;
+}
+
+/* Restore stage file `name` of checkpoint r (checkpoint.c's layout: magic, table count, then
+** each table's snapshot behind its length) into a table for desc and visit its entries. */
+static int visit_stage_file(CkptReader *r, const char *name, const RtStateDesc *desc,
+                            StEntryFn fn, void *arg) {
+  Buf b = { 0 };
+  int rc = -1;
+  if (ckpt_read_file(r, name, &b) < 0 || b.len < 24 || memcmp(b.p, "ARCKSTG1", 8) != 0) goto out;
+  uint64_t len;
+  memcpy(&len, b.p + 16, 8);
+  StateTable *t = st_new(desc);
+  char err[512];
+  if (t && len <= b.len - 24 && st_restore(t, b.p + 24, (size_t)len, 0, 0, err, sizeof err) == 0)
+    rc = st_visit_all(t, fn, arg);
+  st_free(t);
+out:
+  buf_free(&b);
+  return rc;
+}
+
+/* The state descriptor of stage `stage`, table 0, of a fixture (its own descriptor). */
+static const RtStateDesc *fixture_desc(const char *so, uint32_t stage, void **dl) {
+  *dl = dlopen(tpath(so), RTLD_NOW | RTLD_LOCAL);
+  if (!*dl) return NULL;
+  const RtPipeline *(*entry)(const RtApi *);
+  *(void **)&entry = dlsym(*dl, RT_ENTRY_SYMBOL);
+  const RtPipeline *p = entry ? entry(rt_api()) : NULL;
+  return p && stage < p->nstages && p->stages[stage].nstates ? &p->stages[stage].states[0] : NULL;
+}
+
+/* Barrier alignment: n1_tag has two inputs, an unthrottled source and one at 100 rows/s, so
+** the slow source's barrier comes up to 10 ms after the fast one's (its fill waits for its
+** next row), while the fast one keeps sending. Every checkpoint must count, for each tag,
+** exactly the rows its source emitted before its position in that same checkpoint: a row
+** that crossed the barrier (processed before alignment) would make the count too big, one
+** lost too small. At parallelism 1 and 2 (n2_count gets 2 channels), sources on threads. */
+static void test_checkpoint_alignment(void) {
+  char defs[1024], err[2048];
+  snprintf(defs, sizeof defs, "-DSLOW_RATE='\"100\"' -DOUT_PATH='\"%s\"'", tpath("align.out"));
+  if (build_fixture_src("ckpt_align.c", "align.so", defs) < 0) return;
+  void *dl;
+  const RtStateDesc *desc = fixture_desc("align.so", 1, &dl);
+  CHECK(desc != NULL);
+  for (int par = 1; par <= 2 && desc; par++) {
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/align-%d.ck", tmp, par);
+    WkOptions o = ck_opts(par, dir, 0, 3000000, 5);
+    int64_t ncks = 0;
+    CHECK_MSG(run_ck("align.so", &o, err, sizeof err, &ncks) == 0, "%s", err);
+    CHECK_MSG(ncks >= 3, "parallelism %d: %lld checkpoints", par, (long long)ncks);
+    /* the fast channel was held back while the slow barrier was on its way */
+    const char *h = ck_summary ? strstr(ck_summary, " messages held back") : NULL;
+    while (h && h > ck_summary && h[-1] >= '0' && h[-1] <= '9') h--;
+    CHECK_MSG(h && atoll(h) > 0, "no message was held back: %s", ck_summary);
+    CkStore *s = ck_open(dir, err, sizeof err);
+    int64_t *epochs = NULL;
+    size_t n = 0;
+    CHECK(s && ckpt_list(s, &epochs, &n) == 0);
+    CHECK_I64(n, ncks);
+    int consistent = 0, both = 0;
+    for (size_t i = 0; s && i < n; i++) {
+      CkptReader *r = NULL;
+      if (ckpt_open(s, epochs[i], UINT64_C(0xa11900a11900), &r, err, sizeof err) != 0) {
+        CHECK_MSG(0, "checkpoint %lld: %s", (long long)epochs[i], err);
+        continue;
+      }
+      const char *meta = ckpt_info(r)->metadata;
+      long long a = meta_pos_sum(meta, "fast", 0), b = meta_pos_sum(meta, "slow", 0);
+      TagSum ts = { { 0, 0 } };
+      for (int j = 0; j < par; j++) {
+        char name[64];
+        snprintf(name, sizeof name, "stage-1-%d", j);
+        CHECK(visit_stage_file(r, name, desc, sum_tag, &ts) == 0);
+      }
+      int ok = ts.count[0] == a && ts.count[1] == b;
+      CHECK_MSG(ok, "parallelism %d, checkpoint %lld: state counts A %lld B %lld, positions A "
+                "%lld B %lld", par, (long long)epochs[i], ts.count[0], ts.count[1], a, b);
+      consistent += ok;
+      both += a > 0 && b > 0;
+      ckpt_reader_free(r);
+    }
+    CHECK_I64(consistent, (int64_t)n);
+    CHECK(both > 0);
+    /* the last (final) checkpoint saw every row: the stop is exact */
+    if (n > 0) {
+      CkptReader *r = NULL;
+      ckpt_open(s, epochs[n - 1], UINT64_C(0xa11900a11900), &r, err, sizeof err);
+      const char *meta = r ? ckpt_info(r)->metadata : "";
+      CHECK_I64(meta_pos_sum(meta, "fast", 0) + meta_pos_sum(meta, "slow", 0), 3000000);
+      ckpt_reader_free(r);
+    }
+    free(epochs);
+    ck_close(s);
+    /* a stop with checkpoints closes no window: nothing was emitted */
+    CHECK_I64(count_lines(tpath("align.out")), 0);
+  }
+  if (dl) dlclose(dl);
+}
+
+/* Read lines of a file, sorted, joined with '\n' (caller frees). */
+static char *sorted_text(const char *path) {
+  Lines l = read_lines(path, 1);
+  Buf b = { 0 };
+  for (int i = 0; i < l.n; i++) { buf_puts(&b, l.v[i]); buf_putc(&b, '\n'); }
+  free_lines(&l);
+  buf_cstr(&b);
+  return b.p;
+}
+
+/* Keyed count state moved between parallelisms: over a file (read by subtask 0 only, state in
+** n2_count's subtasks by key hash) 1 -> 3 -> 2, stopping after 1000 rows twice, must give the
+** straight-through counts; over impulse 1 -> 3 the counts of a fresh run at 3 (new subtasks
+** 1 and 2 start their own generators). A stop closes no window: nothing is written until the
+** end. Then the fallback: with the newest checkpoint's file damaged, --restore warns, naming
+** it, and restores the one before, and the result is still right. */
+static int warned;
+static char warn_text[2048];
+static void capture_warn(void *arg, const char *msg) {
+  warned++;
+  snprintf(warn_text, sizeof warn_text, "%s", msg);
+}
+
+static void test_checkpoint_rescale(void) {
+  char err[2048], dir[600];
+  const char *steps[][3] = { { "1", "1000", "0" }, { "3", "1000", "1" }, { "2", "0", "1" } };
+  char *want = sorted_text(tpath("kcf.want"));
+  for (int round = 0; round < 2; round++) {
+    snprintf(dir, sizeof dir, "%s/kcf-%d.ck", tmp, round);
+    for (int i = 0; i < 3; i++) {
+      int par = atoi(steps[i][0]), restore = atoi(steps[i][2]);
+      int64_t ncks = 0;
+      if (round == 1 && i == 2) {
+        /* damage the newest checkpoint: flip bytes in the middle of one of its files */
+        CkStore *s = ck_open(dir, err, sizeof err);
+        int64_t *ep = NULL;
+        size_t n = 0;
+        CHECK(s && ckpt_list(s, &ep, &n) == 0 && n >= 2);
+        if (n >= 2) {
+          char path[900];
+          snprintf(path, sizeof path, "%s/ckpt-%010lld/stage-1-1", dir, (long long)ep[n - 1]);
+          FILE *f = fopen(path, "r+b");
+          CHECK_MSG(f != NULL, "%s", path);
+          if (f) {
+            fseek(f, 20, SEEK_SET);
+            fputc(0x5a, f);
+            fputc(0xa5, f);
+            fclose(f);
+          }
+        }
+        free(ep);
+        ck_close(s);
+        warned = 0;
+        ckpt_set_warn(capture_warn, NULL);
+      }
+      WkOptions o = ck_opts(par, dir, restore, atoll(steps[i][1]), 3600 * 1000);
+      CHECK_MSG(run_ck("kcf.so", &o, err, sizeof err, &ncks) == 0, "round %d step %d: %s", round,
+                i, err);
+      CHECK_I64(ncks, i < 2 ? 1 : 0);               /* the final one of each stop */
+      if (i < 2) CHECK_I64(count_lines(tpath("kcf.out")), 0);
+    }
+    ckpt_set_warn(NULL, NULL);
+    char *got = sorted_text(tpath("kcf.out"));
+    CHECK_MSG(got && want && strcmp(got, want) == 0, "round %d: the counts after 1 -> 3 -> 2 "
+              "differ from the straight run", round);
+    free(got);
+    if (round == 1) {
+      CHECK_I64(warned, 1);
+      CHECK_MSG(strstr(warn_text, "stage-1-1") && strstr(warn_text, "falling back"), "%s",
+                warn_text);
+    }
+  }
+  free(want);
+
+  /* impulse, 1 -> 3 */
+  snprintf(dir, sizeof dir, "%s/kc.ck", tmp);
+  WkOptions o1 = ck_opts(1, dir, 0, 500, 3600 * 1000), o2 = ck_opts(3, dir, 1, 0, 3600 * 1000);
+  CHECK_MSG(run_ck("kc.so", &o1, err, sizeof err, NULL) == 0, "%s", err);
+  CHECK_I64(count_lines(tpath("kc.out")), 0);
+  CHECK_MSG(run_ck("kc.so", &o2, err, sizeof err, NULL) == 0, "%s", err);
+  Lines l = read_lines(tpath("kc.out"), 1);
+  CHECK_I64(l.n, 10);
+  for (int i = 0; i < l.n && i < 10; i++) {
+    char w[64];
+    snprintf(w, sizeof w, "{\"name\":\"key-%d\",\"count\":300}", i);
+    CHECK_STR(l.v[i], w);
+  }
+  free_lines(&l);
+}
+
+/* Sink truncation (two-phase commit of single_file): stop after 50000 of the 200000 rows of
+** many.json (through the ABI 1 passthrough), then append bytes to the output as a crash
+** after the checkpoint would have left them. The restore truncates the file back to the
+** committed length and writes the rest: the output is the input, byte for byte. */
+static void test_checkpoint_sink(void) {
+  char defs[1024], err[2048], dir[600];
+  snprintf(defs, sizeof defs, "-DIN_PATH='\"%s\"' -DOUT_PATH='\"%s\"'", tpath("many.json"),
+           tpath("trunc.out"));
+  if (build_fixture("trunc.so", defs) < 0) return;
+  snprintf(dir, sizeof dir, "%s/trunc.ck", tmp);
+  WkOptions o1 = ck_opts(1, dir, 0, 50000, 3600 * 1000), o2 = ck_opts(2, dir, 1, 0, 3600 * 1000);
+  CHECK_MSG(run_ck("trunc.so", &o1, err, sizeof err, NULL) == 0, "%s", err);
+  CHECK_I64(count_lines(tpath("trunc.out")), 50000);
+  size_t len1;
+  char *out = read_file(tpath("trunc.out"), &len1);
+  FILE *f = fopen(tpath("trunc.out"), "ab");
+  for (int i = 0; f && i < 1000; i++) fputs("{\"id\":-1,\"name\":\"after the checkpoint\"}\n", f);
+  if (f) fclose(f);
+  free(out);
+  CHECK_MSG(run_ck("trunc.so", &o2, err, sizeof err, NULL) == 0, "%s", err);
+  size_t a, b;
+  char *x = read_file(tpath("trunc.out"), &a), *y = read_file(tpath("many.json"), &b);
+  CHECK_MSG(x && y && a == b && memcmp(x, y, a) == 0, "output %zu bytes, input %zu", a, b);
+  free(x);
+  free(y);
+  /* a file shorter than the committed length cannot be restored */
+  truncate(tpath("trunc.out"), (off_t)len1 / 2);
+  CHECK_I64(run_ck("trunc.so", &o2, err, sizeof err, NULL), -1);
+  CHECK_MSG(strstr(err, "fewer than the") != NULL, "%s", err);
+}
+
+/* The command line: --restore with no checkpoint is an error that touches nothing; a
+** checkpoint of another layout is refused with the checkpoint layer's message; SIGTERM with
+** checkpoints takes a final one, closes no window and exits 0; --restore continues. */
+static void test_checkpoint_cli(void) {
+  char args[2048], defs[1024], dir[600], err[2048];
+  snprintf(dir, sizeof dir, "%s/empty.ck", tmp);
+  write_file(tpath("keep.out"), "old\n", 4);
+  snprintf(defs, sizeof defs, "-DIN_PATH='\"%s\"' -DOUT_PATH='\"%s\"'", tpath("in.json"),
+           tpath("keep.out"));
+  if (build_fixture("keep.so", defs) == 0) {
+    snprintf(args, sizeof args, "%s --checkpoint-dir %s --restore", tpath("keep.so"), dir);
+    CHECK_I64(cli(args, NULL), 1);
+    CHECK(err_has("arroyo-worker: error: --restore: no checkpoint in "));
+    CHECK(err_has("run without --restore to start from the beginning"));
+    char *k = read_file(tpath("keep.out"), NULL);
+    CHECK_STR(k, "old\n");                     /* the output was not touched */
+    free(k);
+  }
+
+  /* layout: the same pipeline with another layout hash */
+  snprintf(defs, sizeof defs, "-DFILE_SRC='\"%s\"' -DOUT_PATH='\"%s\"' -DLAYOUT=0x1111",
+           tpath("kc_in.json"), tpath("lay.out"));
+  if (build_fixture_src("keyed_count.c", "lay1.so", defs) < 0) return;
+  snprintf(defs, sizeof defs, "-DFILE_SRC='\"%s\"' -DOUT_PATH='\"%s\"' -DLAYOUT=0x2222",
+           tpath("kc_in.json"), tpath("lay.out"));
+  if (build_fixture_src("keyed_count.c", "lay2.so", defs) < 0) return;
+  snprintf(dir, sizeof dir, "%s/lay.ck", tmp);
+  snprintf(args, sizeof args, "%s --checkpoint-dir %s --stop-after 100", tpath("lay1.so"), dir);
+  CHECK_I64(cli(args, NULL), 0);
+  CHECK(err_has("arroyo-worker: checkpoint 1: "));
+  CHECK(err_has(" (final)"));
+  snprintf(args, sizeof args, "%s --checkpoint-dir %s --restore", tpath("lay2.so"), dir);
+  CHECK_I64(cli(args, NULL), 1);
+  CHECK(err_has("was taken by a pipeline with a different state layout"));
+  snprintf(args, sizeof args, "%s --checkpoint-dir %s --restore --checkpoint-keep 1",
+           tpath("lay1.so"), dir);
+  CHECK_I64(cli(args, NULL), 0);
+  CHECK(err_has("arroyo-worker: restored checkpoint 1 (parallelism 1 -> 1)"));
+  (void)err;
+
+  /* SIGTERM: a final checkpoint, no window closes, exit 0; a restore continues */
+  snprintf(defs, sizeof defs, "-DUNBOUNDED -DRATE='\"20000\"' -DOUT_PATH='\"%s\"'",
+           tpath("kterm.out"));
+  if (build_fixture_src("keyed_count.c", "kterm.so", defs) < 0) return;
+  snprintf(dir, sizeof dir, "%s/kterm.ck", tmp);
+  char path[1024];
+  snprintf(path, sizeof path, "%s/arroyo-worker", bin_dir);
+  for (int run = 0; run < 2; run++) {
+    pid_t pid = fork();
+    if (pid == 0) {
+      freopen(tpath("err.txt"), "w", stderr);
+      execl(path, "arroyo-worker", tpath("kterm.so"), "--parallelism", "2", "--checkpoint-dir",
+            dir, "--checkpoint-interval", "100ms", run ? "--restore" : NULL, (char *)NULL);
+      _exit(127);
+    }
+    sleep_ms(400);
+    kill(pid, SIGTERM);
+    int st;
+    waitpid(pid, &st, 0);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    CHECK(err_has(" (final)"));
+    CHECK(err_has("arroyo-worker: checkpoint "));
+    if (run) CHECK(err_has("arroyo-worker: restored checkpoint "));
+    CHECK_I64(count_lines(tpath("kterm.out")), 0);
+  }
+}
+
 int main(void) {
   const char *b = getenv("BIN");
   bin_dir = b && *b ? b : "bin";
@@ -1280,6 +1660,10 @@ int main(void) {
   test_graph_errors();
   test_cli();
   test_slow_source();
+  test_checkpoint_alignment();
+  test_checkpoint_rescale();
+  test_checkpoint_sink();
+  test_checkpoint_cli();
 
   if (!unit_failed) {
     char cmd[512];
