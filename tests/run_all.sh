@@ -8,6 +8,8 @@
 #            error contract, and the multi-case error file tests/golden/errors/*.sql
 #   peer     the Arroyo peer suite ($PEER_DIR); only tests in tests/peer/expected_pass.txt
 #            count as failures, the others are reported
+#   peer-ckpt  the peer suite's mode (b): checkpoint and stop, restore at parallelism 2, stop,
+#            restore at 3 to the end (run_peer.py --checkpoints), the same expected tests
 #   nexmark  tests/nexmark/check.py: Nexmark queries against SQLite over the generated events
 #   fuzz     libFuzzer on arroyo_compile_sql for $FUZZ_SECONDS (skipped without libFuzzer)
 # Environment: BUILD (default build), BIN (default bin), PEER_DIR (default
@@ -21,7 +23,7 @@ export BUILD=${BUILD:-build}
 export BIN=${BIN:-bin}
 PEER_DIR=${PEER_DIR:-../shared/peer-tests/arroyo}
 FUZZ_SECONDS=${FUZZ_SECONDS:-30}
-PARTS=${PARTS:-unit compare golden many_keys nexmark peer fuzz}   # peer includes the parallelism-3 run
+PARTS=${PARTS:-unit compare golden many_keys nexmark peer peer-ckpt fuzz}   # peer includes the parallelism-3 run
 JOBS=${JOBS:-2}
 verbose=(--verbose)
 [ "${VERBOSE:-1}" = 0 ] && verbose=()
@@ -137,6 +139,16 @@ if want peer; then
   else
     echo "=== peer: skipped: suite not found at $PEER_DIR (set PEER_DIR)"
     add peer 0 0 "skipped: suite not found"
+  fi
+fi
+
+# ---- peer-ckpt: the peer suite with checkpoints, stops and restores (README mode (b)) -----------
+if want peer-ckpt; then
+  if [ -d "$PEER_DIR/queries" ]; then
+    part peer-ckpt python3 tests/peer/run_peer.py --suite "$PEER_DIR" --label peer-ckpt \
+      --checkpoints --expected tests/peer/expected_pass.txt --jobs "$JOBS" "${verbose[@]}"
+  elif [ "${CI:-}" = true ]; then
+    add peer-ckpt 0 1 "suite not found at $PEER_DIR"
   fi
 fi
 
