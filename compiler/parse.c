@@ -216,18 +216,28 @@ static int unit_interval(const char *u, size_t n, double v, RtInterval *iv) {
   w[n] = 0;
   if (n > 1 && w[n - 1] == 's' && strcmp(w, "ms") != 0 && strcmp(w, "us") != 0 &&
       strcmp(w, "ns") != 0) w[n - 1] = 0;
-  const int64_t S = 1000000000LL;
-  if (!strcmp(w, "year") || !strcmp(w, "y")) iv->months += (int32_t)(v * 12);
-  else if (!strcmp(w, "month") || !strcmp(w, "mon")) iv->months += (int32_t)v;
-  else if (!strcmp(w, "week") || !strcmp(w, "w")) iv->days += (int32_t)(v * 7);
-  else if (!strcmp(w, "day") || !strcmp(w, "d")) iv->days += (int32_t)v;
-  else if (!strcmp(w, "hour") || !strcmp(w, "h") || !strcmp(w, "hr")) iv->nanos += (int64_t)(v * 3600 * S);
-  else if (!strcmp(w, "minute") || !strcmp(w, "m") || !strcmp(w, "min")) iv->nanos += (int64_t)(v * 60 * S);
-  else if (!strcmp(w, "second") || !strcmp(w, "s") || !strcmp(w, "sec")) iv->nanos += (int64_t)(v * S);
-  else if (!strcmp(w, "millisecond") || !strcmp(w, "ms")) iv->nanos += (int64_t)(v * 1000000);
-  else if (!strcmp(w, "microsecond") || !strcmp(w, "us")) iv->nanos += (int64_t)(v * 1000);
-  else if (!strcmp(w, "nanosecond") || !strcmp(w, "ns")) iv->nanos += (int64_t)v;
+  /* the amount in the unit the interval keeps it in (months, days or nanoseconds) */
+  const double S = 1e9;
+  double months = 0, days = 0, nanos = 0;
+  if (!strcmp(w, "year") || !strcmp(w, "y")) months = v * 12;
+  else if (!strcmp(w, "month") || !strcmp(w, "mon")) months = v;
+  else if (!strcmp(w, "week") || !strcmp(w, "w")) days = v * 7;
+  else if (!strcmp(w, "day") || !strcmp(w, "d")) days = v;
+  else if (!strcmp(w, "hour") || !strcmp(w, "h") || !strcmp(w, "hr")) nanos = v * 3600 * S;
+  else if (!strcmp(w, "minute") || !strcmp(w, "m") || !strcmp(w, "min")) nanos = v * 60 * S;
+  else if (!strcmp(w, "second") || !strcmp(w, "s") || !strcmp(w, "sec")) nanos = v * S;
+  else if (!strcmp(w, "millisecond") || !strcmp(w, "ms")) nanos = v * 1000000;
+  else if (!strcmp(w, "microsecond") || !strcmp(w, "us")) nanos = v * 1000;
+  else if (!strcmp(w, "nanosecond") || !strcmp(w, "ns")) nanos = v;
   else return -1;
+  /* out of range (or NaN) is malformed too: never a silent wrap */
+  if (!(months > -2147483648.0 && months < 2147483647.0) || !(days > -2147483648.0 && days < 2147483647.0) ||
+      !(nanos > -9.2e18 && nanos < 9.2e18))
+    return -1;
+  if (__builtin_add_overflow(iv->months, (int32_t)months, &iv->months) ||
+      __builtin_add_overflow(iv->days, (int32_t)days, &iv->days) ||
+      __builtin_add_overflow(iv->nanos, (int64_t)nanos, &iv->nanos))
+    return -1;
   return 0;
 }
 
@@ -604,7 +614,10 @@ static Expr *parse_unary(Parser *ps) {
     Expr *a = parse_unary(ps);
     ps->depth--;
     if (t->kind == TK_PLUS) return a;
-    if (a->kind == E_INT && !a->is_u64) { a->ival = -a->ival; a->line = t->line; a->col = t->col; return a; }
+    if (a->kind == E_INT && !a->is_u64) {   /* -(INT64_MIN) is 2^63: an unsigned literal */
+      if (a->ival == INT64_MIN) a->is_u64 = 1; else a->ival = -a->ival;
+      a->line = t->line; a->col = t->col; return a;
+    }
     if (a->kind == E_INT && a->is_u64 && (uint64_t)a->ival == (uint64_t)INT64_MAX + 1) {
       a->is_u64 = 0; a->ival = INT64_MIN; a->line = t->line; a->col = t->col; return a;
     }

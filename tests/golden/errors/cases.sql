@@ -63,3 +63,7 @@ SELECT 'abc FROM impulse;
 CREATE TABLE impulse WITH (connector = 'impulse', event_rate = '10', message_count = '1');
 CREATE TABLE o (w STRUCT<a TIMESTAMP, b TIMESTAMP>, n BIGINT) WITH (connector = 'stdout', format = 'json', type = 'sink');
 INSERT INTO o SELECT tumble(interval '1 second') AS w, count(*) AS n FROM impulse GROUP BY 1;
+
+-- case interval_out_of_range: 2:73: error: invalid interval literal '199999999999999999999 seconds'
+CREATE TABLE impulse WITH (connector = 'impulse', event_rate = '10', message_count = '1');
+SELECT count(*) FROM impulse GROUP BY hop(interval '2 second', interval '199999999999999999999 seconds');
