@@ -10,6 +10,9 @@
 #            count as failures, the others are reported
 #   peer-ckpt  the peer suite's mode (b): checkpoint and stop, restore at parallelism 2, stop,
 #            restore at 3 to the end (run_peer.py --checkpoints), the same expected tests
+#   crash    tests/crash/crash_test.py: SIGKILL at random moments (also during checkpoint
+#            writes), restore at random parallelism until done, output = uninterrupted run's;
+#            a damaged newest checkpoint falls back; the same with S3 checkpoints
 #   nexmark  tests/nexmark/check.py: Nexmark queries against SQLite over the generated events
 #   fuzz     libFuzzer on arroyo_compile_sql for $FUZZ_SECONDS (skipped without libFuzzer)
 # Environment: BUILD (default build), BIN (default bin), PEER_DIR (default
@@ -23,7 +26,7 @@ export BUILD=${BUILD:-build}
 export BIN=${BIN:-bin}
 PEER_DIR=${PEER_DIR:-../shared/peer-tests/arroyo}
 FUZZ_SECONDS=${FUZZ_SECONDS:-30}
-PARTS=${PARTS:-unit compare golden many_keys nexmark peer peer-ckpt fuzz}   # peer includes the parallelism-3 run
+PARTS=${PARTS:-unit compare golden many_keys nexmark peer peer-ckpt crash fuzz}   # peer includes the parallelism-3 run
 JOBS=${JOBS:-2}
 verbose=(--verbose)
 [ "${VERBOSE:-1}" = 0 ] && verbose=()
@@ -151,6 +154,9 @@ if want peer-ckpt; then
     add peer-ckpt 0 1 "suite not found at $PEER_DIR"
   fi
 fi
+
+# ---- crash: kill -9 during runs and checkpoints, restore, compare with an uninterrupted run --------
+want crash && part crash python3 tests/crash/crash_test.py --bin "$BIN"
 
 # ---- fuzz ---------------------------------------------------------------------------------------
 if want fuzz; then
