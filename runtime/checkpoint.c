@@ -278,6 +278,12 @@ static int jpos(const JNode *arr, CkPos *pos) {
 
 /* ---- rounds ------------------------------------------------------------------------------- */
 
+/* A subtask's snapshot, to be compressed and written by ckr_flush. */
+typedef struct Pending {
+  char name[64];           /* file name in the checkpoint */
+  Buf data;                /* the bytes (owned) */
+} Pending;
+
 typedef struct StageRec {
   int64_t wm;              /* the subtask's watermark at its barrier */
   CkSrcWm *wms;            /* its source channels' watermarks (owned) */
@@ -302,6 +308,9 @@ struct CkRound {
   StageRec *stage;         /* ntask */
   CkPos *sink;             /* nsinks */
   int64_t files, raw;      /* state files written and their raw bytes */
+  Pending *pend;           /* snapshots waiting for ckr_flush (FIFO), npend of them */
+  uint32_t npend, cappend;
+  int writing;             /* ckr_flush is writing one (not counted in npend) */
 };
 
 CkRound *ckr_begin(CkStore *s, int64_t epoch, const CkShape *shape, char *err, size_t errlen) {
@@ -362,34 +371,30 @@ int ckr_stage(CkRound *r, uint32_t stage, uint32_t sub, StateTable *const *table
               uint32_t ntables, int64_t wm, const CkSrcWm *wms, uint32_t nwms) {
   uint32_t k = r->stage_off[stage] + sub;
   int has_file = ntables > 0;
-  int64_t raw = 0;
+  Pending pf;
+  memset(&pf, 0, sizeof pf);
   if (has_file) {
-    /* The subtask's tables, one snapshot after another, each behind its length. */
-    Buf b = { 0 };
-    buf_put(&b, STAGE_MAGIC, 8);
-    put_u32(&b, ntables);
-    put_u32(&b, 0);
+    /* The subtask's tables, one snapshot after another, each behind its length. Only the
+    ** snapshot is taken here, on the subtask's thread (it must see the tables at the
+    ** barrier); compressing and writing it is ckr_flush's, on the coordinator's thread, so
+    ** the subtask goes back to work at once. */
+    Buf *b = &pf.data;
+    buf_put(b, STAGE_MAGIC, 8);
+    put_u32(b, ntables);
+    put_u32(b, 0);
     for (uint32_t t = 0; t < ntables; t++) {
-      size_t at = b.len;
-      put_u64(&b, 0);
-      if (st_snapshot(tables[t], &b) < 0) {
+      size_t at = b->len;
+      put_u64(b, 0);
+      if (st_snapshot(tables[t], b) < 0) {
         round_fail(r, "stage '%s' subtask %u: cannot snapshot table '%s' (see above)",
                    r->sh.stages[stage].name, sub, st_name(tables[t]));
-        buf_free(&b);
+        buf_free(b);
         return -1;
       }
-      uint64_t len = (uint64_t)(b.len - at - 8);
-      memcpy(b.p + at, &len, 8);
+      uint64_t len = (uint64_t)(b->len - at - 8);
+      memcpy(b->p + at, &len, 8);
     }
-    char name[64];
-    stage_file_name(name, sizeof name, stage, sub);
-    int rc = ckpt_add_file(r->wr, name, b.p, b.len);
-    raw = (int64_t)b.len;
-    buf_free(&b);
-    if (rc < 0) {
-      round_fail(r, "%s", ck_error());
-      return -1;
-    }
+    stage_file_name(pf.name, sizeof pf.name, stage, sub);
   }
   CkSrcWm *copy = NULL;
   if (nwms) {
@@ -397,15 +402,45 @@ int ckr_stage(CkRound *r, uint32_t stage, uint32_t sub, StateTable *const *table
     memcpy(copy, wms, nwms * sizeof *copy);
   }
   pthread_mutex_lock(&r->mu);
+  if (has_file) {
+    if (r->npend == r->cappend) {
+      r->cappend = r->cappend ? 2 * r->cappend : 8;
+      r->pend = realloc(r->pend, r->cappend * sizeof *r->pend);
+      if (!r->pend) abort();
+    }
+    r->pend[r->npend++] = pf;
+    r->files++;
+    r->raw += (int64_t)pf.data.len;
+  }
   r->stage[k].wm = wm;
   r->stage[k].wms = copy;
   r->stage[k].nwms = nwms;
   r->stage[k].has_file = has_file;
-  r->files += has_file;
-  r->raw += raw;
   reported(r, r->nsrc + k);
   pthread_mutex_unlock(&r->mu);
   return 0;
+}
+
+int ckr_flush(CkRound *r) {
+  for (;;) {
+    pthread_mutex_lock(&r->mu);
+    if (r->npend == 0 || r->failed) {
+      pthread_mutex_unlock(&r->mu);
+      return r->failed ? -1 : 0;
+    }
+    Pending pf = r->pend[0];
+    memmove(r->pend, r->pend + 1, --r->npend * sizeof *r->pend);
+    r->writing = 1;
+    pthread_mutex_unlock(&r->mu);
+    int rc = ckpt_add_file(r->wr, pf.name, pf.data.p, pf.data.len);
+    buf_free(&pf.data);
+    if (rc < 0) round_fail(r, "%s", ck_error());
+    pthread_mutex_lock(&r->mu);
+    r->writing = 0;
+    pthread_cond_broadcast(&r->cv);
+    pthread_mutex_unlock(&r->mu);
+    if (rc < 0) return -1;
+  }
 }
 
 void ckr_sink(CkRound *r, uint32_t sink, const CkPos *pos) {
@@ -431,8 +466,8 @@ int ckr_wait(CkRound *r, int64_t timeout_ns) {
   ts.tv_sec += (time_t)(ns / 1000000000);
   ts.tv_nsec = (long)(ns % 1000000000);
   pthread_mutex_lock(&r->mu);
-  if (r->missing > 0 && !r->failed) pthread_cond_timedwait(&r->cv, &r->mu, &ts);
-  int rc = r->failed ? -1 : r->missing == 0 ? 1 : 0;
+  if ((r->missing > 0 || r->npend > 0) && !r->failed) pthread_cond_timedwait(&r->cv, &r->mu, &ts);
+  int rc = r->failed ? -1 : r->missing == 0 && r->npend == 0 && !r->writing ? 1 : 0;
   pthread_mutex_unlock(&r->mu);
   return rc;
 }
@@ -538,6 +573,8 @@ void ckr_free(CkRound *r) {
   if (!r) return;
   ckpt_writer_free(r->wr);
   for (uint32_t k = 0; k < r->ntask; k++) free(r->stage[k].wms);
+  for (uint32_t k = 0; k < r->npend; k++) buf_free(&r->pend[k].data);
+  free(r->pend);
   free(r->stage);
   free(r->src);
   free(r->sink);

@@ -412,9 +412,9 @@ typedef struct CkRound CkRound;
 CkRound *ckr_begin(CkStore *s, int64_t epoch, const CkShape *shape, char *err, size_t errlen);
 /* Participants report (each exactly once per round; thread-safe): source subtask
 ** i = source * parallelism + subtask at pos; stage subtask (stage, sub) with its tables
-** (snapshotted and written as its file now, on the calling thread; tables are only read),
-** its watermark and its source channels' watermarks; sink `sink` precommitted at pos.
-** ckr_stage returns 0, or -1 with the round failed (ckr_error). */
+** (snapshotted now, on the calling thread, which only reads them; the snapshot is compressed
+** and written later by ckr_flush), its watermark and its source channels' watermarks; sink
+** `sink` precommitted at pos. ckr_stage returns 0, or -1 with the round failed (ckr_error). */
 void ckr_source(CkRound *r, uint32_t i, const CkPos *pos);
 int ckr_stage(CkRound *r, uint32_t stage, uint32_t sub, StateTable *const *tables,
               uint32_t ntables, int64_t wm, const CkSrcWm *wms, uint32_t nwms);
@@ -422,8 +422,11 @@ void ckr_sink(CkRound *r, uint32_t sink, const CkPos *pos);
 /* Has participant (kind CK_*, index) reported? A stage subtask's index is
 ** sum(nsub of earlier stages) + sub. */
 int ckr_has(CkRound *r, int kind, uint32_t index);
-/* Wait up to timeout_ns for the next report: 1 once every participant reported, 0 if not yet,
-** -1 if a report failed. */
+/* Compress and write (ckpt_add_file) the snapshots reported so far, one after another, on the
+** calling thread (the coordinator's). 0, or -1 with the round failed. */
+int ckr_flush(CkRound *r);
+/* Wait up to timeout_ns for the next report: 1 once every participant reported and every
+** snapshot was written, 0 if not yet, -1 if a report or a write failed. */
 int ckr_wait(CkRound *r, int64_t timeout_ns);
 /* Write the manifest (metadata included): the checkpoint is complete. 0, or -1 with err. */
 int ckr_commit(CkRound *r, CkStats *stats, char *err, size_t errlen);

@@ -108,9 +108,10 @@
 **     sends next is held back in the subtask's stash (not processed, not dropped), while the
 **     other channels go on being processed, until every channel has delivered E or ended.
 **     Then (task_checkpoint) it hands over its partial edge batches and sink buffers, sends E
-**     on every edge and to every sink writer it feeds, snapshots its state tables into its
-**     checkpoint file (ckr_stage: st_snapshot per table, on its own thread) with its
-**     watermark and its source channels' watermarks, unblocks the channels and replays the
+**     on every edge and to every sink writer it feeds, snapshots its state tables (ckr_stage:
+**     st_snapshot per table, on its own thread, into memory; the coordinator compresses and
+**     writes the file meanwhile) and reports them with its watermark and its source
+**     channels' watermarks, unblocks the channels and replays the
 **     stash in order (a later barrier in it blocks its channel again). Because each queue is
 **     FIFO per producer and a blocked channel's messages wait, the snapshot holds the effect of
 **     exactly the rows before E on every channel, and everything it emitted for them went
@@ -126,7 +127,8 @@
 **     tables, position or final length can be read. Its `done` flag is stored last, after any
 **     report of its own.
 ** When everyone reported, the coordinator writes the manifest with the metadata
-** (ckr_commit: epoch, parallelism, positions, watermarks, sink positions, layout hash), and
+** (ckr_commit: epoch, parallelism, positions, watermarks, sink positions, layout hash) once
+** every snapshot is written (ckr_flush, on the coordinator's thread), and
 ** only then runs phase 2, SinkOps.commit (nothing left to do for single_file), deletes all
 ** but --checkpoint-keep checkpoints and logs "checkpoint E: F files, SIZE, T ms". A crash
 ** before the manifest leaves the previous checkpoint the newest; bytes a sink wrote after
@@ -180,8 +182,9 @@
 ** It does not parse command lines (main.c), read or write bytes itself (connectors/),
 ** decode/encode records (codec_*.c), implement state tables (state.c), or say what a
 ** checkpoint file holds (checkpoint.c, snapshot.c, ckpt_store.c). Not yet: several worker
-** processes, unaligned checkpoints, asynchronous snapshots (a subtask snapshots on its own
-** thread at its barrier).
+** processes, unaligned checkpoints, incremental or copy-on-write snapshots (a subtask still
+** copies all its tables into memory at its barrier; only compressing and writing them happen
+** off its thread), writing several snapshots at once.
 */
 #include <dlfcn.h>
 #include <pthread.h>
@@ -1393,6 +1396,10 @@ static int take_checkpoint(Worker *w, int final) {
   for (;;) {
     if (failed(w)) return -1;
     if (report_finished(w, r, e) < 0) return -1;
+    if (ckr_flush(r) < 0) {          /* the subtasks' snapshots: compressed and written here */
+      wk_fail(w, "checkpoint %lld: %s", (long long)e, ckr_error(r));
+      return -1;
+    }
     int rc = ckr_wait(r, 5000000);
     if (rc == 1) break;
     if (rc < 0) {
