@@ -32,8 +32,6 @@ BENCH_MEM_WARMUP_ROWS (25000000), BENCH_MEM_BASELINE (1; 0 skips the baseline ru
 """
 import os
 import re
-import statistics
-import subprocess
 import sys
 import time
 
@@ -44,6 +42,7 @@ sys.path.insert(0, os.path.join(ROOT, "bench", "window_agg"))
 sys.path.insert(0, os.path.join(ROOT, "bench", "lib"))
 import benchlib  # noqa: E402
 import bench as wa  # noqa: E402  (bench/window_agg/bench.py: query templates, baseline build)
+import rss  # noqa: E402  (bench/lib/rss.py: RSS sampling and curve statistics)
 
 ROWS = int(os.environ.get("BENCH_MEM_ROWS", "100000000"))
 KEYS = int(os.environ.get("BENCH_MEM_KEYS", "1000000"))
@@ -59,113 +58,6 @@ def log(msg):
     print(msg, file=sys.stderr, flush=True)
 
 
-def vmrss_kb(pid):
-    try:
-        with open("/proc/%d/status" % pid) as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except (OSError, ValueError, IndexError):
-        pass
-    return None
-
-
-class Sampled:
-    def __init__(self, samples, wall, user, sys_, maxrss_kb, rc, out, err):
-        self.samples = samples          # [(seconds since start, RSS KB)]
-        self.wall, self.user, self.sys, self.cpu = wall, user, sys_, user + sys_
-        self.maxrss_kb, self.rc, self.out, self.err = maxrss_kb, rc, out, err
-
-
-def run_sampled(cmd):
-    """Run cmd, sampling its VmRSS every SAMPLE s; peak RSS and CPU from wait4."""
-    fo = open(os.path.join(WORK, "stdout.txt"), "w+")
-    fe = open(os.path.join(WORK, "stderr.txt"), "w+")
-    t0 = time.monotonic()
-    p = subprocess.Popen(cmd, stdout=fo, stderr=fe)
-    samples = []
-    rusage = None
-    status = 0
-    while True:
-        pid, status, ru = os.wait4(p.pid, os.WNOHANG)
-        now = time.monotonic() - t0
-        if pid == p.pid:
-            rusage = ru
-            break
-        kb = vmrss_kb(p.pid)
-        if kb is not None:
-            samples.append((now, kb))
-        time.sleep(SAMPLE)
-    wall = time.monotonic() - t0
-    p.returncode = os.waitstatus_to_exitcode(status)
-    fo.seek(0)
-    fe.seek(0)
-    out, err = fo.read(), fe.read()
-    fo.close()
-    fe.close()
-    return Sampled(samples, wall, rusage.ru_utime, rusage.ru_stime, rusage.ru_maxrss,
-                   p.returncode, out, err)
-
-
-TEARDOWN = 0.02   # the last 2 % of the run: final flush and exit free everything
-
-
-def after_warmup(r):
-    lo, hi = r.wall * WARMUP, r.wall * (1 - TEARDOWN)
-    return [s for s in r.samples if lo <= s[0] < hi]
-
-
-def curve_stats(r):
-    """(min, median, max, growth, slope KB/s) of the samples after warm-up."""
-    post = after_warmup(r)
-    if len(post) < 3:
-        return None
-    kbs = [kb for _, kb in post]
-    half = len(post) // 2
-    growth = max(kbs[half:]) - max(kbs[:half])
-    n = len(post)
-    mt = sum(t for t, _ in post) / n
-    mk = sum(kbs) / n
-    var = sum((t - mt) ** 2 for t, _ in post)
-    slope = sum((t - mt) * (kb - mk) for t, kb in post) / var if var > 0 else 0.0
-    return min(kbs), statistics.median(kbs), max(kbs), growth, slope
-
-
-def ascii_chart(r, width=64, height=12):
-    """RSS over time: one column per time slice (its max sample), '#' up to the value."""
-    if not r.samples:
-        return ["(no samples)"]
-    top = max(kb for _, kb in r.samples)
-    cols = []
-    for i in range(width):
-        lo, hi = r.wall * i / width, r.wall * (i + 1) / width
-        vals = [kb for t, kb in r.samples if lo <= t < hi]
-        cols.append(max(vals) if vals else (cols[-1] if cols else 0))
-    lines = []
-    for row in range(height, 0, -1):
-        level = top * row / height
-        label = benchlib.fmt_kb(level) if row in (height, height // 2) else ""
-        lines.append("%10s |%s" % (label, "".join("#" if c >= level - top / (2 * height) else " "
-                                                   for c in cols)))
-    lines.append("%10s +%s" % ("0", "-" * width))
-    warm = int(width * WARMUP)
-    lines.append("%10s  %s^ end of warm-up (%.0f%% of the run)" % ("", " " * warm, WARMUP * 100))
-    lines.append("%10s  0 s%s%.1f s" % ("", " " * (width - 8), r.wall))
-    return lines
-
-
-def curve_table(r, rows=16):
-    """Every k-th sample so that about `rows` lines show the whole curve."""
-    t = benchlib.Table(["t s", "RSS"], right={0, 1})
-    step = max(1, len(r.samples) // rows)
-    picked = r.samples[::step]
-    if r.samples and picked[-1] is not r.samples[-1]:
-        picked.append(r.samples[-1])
-    for ts, kb in picked:
-        t.add("%.2f" % ts, benchlib.fmt_kb(kb))
-    return t.render()
-
-
 def main():
     os.makedirs(WORK, exist_ok=True)
     code = wa.snapshot_bin(WORK)
@@ -173,11 +65,11 @@ def main():
     baseline = wa.build_baseline(WORK)
     log("memory: worker, %d events, %d keys (sampling every %.2f s)" % (ROWS, KEYS, SAMPLE))
     load_before = wa.loadavg()
-    ours = run_sampled([os.path.join(wa.BIN, "arroyo-worker"), so])
+    ours = rss.run_sampled([os.path.join(wa.BIN, "arroyo-worker"), so], WORK, SAMPLE)
     base = None
     if WITH_BASELINE:
         log("memory: baseline")
-        base = run_sampled([baseline, "tumble_count", str(ROWS), str(KEYS)])
+        base = rss.run_sampled([baseline, "tumble_count", str(ROWS), str(KEYS)], WORK, SAMPLE)
 
     failed = []
     lines = ["memory: %s, 10 s tumbling count per key, gcc, --parallelism 1, %d events (%.0f s of "
@@ -197,7 +89,7 @@ def main():
             failed.append("%s: exit %d\n%s" % (name, r.rc, r.err[-2000:]))
             continue
         m = wa.ROWS_WRITTEN_RE.search(r.err) or wa.ROWS_OUT_RE.search(r.out)
-        st = curve_stats(r)
+        st = rss.curve_stats(r, WARMUP)
         if st is None:
             failed.append("%s: too few RSS samples (%d); lower BENCH_MEM_SAMPLE" % (name, len(r.samples)))
             continue
@@ -207,14 +99,8 @@ def main():
               benchlib.fmt_kb(lo), benchlib.fmt_kb(med), benchlib.fmt_kb(hi),
               ("+" if growth >= 0 else "-") + benchlib.fmt_kb(abs(growth)),
               "%+.2f MB/s" % (slope / 1024))
-        flat = max(0.02 * r.maxrss_kb, 8 * 1024)
-        leak = max(0.10 * r.maxrss_kb, 32 * 1024)
-        if growth <= flat:
-            v = "flat"
-        elif growth <= leak:
-            v = "WARNING: grows"
-        else:
-            v = "GROWS (leak?)"
+        v, flat, leak = rss.verdict(growth, r.maxrss_kb)
+        if leak:
             failed.append("%s: RSS grew by %s after warm-up" % (name, benchlib.fmt_kb(growth)))
         verdicts.append("%s: memory after warm-up %s (growth %s, limit for flat %s)"
                         % (name, v, benchlib.fmt_kb(max(growth, 0)), benchlib.fmt_kb(flat)))
@@ -233,14 +119,14 @@ def main():
     if ours.samples:
         lines.append("")
         lines.append("worker RSS over time:")
-        lines.extend(["    " + x for x in ascii_chart(ours)])
+        lines.extend(["    " + x for x in rss.ascii_chart(ours, WARMUP)])
         lines.append("")
-        lines.append(curve_table(ours))
+        lines.append(rss.curve_table(ours))
     if base is not None and base.samples:
         lines.append("")
         lines.append("baseline RSS over time (it frees each closed window's map, and glibc returns "
                      "such large blocks to the kernel):")
-        lines.extend(["    " + x for x in ascii_chart(base, height=8)])
+        lines.extend(["    " + x for x in rss.ascii_chart(base, WARMUP, height=8)])
     report = "\n".join(lines)
     print(report)
     out = os.environ.get("BENCH_OUT")
