@@ -1346,6 +1346,9 @@ static Plan *make_sink(Cx *cx, Table *t, Plan *in, Stmt *st) {
   s->updating = in->updating;
   plan_add_input(cx, s, in);
   if (t->kind == TB_MEMORY) return s;
+  /* A sink that encodes nothing (blackhole: no format options) takes an updating result as
+  ** it is: it counts insertions and retractions. Any other sink needs an updating format. */
+  if (in->updating && !t->spec->needs_format) t->updating = 1;
   if (in->updating && !t->updating)
     diag_error(cx, st->line, st->col,
                "INSERT INTO %s: the query produces an updating result (rows are retracted) but "

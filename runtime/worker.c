@@ -249,6 +249,7 @@ typedef struct SinkOut {
   Encoder *enc;            /* this subtask's encoder; NULL for sinks that only count */
   Buf *cur;                /* buffer being filled; a member of t->bufs */
   int64_t rows;            /* rows emitted to this sink */
+  int64_t retracts;        /* of those, retractions (counted for sinks that only count) */
   int prod;                /* this producer's index at the sink (QMsg.port) */
   int64_t sent;            /* last barrier sent to the sink: later data waits for its
                            ** alignment (see "Checkpoints") */
@@ -748,7 +749,10 @@ int rt_emit(RtCtx *ctx, int port, const void *row) {
   if (out->kind == RT_PORT_EDGE) return edge_emit(ctx, &out->edge, row);
   SinkOut *o = &out->sink;
   o->rows++;
-  if (!o->enc) return 0;                                   /* blackhole: count only */
+  if (!o->enc) {                                           /* blackhole: count only */
+    o->retracts += ((const RtRowHeader *)row)->retract;
+    return 0;
+  }
   return sink_emit(ctx, o, row);
 }
 
@@ -2315,16 +2319,23 @@ void wk_summary(const Worker *w, FILE *out) {
     fprintf(out, ")\n");
   }
   for (uint32_t i = 0; i < p->nsinks; i++) {
-    int64_t rows = 0;
+    int64_t rows = 0, retracts = 0;
     for (uint32_t s = 0; s < w->nstages; s++)
       for (int j = 0; j < w->stages[s].nsub; j++) {
         const Task *t = &w->stages[s].tasks[j];
         for (uint32_t o = 0; o < t->sr->st->noutputs; o++)
-          if (t->outs[o].kind == RT_PORT_SINK && t->outs[o].sink.t == &w->sinks[i])
+          if (t->outs[o].kind == RT_PORT_SINK && t->outs[o].sink.t == &w->sinks[i]) {
             rows += t->outs[o].sink.rows;
+            retracts += t->outs[o].sink.retracts;
+          }
       }
-    fprintf(out, "arroyo-worker: sink '%s' (%s): %lld rows written\n", p->sinks[i].table,
+    fprintf(out, "arroyo-worker: sink '%s' (%s): %lld rows written", p->sinks[i].table,
             p->sinks[i].connector, (long long)rows);
+    /* A sink that only counts cannot show its retractions in its output: say how many. */
+    if (p->sinks[i].updating && !w->sinks[i].snk.ops->encodes)
+      fprintf(out, " (%lld insertions, %lld retractions)", (long long)(rows - retracts),
+              (long long)retracts);
+    fputc('\n', out);
   }
   if (w->store) {
     if (w->ncheckpoints > 0)
