@@ -64,12 +64,17 @@
 **           not in any index or list) until st_visit_touched reaches it and frees the slot, so
 **           the array never points at a reused slot.
 **   ttl     entries record the event time (ctx->watermark) of their last st_get hit, creation
-**           or st_touch. A min-heap holds (stamp, handle) per entry; st_expire pops stamps older
-**           than now - ttl and expires the entry if its latest access is also that old, or
-**           pushes it back with the latest access. Hits cost one store; heap work happens only
-**           when an entry has gone ttl without being re-queued. Heap items of removed entries
-**           are stale: recognised by the dead flag or a stamp that no longer matches `queued`,
-**           dropped when popped, and the heap is rebuilt when stale items outnumber entries.
+**           or st_touch, and sit on one doubly linked list per table (handles in EntTtl) in
+**           access order: an access that changes the stamp moves the entry to the tail.
+**           Stamps are watermarks, which never decrease while a subtask runs, so the list is
+**           sorted by stamp and st_expire pops from the head until it meets an entry younger
+**           than now - ttl: O(1) per access and per expiry (a heap cost log n per entry). The
+**           one exception is a restore (st_insert receives stamps in snapshot order, and the
+**           restored watermark may be behind the restored stamps): an append behind a newer
+**           tail marks the list unsorted, and the next st_expire sorts it once by stamp
+**           (stable). Entries stamped INT64_MIN (created before the first watermark) are at
+**           the head; st_expire restamps them with `now` and moves them to the tail, so their
+**           idle time counts from the first watermark.
 **   timers  a binary heap of (time, seq, key hash, key copy) per table; seq makes equal times
 **           fire in insertion order. Keys up to 16 bytes are stored in the heap item.
 */
@@ -119,7 +124,8 @@ typedef struct EntTrl {
 
 typedef struct EntTtl {
   int64_t access;      /* watermark at the last hit / touch / creation (INT64_MIN: before any) */
-  int64_t queued;      /* stamp of this entry's live item in the ttl heap */
+  uint32_t prev;       /* ttl list: previous (older) entry, NIL at the head */
+  uint32_t next;       /* ttl list: next (newer) entry, NIL at the tail */
 } EntTtl;
 
 /* ---- tables ------------------------------------------------------------------------- */
@@ -150,12 +156,6 @@ typedef struct Bucket {
   uint32_t migrate;    /* old slots [0, migrate) are already copied into slots */
   uint32_t pad_;
 } Bucket;
-
-typedef struct TtlItem {
-  int64_t stamp;       /* access time when queued */
-  uint32_t h;          /* entry handle (may be stale) */
-  uint32_t pad_;
-} TtlItem;
 
 typedef struct Timer {
   int64_t time;        /* fires once the watermark reaches it */
@@ -203,9 +203,9 @@ struct StateTable {
   size_t ntouched;
   size_t touched_cap;
 
-  TtlItem *ttlh;           /* ttl min-heap by (stamp, handle) */
-  size_t nttl;
-  size_t ttl_cap;
+  uint32_t ttl_head;       /* ttl list (access order): oldest entry, NIL when empty */
+  uint32_t ttl_tail;       /* newest entry */
+  int ttl_unsorted;        /* an append went behind a newer stamp (restore): sort first */
 
   Timer *timers;           /* timer min-heap by (time, seq) */
   size_t ntimers;
@@ -308,8 +308,78 @@ static inline EntTtl *ttlf(const StateTable *t, char *e) {
 static inline char *kptr(const StateTable *t, char *e) { return e + t->koff; }
 static inline uint32_t klen_of(const StateTable *t, char *e) { return trl(t, e)->klen & KLEN_MASK; }
 
-/* A new slab. Numbers of freed huge slabs are reused only for huge slabs, so a stale ttl item
-** naming one finds either a freed slab (base NULL) or a fully initialised huge entry. */
+/* ---- ttl list (see "ttl" in the header) ---------------------------------------------- */
+
+/* Append entry h (not on the list) at the tail. */
+static inline void ttl_append(StateTable *t, uint32_t h, char *e) {
+  EntTtl *y = ttlf(t, e);
+  y->next = NIL;
+  y->prev = t->ttl_tail;
+  if (t->ttl_tail != NIL) {
+    EntTtl *z = ttlf(t, ent(t, t->ttl_tail));
+    z->next = h;
+    if (z->access > y->access) t->ttl_unsorted = 1;
+  } else {
+    t->ttl_head = h;
+  }
+  t->ttl_tail = h;
+}
+
+static inline void ttl_unlink(StateTable *t, char *e) {
+  EntTtl *y = ttlf(t, e);
+  if (y->prev != NIL) ttlf(t, ent(t, y->prev))->next = y->next; else t->ttl_head = y->next;
+  if (y->next != NIL) ttlf(t, ent(t, y->next))->prev = y->prev; else t->ttl_tail = y->prev;
+}
+
+/* An access at `now` to entry h: restamp it and move it to the tail if the stamp changed. */
+static inline void ttl_access(StateTable *t, uint32_t h, char *e, int64_t now) {
+  EntTtl *y = ttlf(t, e);
+  if (y->access == now) return;
+  if (now < y->access) t->ttl_unsorted = 1;   /* a watermark behind the stamp: restored state */
+  y->access = now;
+  if (t->ttl_tail == h) return;
+  ttl_unlink(t, e);
+  ttl_append(t, h, e);
+}
+
+/* The handle of a listed entry, from its neighbours (entries do not store their own). */
+static uint32_t ttl_handle(const StateTable *t, char *e) {
+  EntTtl *y = ttlf(t, e);
+  if (y->prev != NIL) return ttlf(t, ent(t, y->prev))->next;
+  if (y->next != NIL) return ttlf(t, ent(t, y->next))->prev;
+  return t->ttl_head;
+}
+
+typedef struct TtlSortItem { int64_t access; uint32_t h; uint32_t pos; } TtlSortItem;
+
+static int ttl_sort_cmp(const void *a, const void *b) {
+  const TtlSortItem *x = a, *y = b;
+  if (x->access != y->access) return x->access < y->access ? -1 : 1;
+  return x->pos < y->pos ? -1 : x->pos > y->pos;   /* stable: list order among equal stamps */
+}
+
+/* Relink the list in stamp order (after a restore). */
+static void ttl_sort(StateTable *t) {
+  t->ttl_unsorted = 0;
+  size_t n = 0;
+  for (uint32_t h = t->ttl_head; h != NIL; h = ttlf(t, ent(t, h))->next) n++;
+  if (n < 2) return;
+  TtlSortItem *v = xmalloc(n * sizeof *v);
+  size_t i = 0;
+  for (uint32_t h = t->ttl_head; h != NIL; h = ttlf(t, ent(t, h))->next, i++)
+    v[i] = (TtlSortItem){ ttlf(t, ent(t, h))->access, h, (uint32_t)i };
+  qsort(v, n, sizeof *v, ttl_sort_cmp);
+  for (i = 0; i < n; i++) {
+    EntTtl *y = ttlf(t, ent(t, v[i].h));
+    y->prev = i ? v[i - 1].h : NIL;
+    y->next = i + 1 < n ? v[i + 1].h : NIL;
+  }
+  t->ttl_head = v[0].h;
+  t->ttl_tail = v[n - 1].h;
+  free(v);
+}
+
+/* A new slab. Numbers of freed huge slabs are reused only for huge slabs. */
 static uint32_t slab_new(StateTable *t, uint32_t slot_size, uint32_t cap) {
   uint32_t sno;
   if (cap == 1 && t->nfree_slabs) {
@@ -388,6 +458,7 @@ static void objs_free(const StateTable *t, char *e) {
 ** (its `next` then holds its own handle). */
 static void ent_release(StateTable *t, uint32_t h, char *e) {
   objs_free(t, e);
+  if (t->ttl) ttl_unlink(t, e);
   EntTrl *r = trl(t, e);
   if (r->klen & F_TOUCHED) {
     r->klen = F_TOUCHED | F_DEAD;
@@ -612,60 +683,7 @@ static void bucket_free(StateTable *t, Bucket *b) {
   t->bytes -= (int64_t)sizeof *b;
 }
 
-/* ---- ttl heap ------------------------------------------------------------------------- */
-
-static inline int ttl_less(const TtlItem *a, const TtlItem *b) {
-  return a->stamp < b->stamp || (a->stamp == b->stamp && a->h < b->h);
-}
-
-static void ttl_sift_down(TtlItem *hp, size_t n, size_t i) {
-  TtlItem x = hp[i];
-  for (;;) {
-    size_t c = 2 * i + 1;
-    if (c >= n) break;
-    if (c + 1 < n && ttl_less(&hp[c + 1], &hp[c])) c++;
-    if (!ttl_less(&hp[c], &x)) break;
-    hp[i] = hp[c];
-    i = c;
-  }
-  hp[i] = x;
-}
-
-static void ttl_push(StateTable *t, int64_t stamp, uint32_t h) {
-  t->ttlh = grow_array(t, t->ttlh, &t->ttl_cap, t->nttl + 1, sizeof(TtlItem));
-  TtlItem x = { stamp, h, 0 };
-  size_t i = t->nttl++;
-  while (i > 0) {
-    size_t p = (i - 1) / 2;
-    if (!ttl_less(&x, &t->ttlh[p])) break;
-    t->ttlh[i] = t->ttlh[p];
-    i = p;
-  }
-  t->ttlh[i] = x;
-}
-
-static void ttl_pop(StateTable *t) {
-  t->ttlh[0] = t->ttlh[--t->nttl];
-  if (t->nttl) ttl_sift_down(t->ttlh, t->nttl, 0);
-}
-
-/* The live entry a heap item stands for, or NULL if the item is stale. */
-static char *ttl_entry(const StateTable *t, const TtlItem *x) {
-  const Slab *s = &t->slabs[x->h >> SLAB_SHIFT];
-  if (!s->base || (x->h & (SLAB_SLOTS - 1)) >= s->cap) return NULL;
-  char *e = ent(t, x->h);
-  if (trl(t, e)->klen & F_DEAD) return NULL;
-  return ttlf(t, e)->queued == x->stamp ? e : NULL;
-}
-
-/* Drop stale items when they outnumber live entries (removals leave theirs behind). */
-static void ttl_compact(StateTable *t) {
-  size_t n = 0;
-  for (size_t i = 0; i < t->nttl; i++)
-    if (ttl_entry(t, &t->ttlh[i])) t->ttlh[n++] = t->ttlh[i];
-  t->nttl = n;
-  for (size_t i = n / 2; i-- > 0;) ttl_sift_down(t->ttlh, n, i);
-}
+/* ---- ttl ------------------------------------------------------------------------------ */
 
 /* now - stamp >= ttl, without overflow (stamp may be INT64_MIN, now INT64_MAX). */
 static inline int ttl_due(int64_t stamp, int64_t now, int64_t ttl) {
@@ -753,7 +771,6 @@ void st_free(StateTable *t) {
   free(t->sorted);
   free(t->bpool);
   free(t->touched);
-  free(t->ttlh);
   free(t->timers);
   free(t->obj_offsets);
   free(t->keyref_offsets);
@@ -799,9 +816,8 @@ static char *ent_insert(StateTable *t, Bucket *b, uint64_t hash, const void *key
   r->klen = keylen;
   r->bno = b->bno;
   if (t->ttl) {
-    EntTtl *y = ttlf(t, e);
-    y->access = y->queued = clock;
-    ttl_push(t, clock, h);
+    ttlf(t, e)->access = clock;
+    ttl_append(t, h, e);
   }
   if (keylen) memcpy(kptr(t, e), key, keylen);
   idx_put(b->slots, b->bits, (uint64_t)tag_of(hash) << 32 | h);
@@ -832,7 +848,7 @@ __attribute__((noinline)) static void *get_slow(RtCtx *ctx, StateTable *t, int64
   char *e;
   if (h != NIL) {
     e = ent(t, h);
-    if (t->ttl) ttlf(t, e)->access = ctx->watermark;
+    if (t->ttl) ttl_access(t, h, e, ctx->watermark);
   } else {
     if (!create) return NULL;
     if (keylen > KLEN_MASK) {
@@ -868,7 +884,7 @@ void *st_get(RtCtx *ctx, int table, int64_t bucket, uint64_t hash, const void *k
       if ((uint32_t)(s >> 32) == tag) {
         char *e = ent(t, (uint32_t)s);
         if (key_eq(t, e, key, keylen)) {
-          if (t->ttl) ttlf(t, e)->access = ctx->watermark;
+          if (t->ttl) ttl_access(t, (uint32_t)s, e, ctx->watermark);
           if (key_copy) *key_copy = kptr(t, e);
           return e + VOFF;
         }
@@ -950,7 +966,7 @@ void st_touch(RtCtx *ctx, int table, void *value) {
   if (!t) return;
   char *e = (char *)value - VOFF;
   EntTrl *r = trl(t, e);
-  if (t->ttl) ttlf(t, e)->access = ctx->watermark;
+  if (t->ttl) ttl_access(t, ttl_handle(t, e), e, ctx->watermark);
   if (r->klen & F_TOUCHED) return;
   r->klen |= F_TOUCHED;
   t->touched = grow_array(t, t->touched, &t->touched_cap, t->ntouched + 1, sizeof(char *));
@@ -1090,27 +1106,24 @@ int timer_fire(RtCtx *ctx, int table, int64_t upto, RtVisitFn fn, void *arg) {
 /* ---- expiry, whole-table visits, hash ranges ------------------------------------------ */
 
 int st_expire(StateTable *t, RtCtx *ctx, int64_t now, RtVisitFn on_expire, void *arg) {
-  if (!t->ttl) return 0;
-  if (t->nttl > 2 * (size_t)t->entries + 1024) ttl_compact(t);
-  while (t->nttl) {
-    TtlItem x = t->ttlh[0];
-    if (x.stamp != INT64_MIN && !ttl_due(x.stamp, now, t->ttl)) break;
-    ttl_pop(t);
-    char *e = ttl_entry(t, &x);
-    if (!e) continue;                      /* stale item */
+  if (!t->ttl || now == INT64_MIN) return 0;
+  if (t->ttl_unsorted) ttl_sort(t);
+  while (t->ttl_head != NIL) {
+    uint32_t h0 = t->ttl_head;
+    char *e = ent(t, h0);
     EntTtl *y = ttlf(t, e);
-    if (y->access == INT64_MIN) y->access = now;   /* untouched since before the first watermark */
-    if (!ttl_due(y->access, now, t->ttl)) {
-      y->queued = y->access;               /* used since it was queued: queue its last use */
-      ttl_push(t, y->queued, x.h);
+    if (y->access == INT64_MIN) {          /* untouched since before the first watermark */
+      y->access = now;                     /* every other stamp is <= now: still sorted */
+      if (t->ttl_tail != h0) { ttl_unlink(t, e); ttl_append(t, h0, e); }
       continue;
     }
+    if (!ttl_due(y->access, now, t->ttl)) break;
     EntTrl *r = trl(t, e);
     Bucket *b = t->bpool[r->bno];
     uint32_t klen = r->klen & KLEN_MASK;
     IdxPos at;
     uint32_t h = idx_find(t, b, hdr(e)->hash, kptr(t, e), klen, &at);
-    if (h != x.h) continue;                /* cannot happen: a live entry is in its index */
+    if (h != h0) { ttl_unlink(t, e); continue; }   /* cannot happen: a live entry is indexed */
     int rc = on_expire ? on_expire(ctx, arg, b->id, kptr(t, e), klen, e + VOFF) : 0;
     ent_remove(t, b, h, &at);
     t->expired++;

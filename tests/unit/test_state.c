@@ -7,7 +7,7 @@
 ** keys with arbitrary bytes, a randomized model check through growth past 1M entries (with
 ** incremental index migration), bucket order and dropping (memory flat over many windows),
 ** touched visits (removal during and before the visit, early stop), timers (order, ties,
-** re-adding inside fire, bucket-0 value), TTL expiry, hash-range visits that partition the
+** re-adding inside fire, bucket-0 value), TTL expiry and its access order (restore order sorted), hash-range visits that partition the
 ** key space, RtObj freeing, and the bounds check on the table index.
 ** It does not measure speed (bench/state does).
 */
@@ -565,6 +565,80 @@ static void test_ttl(void) {
   done(t);
 }
 
+/* The ttl list is in access order: expiry pops entries oldest access first, an access moves an
+** entry behind every other, and stamps that arrive out of order (a restore: st_insert with the
+** snapshot's stamps, a watermark behind them) are sorted before the next expiry. */
+static void test_ttl_order(void) {
+  StateTable *t = mk(sizeof(Val), 10, 0, NULL);
+  use(t);
+  Seen s;
+  /* created at 0, 1, ..., 9; then keys 0, 3, 6 are read at 20 */
+  for (uint64_t k = 0; k < 10; k++) {
+    ctx->watermark = (int64_t)k;
+    get(0, k, 1, NULL);
+  }
+  ctx->watermark = 20;
+  CHECK(get(0, 0, 0, NULL) && get(0, 3, 0, NULL) && get(0, 6, 0, NULL));
+  CHECK(get(0, 6, 0, NULL) != NULL);                 /* the same stamp again: no move */
+  memset(&s, 0, sizeof s);
+  CHECK_I64(st_expire(t, ctx, 14, on_expire, &s), 0); /* accesses <= 4, not the re-read 0, 3 */
+  CHECK_I64(s.n, 3);
+  CHECK(s.keys[0] == 1 && s.keys[1] == 2 && s.keys[2] == 4);
+  CHECK_I64(st_expire(t, ctx, 29, on_expire, &s), 0);
+  CHECK_I64(s.n, 7);
+  CHECK(s.keys[3] == 5 && s.keys[4] == 7 && s.keys[5] == 8 && s.keys[6] == 9);
+  CHECK_I64(st_expire(t, ctx, 30, on_expire, &s), 0); /* the three read at 20, in read order */
+  CHECK(s.n == 10 && s.keys[7] == 0 && s.keys[8] == 3 && s.keys[9] == 6);
+  CHECK_I64(stat_entries(t), 0);
+  done(t);
+
+  /* restore order: stamps 50, 10, 30, 10, 40 inserted in that order, then a new entry at 35
+  ** (the restored watermark is behind the newest stamp); expiry must go by stamp */
+  t = mk(sizeof(Val), 10, 0, NULL);
+  use(t);
+  const int64_t stamps[5] = { 50, 10, 30, 10, 40 };
+  for (uint64_t k = 0; k < 5; k++) {
+    void *v;
+    CHECK_I64(st_insert(t, 0, H(k), &k, sizeof k, stamps[k], &v, NULL), 0);
+  }
+  ctx->watermark = 35;
+  get(0, 5, 1, NULL);
+  memset(&s, 0, sizeof s);
+  CHECK_I64(st_expire(t, ctx, 40, on_expire, &s), 0); /* stamps <= 30: keys 1 and 3 (stable), 2 */
+  CHECK(s.n == 3 && s.keys[0] == 1 && s.keys[1] == 3 && s.keys[2] == 2);
+  CHECK_I64(st_expire(t, ctx, 50, on_expire, &s), 0); /* 35 (key 5), 40 (key 4) */
+  CHECK(s.n == 5 && s.keys[3] == 5 && s.keys[4] == 4);
+  CHECK_I64(st_expire(t, ctx, 60, on_expire, &s), 0);
+  CHECK(s.n == 6 && s.keys[5] == 0);
+  done(t);
+
+  /* a removed entry leaves the list: removing the head, the tail and a middle entry, and then
+  ** 100 K create/access/remove rounds, keep expiry exact */
+  t = mk(sizeof(Val), 10, 0, NULL);
+  use(t);
+  ctx->watermark = 0;
+  for (uint64_t k = 0; k < 5; k++) get(0, k, 1, NULL);
+  CHECK_I64(A->st_remove(ctx, 0, 0, H(0), &(uint64_t){ 0 }, 8), 1);
+  CHECK_I64(A->st_remove(ctx, 0, 0, H(4), &(uint64_t){ 4 }, 8), 1);
+  CHECK_I64(A->st_remove(ctx, 0, 0, H(2), &(uint64_t){ 2 }, 8), 1);
+  for (int64_t i = 0; i < 100000; i++) {
+    uint64_t k = 100 + (uint64_t)(i % 1000);
+    ctx->watermark = 1 + i / 10000;
+    get(0, k, 1, NULL);
+    if (i % 3 == 0) A->st_remove(ctx, 0, 0, H(k), &k, 8);
+  }
+  memset(&s, 0, sizeof s);
+  CHECK_I64(st_expire(t, ctx, 10, on_expire, &s), 0); /* stamp 0: keys 1 and 3 only */
+  CHECK(s.n == 2 && s.keys[0] == 1 && s.keys[1] == 3);
+  int64_t live = stat_entries(t);
+  CHECK_I64(st_expire(t, ctx, 19, NULL, NULL), 0);     /* all were read at 10 */
+  CHECK_I64(stat_entries(t), live);
+  CHECK_I64(st_expire(t, ctx, 20, NULL, NULL), 0);
+  CHECK_I64(stat_entries(t), 0);
+  ctx->watermark = INT64_MIN;
+  done(t);
+}
+
 /* ---- hash ranges ---------------------------------------------------------------------- */
 
 typedef struct RangeAcc { uint8_t *seen; int64_t n; int dupes; uint32_t owner, nparts; int wrong;
@@ -745,6 +819,7 @@ UNIT_MAIN(
   test_touched();
   test_timers();
   test_ttl();
+  test_ttl_order();
   test_ranges();
   test_hot_key();
   test_objs();
