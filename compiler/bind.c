@@ -1036,43 +1036,6 @@ static const char *item_name(Cx *cx, SelectItem *it, BExpr *b, int idx) {
   return cx_printf(cx, "%s", it->e->kind == E_CALL ? it->e->name : cx_printf(cx, "column_%d", idx + 1));
 }
 
-/* ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...): a P_TOPN over the scope's input. A
-** stream's rows can only be numbered once their partition is complete, so the partition must
-** include a window (the rows of a window are complete when the watermark passes its end). */
-static Plan *bind_topn(Cx *cx, Scope *sc, Expr *e) {
-  if (strcmp(e->name, "row_number") != 0)
-    diag_error(cx, e->line, e->col, "window function '%s' is not supported (only row_number())", e->name);
-  if (e->nlist != 0) diag_error(cx, e->line, e->col, "row_number() takes no arguments");
-  Plan *in = sc->input;
-  Plan *t = plan_new(cx, P_TOPN, in->ncols + 1);
-  memcpy(t->cols, in->cols, sizeof(PCol) * (size_t)in->ncols);
-  t->cols[in->ncols].name = "row_number";
-  t->cols[in->ncols].t = type_make(RT_U64);
-  t->nkeys = e->npartition;
-  t->exprs = cx_alloc(cx, sizeof(BExpr *) * (size_t)(e->npartition ? e->npartition : 1));
-  t->wincol = -1;
-  for (int i = 0; i < e->npartition; i++) {
-    t->exprs[i] = bind_expr(cx, sc, e->partition[i]);
-    if (t->exprs[i]->t.kind == T_WINDOW && t->exprs[i]->kind == B_COL && t->wincol < 0) t->wincol = i;
-  }
-  if (t->wincol < 0)
-    diag_error(cx, e->line, e->col,
-               "row_number() needs PARTITION BY a window column (e.g. the window of a windowed aggregate); "
-               "top-N over an unbounded partition is not supported yet");
-  t->norder = e->norder;
-  t->order = cx_alloc(cx, sizeof(BExpr *) * (size_t)(e->norder ? e->norder : 1));
-  t->order_desc = e->order_desc;
-  for (int i = 0; i < e->norder; i++) {
-    t->order[i] = bind_expr(cx, sc, e->order[i]);
-    if (t->order[i]->t.kind == T_WINDOW || t->order[i]->t.kind == T_INTERVAL)
-      diag_error(cx, e->order[i]->line, e->order[i]->col, "cannot ORDER BY a %s value",
-                 type_name(t->order[i]->t));
-  }
-  if (in->updating)
-    diag_error(cx, e->line, e->col, "row_number() over an updating input is not supported");
-  return t;
-}
-
 static Plan *bind_select(Cx *cx, Select *s) {
   if (s->nfrom == 0)
     diag_error(cx, s->line, s->col, "SELECT without FROM is not supported in a streaming query");
@@ -1111,7 +1074,7 @@ static Plan *bind_select(Cx *cx, Select *s) {
     Expr *e = s->items[i].e;
     if (!e || e->kind != E_CALL || !e->has_over) continue;
     if (topn) diag_error(cx, e->line, e->col, "only one window function call per SELECT is supported");
-    topn = bind_topn(cx, &sc, e);
+    topn = over_bind_topn(cx, &sc, e);
     plan_add_input(cx, topn, in);
     in = topn;
     sc.input = topn;
@@ -1476,6 +1439,7 @@ void bind_script(Cx *cx, Script *s) {
     diag_error(cx, s->stmts[s->nstmts - 1].line, s->stmts[s->nstmts - 1].col,
                "the script has no INSERT INTO or SELECT statement, so nothing would run");
   plan_link_parents(cx);
+  over_finish(cx);
   /* source ports: in order of first appearance in the catalog, only those read */
   for (int i = 0; i < cat->ntables; i++) {
     Table *t = cat->tables[i];

@@ -170,6 +170,7 @@ struct Expr {
   int npartition;
   Expr **order;         /* OVER (... ORDER BY ...) */
   uint8_t *order_desc;  /* per ORDER BY item: 1 = DESC */
+  uint8_t *order_nulls; /* per ORDER BY item: 0 default (NULLs last for ASC, first for DESC), 1 NULLS FIRST, 2 NULLS LAST */
   int norder;
 };
 
@@ -432,10 +433,15 @@ struct Plan {
   int ilcol, ircol;      /* the TIMESTAMP columns of each side (right's index in its input) */
   int64_t ilo, ihi;      /* bounds in ns */
   /* P_TOPN: ROW_NUMBER() OVER (PARTITION BY exprs[0..nkeys) ORDER BY order[...]); output is
-  ** the input's columns followed by the row number. wincol = the partition's window key. */
+  ** the input's columns followed by the row number. wincol = the partition's window key, or
+  ** -1 for an updating top-N (over.c), which keeps the first `limit` rows of each partition. */
   BExpr **order;
   uint8_t *order_desc;
+  uint8_t *order_nulls_first;   /* per ORDER BY item: 1 = NULLs sort first */
   int norder;
+  int64_t limit;         /* unbounded top-N: keep rows numbered 1..limit (over_finish) */
+  int rank_out;          /* unbounded top-N: the row number is read above the limit filter */
+  int over_line, over_col;   /* position of the window function call */
 };
 
 Plan *plan_new(Cx *cx, PlanKind kind, int ncols);
@@ -485,6 +491,11 @@ const FnInfo *fn_info(FnId id);
 /* Bind a call: checks arity/types and sets e->t / e->nullable; may insert casts. */
 void fn_bind(Cx *cx, BExpr *e, const Expr *src);
 BExpr *bind_cast(Cx *cx, BExpr *e, SqlType to, int line, int col, int explicit_cast);
+
+/* ---- window function calls (over.c) -------------------------------------------------- */
+Plan *over_bind_topn(Cx *cx, Scope *sc, Expr *e);   /* ROW_NUMBER() OVER (...) over sc->input */
+int over_only_inserts(const Plan *p);             /* every row of p is an insertion */
+void over_finish(Cx *cx);                          /* after plan_link_parents: top-N limits */
 
 /* ---- code generation (codegen/) ----------------------------------------------------- */
 char *cg_generate(Cx *cx, const char *plan_text);   /* the whole C file */

@@ -549,12 +549,16 @@ static Expr *parse_primary(Parser *ps) {
         int cap = 8;
         e->order = cx_alloc(ps->cx, sizeof(Expr *) * (size_t)cap);
         e->order_desc = cx_alloc(ps->cx, (size_t)cap);
+        e->order_nulls = cx_alloc(ps->cx, (size_t)cap);
         do {
           if (e->norder == cap) syntax_error(ps, peek(ps), "at most 8 ORDER BY items");
           e->order[e->norder] = parse_expr(ps);
           if (accept_kw(ps, "desc")) e->order_desc[e->norder] = 1;
           else accept_kw(ps, "asc");
-          if (accept_kw(ps, "nulls")) { if (!accept_kw(ps, "first")) expect_kw(ps, "last"); }
+          if (accept_kw(ps, "nulls")) {
+            if (accept_kw(ps, "first")) e->order_nulls[e->norder] = 1;
+            else { expect_kw(ps, "last"); e->order_nulls[e->norder] = 2; }
+          }
           e->norder++;
         } while (accept(ps, TK_COMMA));
       }
