@@ -1,7 +1,20 @@
 /*
-** codegen/cg_topn.c: ROW_NUMBER() OVER (PARTITION BY window [, keys] ORDER BY ...) as a stage.
+** codegen/cg_topn.c: ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...) as a stage.
 **
-** The producing stage ships each input row whole (row_n<id>_in) to this stage, routed by the
+** Both forms ship each input row whole (row_n<id>_in) to the stage, routed by the hash of the
+** partition values.
+**
+** Updating top-N (no window in PARTITION BY; compiler/over.c found the limit N): state table 0
+** maps the partition key to its kept rows, at most N, in row_number order (n<id>_part). A kept
+** row's strings are packed into one runtime string box per row, so the entry owns them and a
+** snapshot carries them. A new row is placed by binary search after every kept row that sorts
+** before it or ties with it (ties keep arrival order); when the partition is full and it sorts
+** after the last row, it is dropped. Entering emits the row and retracts the one pushed out;
+** with the row number read downstream (Plan.rank_out), every row from the new row's place on is
+** retracted with its old number first and re-emitted with its new one. Inputs must only insert
+** (a retraction is a runtime error; the compiler refuses inputs that can retract).
+**
+** Per-window top-N (PARTITION BY includes a window): the producing stage ships each input row whole (row_n<id>_in) to this stage, routed by the
 ** hash of the partition values. The stage keeps the rows of each window in state table 0,
 ** bucketed by the window's end; a row's entry key is (non-window partition values, arrival
 ** sequence from rt->next_seq, the row's string bytes), so the stored row's strings point into the table's key
@@ -9,8 +22,9 @@
 ** collected, sorted by (partition keys, ORDER BY, arrival) with a merge sort, numbered from 1
 ** per partition, and pushed through the node's parents (typically WHERE row_number <= N).
 ** Rows arriving for a window that already closed are late and counted.
-** Not yet: RANK/DENSE_RANK, partitions without a window (an updating top-N), keeping only
-** the first N rows per partition while buffering.
+** Not yet: RANK/DENSE_RANK; the windowed form keeping only the first N rows per partition
+** while buffering; an updating top-N over an input that retracts (it would have to keep every
+** row of a partition to promote the next one).
 */
 #include <string.h>
 #include "codegen.h"
@@ -398,7 +412,7 @@ static void unbounded_stage(Gen *gen, Plan *T) {
   /* a kept row as a row with live strings */
   em_line(em, "/* [n%d] a kept row with its strings pointing into its blob */", id);
   em_open(em, "static void n%d_view(RtCtx *ctx, const n%d_slot *s, row_n%d_in *out) {", id, id, id);
-  em_line(em, "rt_put_bytes(out, &s->row, (int64_t)sizeof *out);");
+  em_line(em, "*out = s->row;   /* struct copies: gcc inlines them, tcc calls the memmove above */");
   if (ns) {
     em_line(em, "RtStr b; const char *p = 0; int64_t o = 0;");
     em_line(em, "if (rt->agg_str_get(ctx, s->blob, &b) == RT_OK) p = b.ptr;");
@@ -414,7 +428,7 @@ static void unbounded_stage(Gen *gen, Plan *T) {
   /* store a row into a slot (reusing the slot's blob) */
   em_line(em, "/* [n%d] keep row r in slot s: the row, and its strings' bytes in the slot's blob */", id);
   em_open(em, "static int n%d_store(RtCtx *ctx, n%d_slot *s, const row_n%d_in *r) {", id, id, id);
-  em_line(em, "rt_put_bytes(&s->row, r, (int64_t)sizeof *r);");
+  em_line(em, "s->row = *r;");
   if (ns) {
     em_line(em, "int64_t len = 0, o = 0;");
     for (int c = 0; c < ip->ncols; c++)
@@ -497,7 +511,7 @@ static void unbounded_stage(Gen *gen, Plan *T) {
   em_line(em, "/* shift rows lo.. down one place; a pushed-out row's blob is reused for the new row */");
   em_line(em, "int64_t last = P->n == %lld ? %lld : P->n;", N, N - 1);
   if (ns) em_line(em, "void *spare = P->s[last].blob;");
-  em_line(em, "for (j = last; j > lo; j--) rt_put_bytes(&P->s[j], &P->s[j - 1], (int64_t)sizeof P->s[j]);");
+  em_line(em, "for (j = last; j > lo; j--) P->s[j] = P->s[j - 1];");
   if (ns) em_line(em, "P->s[lo].blob = spare;");
   em_line(em, "if (P->n < %lld) P->n++;", N);
   em_line(em, "if (n%d_store(ctx, &P->s[lo], r)) return -1;", id);

@@ -67,3 +67,24 @@ INSERT INTO o SELECT tumble(interval '1 second') AS w, count(*) AS n FROM impuls
 -- case interval_out_of_range: 2:73: error: invalid interval literal '199999999999999999999 seconds'
 CREATE TABLE impulse WITH (connector = 'impulse', event_rate = '10', message_count = '1');
 SELECT count(*) FROM impulse GROUP BY hop(interval '2 second', interval '199999999999999999999 seconds');
+
+-- case topn_append_sink: 3:1: error: INSERT INTO o: the query produces an updating result
+CREATE TABLE t (k TEXT, a BIGINT) WITH (connector = 'single_file', path = '/dev/null', format = 'json', type = 'source');
+CREATE TABLE o WITH (connector = 'single_file', path = '/dev/null', format = 'json', type = 'sink');
+INSERT INTO o SELECT k, a FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY k ORDER BY a) AS rn FROM t) WHERE rn <= 2;
+
+-- case topn_no_limit: 3:47: error: row_number() without a window in PARTITION BY needs a filter on its result
+CREATE TABLE t (k TEXT, a BIGINT) WITH (connector = 'single_file', path = '/dev/null', format = 'json', type = 'source');
+CREATE TABLE o WITH (connector = 'single_file', path = '/dev/null', format = 'debezium_json', type = 'sink');
+INSERT INTO o SELECT k, a, rn FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY k ORDER BY a) AS rn FROM t);
+
+-- case topn_updating_input: 3:46: error: row_number() over an updating input
+CREATE TABLE t (k TEXT, a BIGINT) WITH (connector = 'single_file', path = '/dev/null', format = 'json', type = 'source');
+CREATE TABLE o WITH (connector = 'single_file', path = '/dev/null', format = 'debezium_json', type = 'sink');
+INSERT INTO o SELECT k, c FROM (SELECT k, c, ROW_NUMBER() OVER (PARTITION BY k ORDER BY c) AS rn
+  FROM (SELECT k, count(*) AS c FROM t GROUP BY k)) WHERE rn <= 2;
+
+-- case topn_limit_too_large: 3:43: error: an updating top-N keeps at most 10000 rows per partition
+CREATE TABLE t (k TEXT, a BIGINT) WITH (connector = 'single_file', path = '/dev/null', format = 'json', type = 'source');
+CREATE TABLE o WITH (connector = 'single_file', path = '/dev/null', format = 'debezium_json', type = 'sink');
+INSERT INTO o SELECT k, a FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY k ORDER BY a) AS rn FROM t) WHERE rn <= 20000;
