@@ -33,8 +33,22 @@
 ** batch is due or the next event is due and 5 ms passed since the previous batch; it sleeps
 ** at most 50 ms at a time. Runs inline (inline_ok = 1): generation is cheap CPU work.
 **
-** Not here: checkpoints of the generator position (a subtask's state is just its next event
-** number; see docs/nexmark.md "Checkpoints").
+** Checkpoints (docs/nexmark.md, "Checkpoints"): a subtask's position is its next event
+** number, the stream's base time and the parallelism: { next, base_time_ns, N }. Subtask i
+** has emitted exactly its numbers below next, so the checkpoint's emitted set is
+** { n : n < next[n mod N] }. A restore at the same parallelism continues each subtask at its
+** next. At another parallelism M every new subtask reads all N old positions
+** (Source.resume_all): below lo = min(next) everything was emitted, from hi = max(next)
+** nothing; new subtask j takes the numbers n = j (mod M) from lo on that were not emitted.
+** Until it has emitted those below the last emitted number of its class (its "owed" rows,
+** at most (hi - lo) / M of them) its own share is no prefix of its class, so position()
+** answers n = -1 and the worker fills again before it takes a barrier; after that the
+** position is the plain { next, base, M } again, so restores can follow each other at any
+** parallelisms. Paced: event n is due at t0 + n * delay with t0 = (the restored run's start)
+** - hi * delay, shared by the subtasks, so the owed rows come at once and the rest is paced
+** from hi on as if no time had passed; runtime and max_events still count events of the
+** whole stream (event time), so a restored stream ends with the same event as an
+** uninterrupted one.
 */
 #include <errno.h>
 #include <math.h>
@@ -153,6 +167,11 @@ typedef struct Nexmark {
   size_t max_event_bytes;                   /* string bytes one event may need */
   uint32_t row_size;                        /* schema->row_size */
   KindPlan plan[3];                         /* per event kind */
+  /* restored at another parallelism, while rows are owed (next < owed_end): numbers of this
+  ** subtask's class below owed_end are emitted unless the old run did (n < old_next[n % old_n]) */
+  uint64_t owed_end;                        /* 0: nothing owed */
+  uint64_t *old_next;                       /* old_n next numbers of the old run's subtasks */
+  int old_n;
 } Nexmark;
 
 /* Whole string is a non-negative decimal integer. */
@@ -236,6 +255,61 @@ static int build_plan(Nexmark *nx, const RtSchema *sc, char *err, size_t errlen)
   return 0;
 }
 
+/* Restore (Source.resume_all: the old run's N positions { next, base, N }): set nx->next,
+** the owed numbers, the defaulted base time (*base, unless the table gives base_time) and
+** *resume_at, the number pacing continues from (max next). nx->total and step are set.
+** 0, or -1 with err. */
+static int resume(Nexmark *nx, const Source *s, int64_t *base, uint64_t *resume_at, char *err,
+                  size_t errlen) {
+  int n_old = s->resume_n;
+  if (n_old < 1) {
+    snprintf(err, errlen, "the checkpoint has no nexmark positions");
+    return -1;
+  }
+  nx->old_next = calloc((size_t)n_old, sizeof *nx->old_next);
+  if (!nx->old_next) { fprintf(stderr, "arroyo: out of memory\n"); abort(); }
+  nx->old_n = n_old;
+  uint64_t lo = UINT64_MAX, hi = 0;
+  for (int k = 0; k < n_old; k++) {
+    const CkPos *p = &s->resume_all[k];
+    if (p->n < 3 || p->v[0] < 0 || p->v[2] != n_old || (uint64_t)p->v[0] % (uint64_t)n_old !=
+        (uint64_t)k) {
+      snprintf(err, errlen, "the checkpoint's position of nexmark subtask %d of %d is not "
+               "{ next event number of that subtask, base time, %d }", k, n_old, n_old);
+      return -1;
+    }
+    if (k > 0 && p->v[1] != s->resume_all[0].v[1]) {
+      snprintf(err, errlen, "the checkpoint's nexmark subtasks disagree on the base time");
+      return -1;
+    }
+    uint64_t nk = (uint64_t)p->v[0];
+    nx->old_next[k] = nk;
+    if (nk < lo) lo = nk;
+    if (nk > hi) hi = nk;
+  }
+  *base = s->resume_all[0].v[1];
+  *resume_at = hi < nx->total ? hi : nx->total;
+  uint64_t j = nx->next, m = nx->step;
+  if ((uint64_t)n_old == m) {              /* same parallelism: each continues its own */
+    nx->next = nx->old_next[j];
+    return 0;
+  }
+  /* First number of class j (mod m) from lo on: every number below lo was emitted. */
+  uint64_t first = lo <= j ? j : lo + (j + m - lo % m) % m;
+  /* The last number of the class the old run emitted (at most hi - 1, below the end). */
+  uint64_t end = hi < nx->total ? hi : nx->total, last = UINT64_MAX;
+  for (uint64_t n = first; n < end; n += m)
+    if (n < nx->old_next[n % (uint64_t)n_old]) last = n;
+  nx->next = first;
+  if (last == UINT64_MAX) return 0;        /* none: the class is untouched from first on */
+  nx->owed_end = last + m;
+  /* Skip the emitted head of the class: maybe nothing is owed at all. */
+  while (nx->next < nx->owed_end && nx->next < nx->old_next[nx->next % (uint64_t)n_old])
+    nx->next += m;
+  if (nx->next >= nx->owed_end) nx->owed_end = 0;
+  return 0;
+}
+
 static int nx_open(Source *s, char *err, size_t errlen) {
   Nexmark *nx = calloc(1, sizeof *nx);
   if (!nx) { fprintf(stderr, "arroyo: out of memory\n"); abort(); }
@@ -291,6 +365,13 @@ static int nx_open(Source *s, char *err, size_t errlen) {
   }
   nx->t0 = origin_acquire(s->conn);
   int64_t base = nx->t0;
+  nx->step = s->parallelism > 1 ? (uint64_t)s->parallelism : 1;
+  nx->next = (uint64_t)(s->subtask > 0 ? s->subtask : 0);
+  uint64_t resume_at = 0;                  /* restored: pacing continues from this number */
+  if (s->resume_all && resume(nx, s, &base, &resume_at, err, errlen) < 0) {
+    origin_release(s->conn);
+    goto fail;
+  }
   if ((v = conn_opt(s->conn, "base_time")) != NULL) {
     uint64_t ns;
     if (parse_u64(v, &ns) == 0 && ns <= (uint64_t)INT64_MAX) base = (int64_t)ns;
@@ -303,8 +384,10 @@ static int nx_open(Source *s, char *err, size_t errlen) {
   }
   nx_config_init(&nx->cfg, base, delay);
   nx->paced = !unthrottled;
-  nx->step = s->parallelism > 1 ? (uint64_t)s->parallelism : 1;
-  nx->next = (uint64_t)(s->subtask > 0 ? s->subtask : 0);
+  /* restored: as if event resume_at were due now (at the epoch at the earliest) */
+  if (resume_at > 0)
+    nx->t0 = resume_at >= (uint64_t)(nx->t0 / delay) ? 0 : nx->t0 - (int64_t)resume_at * delay;
+  if (nx->next >= nx->total && !nx->owed_end) s->finished = 1;
   nx->max_event_bytes = nx_max_event_bytes(&nx->cfg);
   nx->row_size = s->conn->schema->row_size;
   if (build_plan(nx, s->conn->schema, err, errlen) < 0) {
@@ -314,6 +397,7 @@ static int nx_open(Source *s, char *err, size_t errlen) {
   s->state = nx;
   return 0;
 fail:
+  free(nx->old_next);
   free(nx);
   return -1;
 }
@@ -340,10 +424,66 @@ static uint64_t due_count(const Nexmark *nx, int64_t now) {
   return (last - nx->next) / nx->step + 1;
 }
 
+/* Strings of the batch being filled: the arena chunk events write into. */
+typedef struct StrRoom {
+  char *at, *end;
+} StrRoom;
+
+/* Generate event number num into row r (row_size bytes) of batch b. */
+static void write_row(const Nexmark *nx, SrcBatch *b, StrRoom *room, uint64_t num, char *r) {
+  const size_t need = nx->max_event_bytes;
+  if ((size_t)(room->end - room->at) < need) {
+    const size_t chunk = need * 4 > STR_CHUNK ? need * 4 : STR_CHUNK;
+    room->at = arena_alloc(&b->arena, chunk);
+    room->end = room->at + chunk;
+  }
+  NxEvent ev;
+  room->at += nx_event(&nx->cfg, num, &ev, room->at);
+  memset(r, 0, nx->row_size);                 /* header hash/retract, absent fields, flags */
+  memcpy(r, &ev.ts, 8);                       /* RtRowHeader.ts: the event's datetime */
+  const KindPlan *pl = &nx->plan[ev.kind];
+  for (int k = 0; k < pl->n8; k++) memcpy(r + pl->w8[k].dst, (const char *)&ev + pl->w8[k].src, 8);
+  for (int k = 0; k < pl->n16; k++)
+    memcpy(r + pl->w16[k].dst, (const char *)&ev + pl->w16[k].src, 16);
+  for (int k = 0; k < pl->nnulls; k++) r[pl->nulls[k]] = 1;
+}
+
+/* Restored at another parallelism: emit up to `max` of the owed rows (numbers of this
+** subtask's class below owed_end that the old run did not emit), without pacing: they were
+** all due before the restore. When the last is out the position is a plain one again. */
+static void fill_owed(Nexmark *nx, SrcBatch *b, uint64_t max) {
+  char *rows = srcb_reserve(b, (int64_t)max);
+  StrRoom room = { NULL, NULL };
+  uint64_t k = 0, num = nx->next, end = nx->owed_end < nx->total ? nx->owed_end : nx->total;
+  for (; num < end && k < max; num += nx->step)
+    if (num >= nx->old_next[num % (uint64_t)nx->old_n])
+      write_row(nx, b, &room, num, rows + k++ * nx->row_size);
+  /* skip an emitted tail, so that the position is plain as soon as nothing is owed */
+  while (num < end && num < nx->old_next[num % (uint64_t)nx->old_n]) num += nx->step;
+  if (num >= end) {
+    num = num >= nx->owed_end ? num : nx->owed_end;   /* past the end of the stream: done */
+    nx->owed_end = 0;
+    free(nx->old_next);
+    nx->old_next = NULL;
+  }
+  b->n = (int64_t)k;
+  nx->next = num;
+}
+
 static int nx_fill(Source *s, SrcBatch *b, char *err, size_t errlen) {
   Nexmark *nx = s->state;
+  (void)err; (void)errlen;
+  if (nx->owed_end) {
+    uint64_t max = (uint64_t)(s->batch_rows > 0 ? s->batch_rows : 1);
+    if (s->limit >= 0 && (uint64_t)s->limit < max) max = (uint64_t)s->limit;
+    if (max == 0) return SRC_MORE;
+    fill_owed(nx, b, max);
+    return nx->next >= nx->total && !nx->owed_end ? SRC_END : SRC_MORE;
+  }
   if (nx->next >= nx->total) return SRC_END;
   uint64_t n = (uint64_t)(s->batch_rows > 0 ? s->batch_rows : 1);
+  if (s->limit >= 0 && (uint64_t)s->limit < n) n = (uint64_t)s->limit;
+  if (n == 0) return SRC_MORE;
   uint64_t left = (nx->total - nx->next - 1) / nx->step + 1;   /* this subtask's; next < total */
   if (left < n) n = left;
   if (nx->paced) {
@@ -365,38 +505,35 @@ static int nx_fill(Source *s, SrcBatch *b, char *err, size_t errlen) {
     nx->last_emit = now;
   }
   char *rows = srcb_reserve(b, (int64_t)n);
-  uint32_t rs = nx->row_size;
-  const size_t need = nx->max_event_bytes;
-  const size_t chunk = need * 4 > STR_CHUNK ? need * 4 : STR_CHUNK;
-  char *str = NULL, *str_end = NULL;
+  StrRoom room = { NULL, NULL };
   uint64_t num = nx->next;
-  NxEvent ev;
-  for (uint64_t i = 0; i < n; i++, num += nx->step) {
-    if ((size_t)(str_end - str) < need) {
-      str = arena_alloc(&b->arena, chunk);
-      str_end = str + chunk;
-    }
-    str += nx_event(&nx->cfg, num, &ev, str);
-    char *r = rows + i * rs;
-    memset(r, 0, rs);                           /* header hash/retract, absent fields, flags */
-    memcpy(r, &ev.ts, 8);                       /* RtRowHeader.ts: the event's datetime */
-    const KindPlan *pl = &nx->plan[ev.kind];
-    for (int k = 0; k < pl->n8; k++) memcpy(r + pl->w8[k].dst, (const char *)&ev + pl->w8[k].src, 8);
-    for (int k = 0; k < pl->n16; k++)
-      memcpy(r + pl->w16[k].dst, (const char *)&ev + pl->w16[k].src, 16);
-    for (int k = 0; k < pl->nnulls; k++) r[pl->nulls[k]] = 1;
-  }
+  for (uint64_t i = 0; i < n; i++, num += nx->step)
+    write_row(nx, b, &room, num, rows + i * nx->row_size);
   b->n = (int64_t)n;
   nx->next = num;
-  (void)err; (void)errlen;
   return nx->next >= nx->total ? SRC_END : SRC_MORE;
 }
 
+/* { next, base time, parallelism }; n = -1 while restored rows are owed (see the header). */
+static void nx_position(Source *s, CkPos *out) {
+  const Nexmark *nx = s->state;
+  if (nx->owed_end) {
+    out->n = -1;
+    return;
+  }
+  out->n = 3;
+  out->v[0] = nx->next > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)nx->next;
+  out->v[1] = nx->cfg.base_time_ns;
+  out->v[2] = (int64_t)nx->step;
+}
+
 static void nx_close(Source *s) {
-  if (!s->state) return;
+  Nexmark *nx = s->state;
+  if (!nx) return;
   origin_release(s->conn);
-  free(s->state);
+  free(nx->old_next);
+  free(nx);
   s->state = NULL;
 }
 
-const SourceOps src_nexmark = { "nexmark", nx_open, nx_fill, nx_close, 1 };
+const SourceOps src_nexmark = { "nexmark", nx_open, nx_fill, nx_close, 1, nx_position };

@@ -749,6 +749,11 @@ const CkPos *ckrs_source(const CkRestore *rs, uint32_t source, int sub) {
   return rs->src_has[k] ? &rs->src[k] : NULL;
 }
 
+const CkPos *ckrs_sources(const CkRestore *rs, uint32_t source, int *n) {
+  *n = rs->parallelism;
+  return &rs->src[source * (size_t)rs->parallelism];
+}
+
 const CkPos *ckrs_sink(const CkRestore *rs, uint32_t sink) {
   return rs->sink[sink].n > 0 ? &rs->sink[sink] : NULL;
 }
@@ -763,11 +768,20 @@ int64_t ckrs_stage_wm(const CkRestore *rs, uint32_t stage, int sub) {
 
 int64_t ckrs_source_wm(const CkRestore *rs, uint32_t stage, int32_t source, int32_t producer) {
   const OldStage *os = &rs->stage[stage];
+  /* At another parallelism a new producer may emit rows an old producer of another index
+  ** left (nexmark), so only the minimum over all of them is safe: no row turns late. */
+  int same = rs->parallelism == rs->sh.parallelism;
+  int64_t min = INT64_MAX;
+  int found = 0;
   for (int j = 0; j < os->nsub; j++)
-    for (uint32_t k = 0; k < os->sub[j].nwms; k++)
-      if (os->sub[j].wms[k].source == source && os->sub[j].wms[k].producer == producer)
-        return os->sub[j].wms[k].wm;
-  return INT64_MIN;
+    for (uint32_t k = 0; k < os->sub[j].nwms; k++) {
+      const CkSrcWm *m = &os->sub[j].wms[k];
+      if (m->source != source || (same && m->producer != producer)) continue;
+      if (same) return m->wm;
+      if (m->wm < min) min = m->wm;
+      found = 1;
+    }
+  return found ? min : INT64_MIN;
 }
 
 /* Restore old subtask `old`'s file of `stage` into tables: entries with hash in [lo, hi)

@@ -229,7 +229,8 @@ enum { SRC_MORE = 0, SRC_END = 1, SRC_ERR = -1 };
 /* A connector's position for checkpoints: a few integers whose meaning the connector
 ** defines (single_file: byte offset and line number of the next record; impulse: next
 ** counter, start time). Also what a sink records when it pre-commits (single_file: the
-** file length). n == 0: nothing recorded. */
+** file length). n == 0: nothing recorded. A source's position() sets n = -1 when it cannot
+** give one yet (it owes rows first, see SourceOps.position). */
 #define CK_POS_MAX 4
 typedef struct CkPos {
   int32_t n;                  /* values used */
@@ -257,7 +258,13 @@ typedef struct SourceOps {
   ** that calls fill, or on the coordinator's once that thread has finished. NULL: the
   ** connector cannot be checkpointed (the worker refuses --checkpoint-dir). On restore the
   ** worker sets Source.resume to a position position() returned (possibly at another
-  ** parallelism: the same subtask index) before open, which continues from there. */
+  ** parallelism: the same subtask index) before open, which continues from there; a
+  ** connector whose subtasks share one stream (nexmark) reads every old subtask's position
+  ** from Source.resume_all instead. out->n = -1: no position can be given now, because the
+  ** subtask owes rows that no position of its own can express (nexmark, restored at another
+  ** parallelism, first emits what the old subtasks left between their positions); the
+  ** worker fills again before it takes the barrier, so position() must say yes after
+  ** finitely many fills, and must not say -1 once fill returned SRC_END. */
   void (*position)(Source *s, CkPos *out);
 } SourceOps;
 
@@ -272,6 +279,10 @@ struct Source {
   int64_t limit;              /* fill: emit at most this many rows (set before each fill by
                               ** the worker for --stop-after; < 0: no limit) */
   const CkPos *resume;        /* open: continue from this position (restore); NULL: start */
+  const CkPos *resume_all;    /* restore: the positions of all resume_n subtasks of the old
+                              ** run (n == 0 where none was recorded); NULL: not restoring.
+                              ** Borrowed, valid during open only */
+  int resume_n;               /* the old run's parallelism */
   int finished;               /* set by open: this subtask has nothing to read at all (it
                               ** counts as ended before any thread runs) */
   int64_t rows_read;          /* rows handed to the pipeline */
@@ -442,11 +453,15 @@ int64_t ckrs_epoch(const CkRestore *rs);
 int ckrs_parallelism(const CkRestore *rs);     /* the parallelism it was taken at */
 /* Position of source subtask `sub` (NULL: none, e.g. a subtask the old run did not have). */
 const CkPos *ckrs_source(const CkRestore *rs, uint32_t source, int sub);
+/* The positions of all old subtasks of `source` (*n = the old parallelism of them). */
+const CkPos *ckrs_sources(const CkRestore *rs, uint32_t source, int *n);
 const CkPos *ckrs_sink(const CkRestore *rs, uint32_t sink);   /* NULL: nothing recorded */
 /* The starting watermark of new stage subtask `sub`: the old subtask's at the same
 ** parallelism, else the minimum over the old subtasks. INT64_MIN when unknown. */
 int64_t ckrs_stage_wm(const CkRestore *rs, uint32_t stage, int sub);
-/* The watermark the old run had on the channel from (source, producer) into `stage`. */
+/* The watermark the old run had on the channel from (source, producer) into `stage`; at
+** another parallelism the minimum over the old producers of that source (a new producer
+** need not continue the old one of its index: nexmark's subtasks share one stream). */
 int64_t ckrs_source_wm(const CkRestore *rs, uint32_t stage, int32_t source, int32_t producer);
 /* Fill the tables of new stage subtask `sub`: at the same parallelism from old subtask `sub`;
 ** otherwise, for a stage whose inputs are all HASH edges, every old subtask's entries whose

@@ -103,7 +103,8 @@
 ** w->trigger. Every participant then reports to the round exactly once:
 **   - a source subtask, between two fills, records its position (SourceOps.position: the
 **     first record not emitted yet), reports it and sends QM_BARRIER E to every reader (an
-**     inline source hands it straight to its stage subtask);
+**     inline source hands it straight to its stage subtask). A connector that cannot give
+**     its position yet (CkPos.n < 0) fills again first, past --stop-after (SourceTask.owing);
 **   - a stage subtask aligns: a channel that delivered barrier E is blocked, and whatever it
 **     sends next is held back in the subtask's stash (not processed, not dropped), while the
 **     other channels go on being processed, until every channel has delivered E or ended.
@@ -367,6 +368,9 @@ struct SourceTask {
   int idle;                /* consumers were told this source subtask is idle */
   int64_t last_rows;       /* wall clock of the last fill that produced rows (idle_ns > 0) */
   int64_t injected;        /* last checkpoint barrier sent */
+  CkPos pos;               /* position taken for the barrier source_next found due */
+  int owing;               /* the connector could not give its position (CkPos.n < 0) when a
+                           ** barrier was due: it fills, past --stop-after, until it can */
   int done;                /* finished: ended, stopped or failed (atomic) */
 };
 
@@ -927,14 +931,28 @@ static CkRound *cur_round(const Worker *w) {
   return __atomic_load_n(&w->round, __ATOMIC_ACQUIRE);
 }
 
-/* Record source subtask t's position for checkpoint e (between two fills, so it is the
-** position of the first row not emitted yet). The barrier goes out right after. */
+/* Take source subtask t's position (between two fills, so it is the position of the first
+** row not emitted yet) into t->pos. 0 when the connector cannot say yet (CkPos.n < 0: it
+** owes rows its position cannot express, e.g. nexmark restored at another parallelism):
+** t->owing is set and the subtask fills again before it injects the barrier. */
+static int take_position(SourceTask *t) {
+  memset(&t->pos, 0, sizeof t->pos);
+  if (t->src.ops->position) t->src.ops->position(&t->src, &t->pos);
+  t->owing = t->pos.n < 0;
+  return !t->owing;
+}
+
+/* Report the position take_position recorded for checkpoint e. The barrier goes out right
+** after. */
 static void source_report(SourceTask *t, int64_t e) {
-  CkPos pos;
-  memset(&pos, 0, sizeof pos);
-  if (t->src.ops->position) t->src.ops->position(&t->src, &pos);
   t->injected = e;
-  ckr_source(cur_round(t->w), (uint32_t)(t - t->w->srcs), &pos);
+  ckr_source(cur_round(t->w), (uint32_t)(t - t->w->srcs), &t->pos);
+}
+
+/* Rows the next fill of t may emit: the --stop-after budget (reserve_rows), except that a
+** subtask owing rows before a barrier fills without it (a stop waits for that barrier). */
+static int64_t fill_budget(SourceTask *t) {
+  return t->owing ? -1 : reserve_rows(t->w, t->src.batch_rows);
 }
 
 /* What a source subtask does next, between fills (source_main and run_inline share it). */
@@ -942,7 +960,7 @@ enum { NEXT_FILL, NEXT_WAIT, NEXT_BARRIER, NEXT_END };
 
 static int source_next(SourceTask *t, int64_t *epoch) {
   Worker *w = t->w;
-  if ((*epoch = barrier_due(t)) != 0) return NEXT_BARRIER;
+  if ((*epoch = barrier_due(t)) != 0) return take_position(t) ? NEXT_BARRIER : NEXT_FILL;
   if (stop_wanted(w))
     /* without checkpoints a stop ends the source like the end of its input; with them it
     ** waits for the coordinator's final barrier, which comes next */
@@ -970,7 +988,7 @@ static void *source_main(void *arg) {
       if (is_final(w, e)) { stopped = 1; break; }
       continue;
     }
-    int64_t took = reserve_rows(w, t->src.batch_rows);
+    int64_t took = fill_budget(t);
     if (took == 0) { nap_us(1000); continue; }
     if (q_pop(t->free, &m) < 0) goto out;
     SrcBatch *b = m.ptr;
@@ -1170,7 +1188,7 @@ static int run_inline(Task *t) {
       if (is_final(w, e)) { stopped = 1; break; }
       continue;
     }
-    int64_t took = reserve_rows(w, s->src.batch_rows);
+    int64_t took = fill_budget(s);
     if (took == 0) { nap_us(1000); continue; }
     int frc = fill_batch(s, b, took);
     settle_rows(w, took, frc == SRC_ERR ? 0 : b->n);
@@ -1352,6 +1370,7 @@ static int report_finished(Worker *w, CkRound *r, int64_t e) {
     CkPos pos;
     memset(&pos, 0, sizeof pos);
     if (t->opened && t->src.ops->position) t->src.ops->position(&t->src, &pos);
+    if (pos.n < 0) pos.n = 0;      /* ended owing rows: only after a failure */
     ckr_source(r, i, &pos);
   }
   for (uint32_t s = 0; s < w->nstages; s++)
@@ -2144,7 +2163,11 @@ static int prepare(Worker *w) {
     for (int k = 0; k < t->nbatches; k++)
       init_batch(&t->batches[k], c->schema->row_size, t->free, 64 * 1024);
     err[0] = 0;
-    if (w->rs) t->src.resume = ckrs_source(w->rs, i / (uint32_t)w->opt.parallelism, t->src.subtask);
+    if (w->rs) {
+      uint32_t src = i / (uint32_t)w->opt.parallelism;
+      t->src.resume = ckrs_source(w->rs, src, t->src.subtask);
+      t->src.resume_all = ckrs_sources(w->rs, src, &t->src.resume_n);
+    }
     if (t->src.ops->open(&t->src, err, sizeof err) < 0) {
       wk_fail(w, "source '%s' (%s): %s", c->table, c->connector, err);
       return -1;

@@ -13,7 +13,8 @@
 #            restore at 3 to the end (run_peer.py --checkpoints), the same expected tests
 #   crash    tests/crash/crash_test.py: SIGKILL at random moments (also during checkpoint
 #            writes), restore at random parallelism until done, output = uninterrupted run's;
-#            a damaged newest checkpoint falls back; the same with S3 checkpoints
+#            a damaged newest checkpoint falls back; the same with S3 checkpoints; a nexmark
+#            query stopped and restored at parallelism 1, 2, 3 (merged source positions)
 #   nexmark  tests/nexmark/check.py: Nexmark queries against SQLite over the generated events
 #   fuzz     libFuzzer on arroyo_compile_sql for $FUZZ_SECONDS (skipped without libFuzzer)
 # Environment: BUILD (default build), BIN (default bin), PEER_DIR (default

@@ -25,9 +25,17 @@ Parts (each prints PASS/FAIL lines; the last line is "N passed, M failed"):
   s3        the kills part, shorter, with the checkpoints in an S3 bucket on the test server
             (tests/s3/server.js, s3rver behind a SigV4-checking wrapper). Skipped with a
             message when node or the server is not installed (tests/s3/install.sh).
+  nexmark   a bounded, unthrottled nexmark source (--nexmark-events events) through a
+            100 ms tumble count (append-only JSON) and an updating aggregate (debezium),
+            checkpointed every --interval, is stopped and restored at changing parallelism:
+            1, SIGTERM (final checkpoint), 2, SIGKILL, 3, SIGTERM, 2, SIGKILL, then 3 to the
+            end, each stop at a random moment. The nexmark subtasks share one stream of event
+            numbers, so a restore at another parallelism must merge the old subtasks'
+            positions (connectors/nexmark.c); the output must equal an uninterrupted run's
+            at parallelism 1.
 
 Usage: tests/crash/crash_test.py [--bin DIR] [--rows N] [--kills N] [--interval 200ms]
-       [--seed N] [--parts kills,corrupt,s3] [--keep]
+       [--seed N] [--parts kills,corrupt,s3,nexmark] [--nexmark-events N] [--keep]
 Python 3 standard library only; the comparison logic is the peer runner's
 (tests/peer/run_peer.py: compare_rows, replay).
 """
@@ -68,6 +76,23 @@ INSERT INTO win_out SELECT window.start AS ws, g, n, s FROM (
 INSERT INTO upd_out SELECT h, count(*) AS n, sum(v) AS s FROM src GROUP BY h;
 INSERT INTO big_out SELECT k, count(*) AS n FROM src GROUP BY k HAVING count(*) > 1000000;
 """
+
+NEXMARK_SQL = """
+CREATE TABLE nexmark WITH (connector = 'nexmark', event_rate = '1000000', unthrottled = 'true',
+  max_events = '{events}', base_time = '2023-01-01T00:00:00Z');
+CREATE TABLE win_out WITH (connector = 'single_file', path = '{out}/win.json', format = 'json',
+  type = 'sink');
+CREATE TABLE upd_out (a BIGINT PRIMARY KEY, n BIGINT, s BIGINT, m BIGINT) WITH (
+  connector = 'single_file', path = '{out}/upd.json', format = 'debezium_json', type = 'sink');
+INSERT INTO win_out SELECT window.start AS ws, n, bids, people, s FROM (
+  SELECT tumble(interval '100 millisecond') AS window, count(*) AS n, count(bid.price) AS bids,
+         count(person.id) AS people, sum(bid.price) AS s FROM nexmark GROUP BY 1);
+INSERT INTO upd_out SELECT bid.auction % 10 AS a, count(*) AS n, sum(bid.price) AS s,
+  max(bid.bidder) AS m FROM nexmark WHERE bid IS NOT NULL GROUP BY 1;
+"""
+NEXMARK_OUTPUTS = (("win.json", None), ("upd.json", ["a"]))
+# (parallelism, how the run ends): each run but the first restores the previous one's checkpoint
+NEXMARK_RUNS = ((1, "term"), (2, "kill"), (3, "term"), (2, "kill"), (3, "end"))
 
 BALLAST_KEYS = 50000      # keys of the updating count that is never output (checkpoint weight)
 OUTPUTS = (("win.json", None), ("upd.json", ["h"]), ("big.json", ["k"]))
@@ -120,9 +145,9 @@ def final_rows(path, pk, what):
     return run_peer.replay(rows, pk, what) if pk is not None else rows
 
 
-def compare_outputs(got_dir, want_dir):
+def compare_outputs(got_dir, want_dir, outputs=OUTPUTS):
     """None when every output matches the reference run's, else the reason."""
-    for name, pk in OUTPUTS:
+    for name, pk in outputs:
         key = os.path.join(want_dir, name)
         try:
             if key not in _reference:
@@ -359,6 +384,81 @@ def part_corrupt(args, ref_dir):
     return "; ".join(details)
 
 
+def part_nexmark(args):
+    """The nexmark source stopped (SIGTERM, SIGKILL) and restored at changing parallelism."""
+    worker = os.path.join(args.bin, "arroyo-worker")
+    tag = "nexmark"
+    ref, out = os.path.join(args.work, tag + "-ref"), os.path.join(args.work, tag)
+    ckdir = os.path.join(args.work, tag + ".ck")
+    for d in (ref, out, ckdir):
+        shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(ref)
+    os.makedirs(out)
+    sos = {}
+    for name, d in (("ref", ref), ("run", out)):
+        sql, so = os.path.join(args.work, "%s-%s.sql" % (tag, name)), \
+            os.path.join(args.work, "%s-%s.so" % (tag, name))
+        with open(sql, "w") as f:
+            f.write(NEXMARK_SQL.format(events=args.nexmark_events, out=d))
+        compile_query(args.bin, sql, so)
+        sos[name] = so
+    t0 = time.monotonic()
+    r = subprocess.run([worker, sos["ref"]], capture_output=True, text=True, cwd=args.work)
+    if r.returncode != 0:
+        raise Fail("%s: the reference run exited %d: %s" % (tag, r.returncode, r.stderr.strip()))
+    ref_s = time.monotonic() - t0
+    rng = random.Random(args.seed * 13 + 5)
+    steps = []
+    for i, (par, how) in enumerate(NEXMARK_RUNS):
+        argv = [worker, sos["run"], "--parallelism", str(par), "--checkpoint-dir", ckdir,
+                "--checkpoint-interval", args.interval, "--checkpoint-keep", "2"]
+        if i > 0:
+            argv.append("--restore")
+        errpath = os.path.join(args.work, "%s-run%d.err" % (tag, i))
+        with open(errpath, "w") as errf:
+            p = subprocess.Popen(argv, cwd=args.work, stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.DEVNULL, stderr=errf)
+            if how == "kill":
+                # after this run's first checkpoint (so that the next restore starts from a
+                # checkpoint taken at this parallelism), at a random moment of the next interval
+                deadline = time.monotonic() + 20
+                while p.poll() is None and time.monotonic() < deadline:
+                    with open(errpath, encoding="utf-8", errors="replace") as f:
+                        if re.search(r"^arroyo-worker: checkpoint \d+:", f.read(), re.M):
+                            break
+                    time.sleep(0.005)
+                time.sleep(rng.uniform(0, 0.1))
+            elif how == "term":
+                # a random moment within a tenth of a reference run's time, so that four stops
+                # leave work for the last run
+                time.sleep(rng.uniform(0.05, 0.05 + ref_s / 10))
+            if how != "end":
+                if p.poll() is not None:
+                    raise Fail("%s: run %d (p=%d) ended before its %s; use more --nexmark-events"
+                               % (tag, i, par, how))
+                p.send_signal(signal.SIGTERM if how == "term" else signal.SIGKILL)
+            try:
+                rc = p.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                raise Fail("%s: run %d (p=%d) did not finish in 120 s" % (tag, i, par))
+        with open(errpath, encoding="utf-8", errors="replace") as f:
+            err = f.read()
+        if (how == "kill" and rc != -signal.SIGKILL) or (how != "kill" and rc != 0):
+            raise Fail("%s: run %d (p=%d, %s) exited %d: %s" % (tag, i, par, how, rc,
+                                                               err.strip()[-2000:]))
+        m = re.search(r"restored checkpoint (\d+) \(parallelism (\d+)", err)
+        if i > 0 and not m:
+            raise Fail("%s: run %d (p=%d) did not restore a checkpoint: %s"
+                       % (tag, i, par, err.strip()[-1500:]))
+        steps.append("p%d %s%s" % (par, how, " from ckpt %s@p%s" % m.groups() if m else ""))
+    why = compare_outputs(out, ref, NEXMARK_OUTPUTS)
+    if why:
+        raise Fail("%s: output differs from the uninterrupted run (%s): %s"
+                   % (tag, ", ".join(steps), why))
+    return "%d events; %s" % (args.nexmark_events, ", ".join(steps))
+
+
 def start_s3():
     """(process, endpoint) of tests/s3/server.js, or (None, why)."""
     s3dir = os.path.join(ROOT, "tests", "s3")
@@ -410,7 +510,8 @@ def main():
     ap.add_argument("--kills", type=int, default=12)
     ap.add_argument("--interval", default="100ms")
     ap.add_argument("--seed", type=int, default=None)
-    ap.add_argument("--parts", default="kills,corrupt,s3")
+    ap.add_argument("--parts", default="kills,corrupt,s3,nexmark")
+    ap.add_argument("--nexmark-events", type=int, default=8000000)
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     args = ap.parse_args()
     args.bin = args.bin if os.path.isabs(args.bin) else os.path.join(ROOT, args.bin)
@@ -445,6 +546,8 @@ def main():
                 detail = part_kills(args, ref)
             elif part == "corrupt":
                 detail = part_corrupt(args, ref)
+            elif part == "nexmark":
+                detail = part_nexmark(args)
             elif part == "s3":
                 detail, skipped = part_s3(args, ref)
                 if detail is None:
