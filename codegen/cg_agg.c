@@ -15,19 +15,23 @@
 **               by merging its panes per key (each pane's partial aggregate is shared by the
 **               width/slide windows containing it), a cursor in state table 1 remembers the
 **               next window end;
+**       session: per key an entry in state table 1 lists its open sessions (id, start, end:
+**               8 in the entry, any more in a value list that the table frees and snapshots);
+**               each session's accumulator is in table 0 under key bytes + id. A row merges
+**               every session its [ts, ts + gap) overlaps (emit_session_lookup); a timer per
+**               key at the session end emits what the watermark closed;
 **       updating (no window): flush emits, once per batch per changed key, a retraction of the
 **               previous output and the new output; empty groups are removed.
 **   Output rows then run through the aggregate's parents (HAVING, projections, sinks, further
 **   aggregates) with the same consume() used everywhere.
-** Not yet here: session windows, DISTINCT and the statistical / approximate / list
-** aggregates (they need runtime aggregate objects), min/max/bit/bool over retractions.
+** Not here: the aggregate functions themselves (cg_aggfn.c).
 */
 #include <stdlib.h>
 #include <string.h>
 #include "codegen.h"
 
 #define HASH_SEED "UINT64_C(0x2545f4914f6cdd1d)"
-#define SESSION_SLOTS 8   /* open sessions per key at once (out-of-order input can open several) */
+#define SESSION_SLOTS 8   /* open sessions per key kept in its entry; more go to a value list */
 
 static AggRepr repr_of(Plan *A, int i) {
   const char *why;
@@ -142,14 +146,19 @@ void cg_agg_types(Gen *gen, Plan *A) {
     em_line(ty, "%s", "");
   }
   if (A->win.kind == W_SESSION) {
-    em_line(ty, "/* [n%d] the open sessions of one key, in state table 1; each session's accumulator is", id);
-    em_line(ty, "** in table 0 under the key bytes followed by the session id */");
+    em_line(ty, "/* [n%d] one open session of a key: its accumulator is in state table 0 under the key", id);
+    em_line(ty, "** bytes followed by the id */");
+    em_line(ty, "typedef struct n%d_span { int64_t id, start, end; } n%d_span;", id, id);
+    em_line(ty, "%s", "");
+    em_line(ty, "/* [n%d] the open sessions of one key, in state table 1: the first %d in the entry, any", id, SESSION_SLOTS);
+    em_line(ty, "** more (out-of-order input within the watermark lag) in a value list of n%d_span bytes */", id);
     em_open(ty, "typedef struct n%d_sessions {", id);
     em_line(ty, "uint64_t hash;             /* key hash */");
     em_line(ty, "int64_t next_id;           /* id of the next session of this key */");
-    em_line(ty, "int32_t n;                 /* open sessions */");
+    em_line(ty, "int32_t n;                 /* open sessions in span[] */");
     em_line(ty, "int32_t pad_;");
-    em_line(ty, "int64_t id[%d], start[%d], end[%d];", SESSION_SLOTS, SESSION_SLOTS, SESSION_SLOTS);
+    em_line(ty, "n%d_span span[%d];", id, SESSION_SLOTS);
+    em_line(ty, "void *more;                /* further open sessions (agg_list of n%d_span), or NULL */", id);
     em_close(ty, cx_printf(cx, " n%d_sessions;", id));
     em_line(ty, "%s", "");
   }
@@ -172,12 +181,15 @@ void cg_agg_types(Gen *gen, Plan *A) {
     if (type_is_stringy(A->exprs[k]->t)) { em_line(ds, "(uint32_t)offsetof(n%d_acc, k%d),", id, k); nref++; }
   if (!nref) em_line(ds, "0");
   em_close(ds, ";");
+  if (A->win.kind == W_SESSION)
+    em_line(ds, "static const uint32_t n%d_sessions_objs[] = { (uint32_t)offsetof(n%d_sessions, more) };", id, id);
   em_open(ds, "static const RtStateDesc n%d_states[] = {", id);
   /* updating state expires after the updating TTL without changes (event time), counted */
   em_line(ds, "{ \"n%d aggregate\", sizeof(n%d_acc), %d, n%d_objs, INT64_C(%lld), %d, n%d_keyrefs },", id, id,
           nobj, id, A->win.kind == W_NONE ? (long long)cx->cat->updating_ttl_ns : 0LL, nref, id);
   if (A->win.kind == W_HOP) em_line(ds, "{ \"n%d hop cursor\", sizeof(n%d_cursor), 0, 0, 0 },", id, id);
-  if (A->win.kind == W_SESSION) em_line(ds, "{ \"n%d open sessions\", sizeof(n%d_sessions), 0, 0, 0 },", id, id);
+  if (A->win.kind == W_SESSION)
+    em_line(ds, "{ \"n%d open sessions\", sizeof(n%d_sessions), 1, n%d_sessions_objs, 0, 0, 0 },", id, id, id);
   em_close(ds, ";");
   em_line(ds, "%s", "");
 
@@ -350,11 +362,44 @@ static void emit_header(Gen *gen, const char *ts, const char *retract) {
   em_line(gen->em, "hdr.pad_[0] = hdr.pad_[1] = hdr.pad_[2] = hdr.pad_[3] = hdr.pad_[4] = hdr.pad_[5] = hdr.pad_[6] = 0;");
 }
 
-/* Session windows: find the sessions of this key that the row's [ts, ts + gap) overlaps,
-** merge them into one (the first), or open a new session; `a` ends up as its accumulator.
-** A timer at the session's end (on table 1) emits it once the watermark passes. */
+/* Session windows, process side. A row at ts opens [ts, ts + gap); every open session of its
+** key that this overlaps is taken out of the key's list (the entry's span[] or the overflow
+** list), their accumulators merged into the first one's, and the union put back as one
+** session: sessions were disjoint, so the union of the row and the sessions it overlaps is
+** one interval that overlaps no other session. No overlap: a new session with a new id. A
+** timer at the session's end (on table 1) emits it once the watermark passes.
+** n<id>_session_take (emitted before process) does one session; `a` ends up as the row's
+** accumulator, `created` says whether it is new. */
+static void emit_session_helpers(Gen *gen, Plan *A) {
+  Emitter *em = gen->em;
+  int id = A->id;
+  gen->tmp = 0;
+  em_line(em, "/* [n%d] the row's session overlaps open session `s` of the key (key bytes sk[0..kl), room", id);
+  em_line(em, "** for 8 more): the first such session becomes the row's (*ap), later ones are merged into");
+  em_line(em, "** it and dropped; *hit grows to the union, *old_end is the latest end seen */");
+  em_open(em, "static int n%d_session_take(RtCtx *ctx, uint64_t hash, unsigned char *sk, uint32_t kl, n%d_span s, n%d_span *hit, int64_t *old_end, n%d_acc **ap) {",
+          id, id, id, id);
+  em_line(em, "rt_put_bytes(sk + kl, &s.id, 8);");
+  em_line(em, "n%d_acc *b = (n%d_acc *)rt->st_get(ctx, 0, 0, hash, sk, kl + 8, 0, 0, 0);", id, id);
+  em_line(em, "if (s.start < hit->start) hit->start = s.start;");
+  em_line(em, "if (s.end > hit->end) hit->end = s.end;");
+  em_line(em, "if (s.end > *old_end) *old_end = s.end;");
+  em_open(em, "if (!*ap) {");
+  em_line(em, "if (!b) return rt->error(ctx, 0, \"n%d: session state lost\");", id);
+  em_line(em, "*ap = b;");
+  em_line(em, "hit->id = s.id;");
+  em_line(em, "return 0;");
+  em_close(em, NULL);
+  em_line(em, "if (!b) return 0;");
+  em_line(em, "n%d_acc *a = *ap;", id);
+  emit_merge(gen, A, "a", "b");
+  em_line(em, "rt->st_remove(ctx, 0, 0, hash, sk, kl + 8);");
+  em_line(em, "return 0;");
+  em_close(em, NULL);
+  em_line(em, "%s", "");
+}
+
 static void emit_session_lookup(Gen *gen, Plan *A) {
-  Cx *cx = gen->cx;
   Emitter *em = gen->em;
   int id = A->id;
   long long gap = (long long)A->win.gap;
@@ -364,51 +409,41 @@ static void emit_session_lookup(Gen *gen, Plan *A) {
   em_line(em, "unsigned char sbuf[264];");
   em_line(em, "unsigned char *sk = kl + 8 > sizeof sbuf ? (unsigned char *)rt->alloc(ctx, kl + 8) : sbuf;");
   em_line(em, "rt_put_bytes(sk, kb, kl);");
-  em_line(em, "int64_t s0 = r->h.ts, e0 = r->h.ts + INT64_C(%lld);", gap);
-  em_line(em, "int32_t j, hit = -1;");
+  em_line(em, "int64_t s0 = r->h.ts, e0 = r->h.ts + INT64_C(%lld), old_end = INT64_MIN;", gap);
+  em_line(em, "n%d_span hit;", id);
+  em_line(em, "hit.id = -1; hit.start = s0; hit.end = e0;");
   em_line(em, "n%d_acc *a = 0;", id);
-  em_open(em, "for (j = 0; j < x->n; j++) {");
-  em_line(em, "if (!(s0 < x->end[j] && e0 > x->start[j])) continue;   /* no overlap */");
-  em_open(em, "if (hit < 0) {");
-  em_line(em, "hit = j;");
-  em_line(em, "rt_put_bytes(sk + kl, &x->id[j], 8);");
-  em_line(em, "a = (n%d_acc *)rt->st_get(ctx, 0, 0, r->h.hash, sk, kl + 8, 0, 0, 0);", id);
-  em_line(em, "if (!a) return rt->error(ctx, 0, \"n%d: session state lost\");", id);
-  em_line(em, "continue;");
+  em_line(em, "int32_t j;");
+  em_open(em, "for (j = 0; j < x->n; j++) {   /* sessions in the entry */");
+  em_line(em, "if (!(s0 < x->span[j].end && e0 > x->span[j].start)) continue;   /* no overlap */");
+  em_line(em, "if (n%d_session_take(ctx, r->h.hash, sk, kl, x->span[j], &hit, &old_end, &a)) return -1;", id);
+  em_line(em, "x->n--; x->span[j] = x->span[x->n]; j--;   /* fill the hole with the last one */");
   em_close(em, NULL);
-  em_line(em, "/* a second overlapping session: merge it into the first and drop it */");
-  em_line(em, "rt_put_bytes(sk + kl, &x->id[j], 8);");
-  em_line(em, "n%d_acc *b = (n%d_acc *)rt->st_get(ctx, 0, 0, r->h.hash, sk, kl + 8, 0, 0, 0);", id, id);
-  em_open(em, "if (b) {");
-  emit_merge(gen, A, "a", "b");
-  em_line(em, "if (b->start < a->start) a->start = b->start;");
-  em_line(em, "if (b->end > a->end) a->end = b->end;");
-  em_line(em, "rt->st_remove(ctx, 0, 0, r->h.hash, sk, kl + 8);");
+  em_open(em, "if (x->more) {   /* sessions in the overflow list, from the end (removal shifts later ones) */");
+  em_line(em, "int64_t m;");
+  em_open(em, "for (m = rt->agg_list_len(x->more) - 1; m >= 0; m--) {");
+  em_line(em, "RtStr e;");
+  em_line(em, "n%d_span sp;", id);
+  em_line(em, "if (rt->agg_list_get(ctx, x->more, m, &e) != RT_OK) return rt->error(ctx, 0, \"n%d: session list damaged\");", id);
+  em_line(em, "rt_put_bytes(&sp, e.ptr, sizeof sp);");
+  em_line(em, "if (!(s0 < sp.end && e0 > sp.start)) continue;");
+  em_line(em, "if (n%d_session_take(ctx, r->h.hash, sk, kl, sp, &hit, &old_end, &a)) return -1;", id);
+  em_line(em, "if (rt->agg_list_remove(ctx, &x->more, &sp, sizeof sp, 0, 0)) return -1;");
   em_close(em, NULL);
-  em_line(em, "x->n--;");
-  em_line(em, "x->id[j] = x->id[x->n]; x->start[j] = x->start[x->n]; x->end[j] = x->end[x->n];");
-  em_line(em, "j--;");
   em_close(em, NULL);
-  em_open(em, "if (hit < 0) {   /* a new session */");
-  em_line(em, "if (x->n == %d) return rt->error(ctx, 0, \"n%d: more than %d open sessions for one key (input too far out of order)\");",
-          SESSION_SLOTS, id, SESSION_SLOTS);
-  em_line(em, "hit = x->n++;");
-  em_line(em, "x->id[hit] = x->next_id++;");
-  em_line(em, "x->start[hit] = s0; x->end[hit] = e0;");
-  em_line(em, "rt_put_bytes(sk + kl, &x->id[hit], 8);");
-  em_line(em, "a = (n%d_acc *)rt->st_get(ctx, 0, 0, r->h.hash, sk, kl + 8, 1, &created, 0);", id);
+  em_open(em, "if (!a) {   /* a new session */");
+  em_line(em, "hit.id = x->next_id++;");
+  em_line(em, "rt_put_bytes(sk + kl, &hit.id, 8);");
+  em_line(em, "/* kc: the new entry's own key copy, which its string key columns point into */");
+  em_line(em, "a = (n%d_acc *)rt->st_get(ctx, 0, 0, r->h.hash, sk, kl + 8, 1, &created, &kc);", id);
   em_line(em, "if (!a) return -1;");
-  em_line(em, "a->start = s0; a->end = e0;");
-  em_line(em, "if (rt->timer_add(ctx, 1, e0, r->h.hash, kb, kl)) return -1;");
   em_close(em, NULL);
-  em_open(em, "else {");
-  em_line(em, "created = 0;");
-  em_line(em, "if (s0 < a->start) a->start = s0;");
-  em_line(em, "if (e0 > a->end) { a->end = e0; if (rt->timer_add(ctx, 1, e0, r->h.hash, kb, kl)) return -1; }");
-  em_line(em, "if (a->end > x->end[hit]) x->end[hit] = a->end;");
-  em_line(em, "if (a->start < x->start[hit]) x->start[hit] = a->start;");
-  em_close(em, NULL);
-  (void)cx;
+  em_line(em, "else created = 0;");
+  em_line(em, "a->start = hit.start; a->end = hit.end;");
+  em_line(em, "if (e0 > old_end && rt->timer_add(ctx, 1, e0, r->h.hash, kb, kl)) return -1;   /* the row extends the end */");
+  em_line(em, "/* put the session back: in the entry when there is room, else in the overflow list */");
+  em_line(em, "if (x->n < %d) x->span[x->n++] = hit;", SESSION_SLOTS);
+  em_line(em, "else if (rt->agg_list_add(ctx, &x->more, &hit, sizeof hit, 0)) return -1;");
 }
 
 /* One windowed output row: window [wstart, wend) and accumulator `acc` through the node's
@@ -438,6 +473,7 @@ void cg_agg_stage(Gen *gen, Plan *A) {
   int nkw = A->nkeys + (A->wincol >= 0 ? 1 : 0);
   CgVal *outs = cx_alloc(cx, sizeof(CgVal) * (size_t)(A->ncols ? A->ncols : 1));
 
+  if (A->win.kind == W_SESSION) emit_session_helpers(gen, A);
   /* process: update the accumulators */
   gen->tmp = 0;
   em_line(em, "/* [n%d] %s aggregate: fold a batch of input rows into the state */", id,
@@ -608,6 +644,17 @@ void cg_agg_stage(Gen *gen, Plan *A) {
     em_line(em, "%s", "");
   } else if (A->win.kind == W_SESSION) {
     gen->tmp = 0;
+    em_line(em, "/* [n%d] emit and forget one closed session `s` of a key (key bytes kb[0..keylen), room for", id);
+    em_line(em, "** 8 more) */");
+    em_open(em, "static int n%d_session_emit(RtCtx *ctx, uint64_t hash, unsigned char *kb, uint32_t keylen, n%d_span s) {", id, id);
+    em_line(em, "rt_put_bytes(kb + keylen, &s.id, 8);");
+    em_line(em, "n%d_acc *a = (n%d_acc *)rt->st_get(ctx, 0, 0, hash, kb, keylen + 8, 0, 0, 0);", id, id);
+    em_line(em, "if (!a) return 0;");
+    emit_window_row(gen, A, "a", "a->start", "a->end", outs);
+    em_line(em, "rt->st_remove(ctx, 0, 0, hash, kb, keylen + 8);");
+    em_line(em, "return 0;");
+    em_close(em, NULL);
+    em_line(em, "%s", "");
     em_line(em, "/* [n%d] a timer of this key's sessions fired: emit and forget every session that", id);
     em_line(em, "** ended at or before the watermark (*(int64_t *)arg); value: its n%d_sessions */", id);
     em_open(em, "static int n%d_emit(RtCtx *ctx, void *arg, int64_t time, const void *key, uint32_t keylen, void *value) {", id);
@@ -618,18 +665,32 @@ void cg_agg_stage(Gen *gen, Plan *A) {
     em_line(em, "unsigned char kbuf[256];");
     em_line(em, "unsigned char *kb = keylen + 8 > sizeof kbuf ? (unsigned char *)rt->alloc(ctx, keylen + 8) : kbuf;");
     em_line(em, "rt_put_bytes(kb, key, keylen);");
-    em_open(em, "while (j < x->n) {");
-    em_line(em, "if (x->end[j] > wm) { j++; continue; }");
-    em_line(em, "rt_put_bytes(kb + keylen, &x->id[j], 8);");
-    em_line(em, "n%d_acc *a = (n%d_acc *)rt->st_get(ctx, 0, 0, x->hash, kb, keylen + 8, 0, 0, 0);", id, id);
-    em_open(em, "if (a) {");
-    emit_window_row(gen, A, "a", "a->start", "a->end", outs);
-    em_line(em, "rt->st_remove(ctx, 0, 0, x->hash, kb, keylen + 8);");
+    em_open(em, "while (j < x->n) {   /* sessions in the entry */");
+    em_line(em, "if (x->span[j].end > wm) { j++; continue; }");
+    em_line(em, "if (n%d_session_emit(ctx, x->hash, kb, keylen, x->span[j])) return -1;", id);
+    em_line(em, "x->span[j] = x->span[--x->n];");
     em_close(em, NULL);
-    em_line(em, "x->n--;");
-    em_line(em, "x->id[j] = x->id[x->n]; x->start[j] = x->start[x->n]; x->end[j] = x->end[x->n];");
+    em_open(em, "if (x->more) {   /* sessions in the overflow list, from the end (removal shifts later ones) */");
+    em_line(em, "int64_t m;");
+    em_open(em, "for (m = rt->agg_list_len(x->more) - 1; m >= 0; m--) {");
+    em_line(em, "RtStr e;");
+    em_line(em, "n%d_span sp;", id);
+    em_line(em, "if (rt->agg_list_get(ctx, x->more, m, &e) != RT_OK) return rt->error(ctx, 0, \"n%d: session list damaged\");", id);
+    em_line(em, "rt_put_bytes(&sp, e.ptr, sizeof sp);");
+    em_line(em, "if (sp.end > wm) continue;");
+    em_line(em, "if (n%d_session_emit(ctx, x->hash, kb, keylen, sp)) return -1;", id);
+    em_line(em, "if (rt->agg_list_remove(ctx, &x->more, &sp, sizeof sp, 0, 0)) return -1;");
     em_close(em, NULL);
-    em_line(em, "if (x->n == 0) rt->st_remove(ctx, 1, 0, x->hash, key, keylen);");
+    em_line(em, "/* refill the entry from the list, so keys back to few sessions stay on the fast path */");
+    em_open(em, "while (x->n < %d && (m = rt->agg_list_len(x->more)) > 0) {", SESSION_SLOTS);
+    em_line(em, "RtStr e;");
+    em_line(em, "if (rt->agg_list_get(ctx, x->more, m - 1, &e) != RT_OK) return rt->error(ctx, 0, \"n%d: session list damaged\");", id);
+    em_line(em, "rt_put_bytes(&x->span[x->n], e.ptr, sizeof x->span[0]);");
+    em_line(em, "if (rt->agg_list_remove(ctx, &x->more, &x->span[x->n], sizeof x->span[0], 0, 0)) return -1;");
+    em_line(em, "x->n++;");
+    em_close(em, NULL);
+    em_close(em, NULL);
+    em_line(em, "if (x->n == 0 && (!x->more || rt->agg_list_len(x->more) == 0)) rt->st_remove(ctx, 1, 0, x->hash, key, keylen);");
     em_line(em, "return 0;");
     em_close(em, NULL);
     em_line(em, "%s", "");
