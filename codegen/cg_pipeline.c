@@ -96,6 +96,12 @@ static void emit_descriptor(Emitter *em, Cx *cx, TableLayout *L, const char *pre
   em_line(em, "%s", "");
 }
 
+TableLayout cg_table_layout(Cx *cx, Table *t, const char *role) { return layout_for(cx, t, role); }
+void cg_table_struct(Emitter *em, Cx *cx, TableLayout *l, const char *what) { emit_struct(em, cx, l, what); }
+void cg_table_descriptor(Emitter *em, Cx *cx, TableLayout *l, const char *prefix) {
+  emit_descriptor(em, cx, l, prefix, 1);
+}
+
 /* ---- stages and outputs --------------------------------------------------------------- */
 static StageGen *new_stage(Gen *gen, const char *name) {
   Cx *cx = gen->cx;
@@ -240,6 +246,10 @@ void consume(Gen *gen, Plan *p, const CgVal *in, const char *hdr) {
       gen->tmp = g.tmp;
       cg_join_input(gen, p, in, hdr);
       return;
+    case P_LOOKUP:
+      gen->tmp = g.tmp;
+      cg_lookup_input(gen, p, in, hdr);
+      return;
     case P_UNNEST: {
       /* one row per array element: the parents run inside the element loop */
       em_line(em, "/* [n%d] unnest %s */", p->id, c_comment(cx, bexpr_text(cx, p->exprs[0])));
@@ -292,6 +302,21 @@ static void collect_aggs(Plan *p, Plan ***acc, int *n, int *cap, char *seen, Cx 
     }
     (*acc)[(*n)++] = p;
   }
+}
+
+/* Lookup joins, each once (they are fused into their stream side, not stages). */
+static void collect_lookups(Plan *p, Plan ***acc, int *n, int *cap, char *seen, Cx *cx) {
+  if (seen[p->id]) return;
+  seen[p->id] = 1;
+  for (int i = 0; i < p->ninputs; i++) collect_lookups(p->inputs[i], acc, n, cap, seen, cx);
+  if (p->kind != P_LOOKUP) return;
+  if (*n == *cap) {
+    *cap = *cap ? *cap * 2 : 4;
+    Plan **nv = cx_alloc(cx, sizeof(Plan *) * (size_t)*cap);
+    if (*n) memcpy(nv, *acc, sizeof(Plan *) * (size_t)*n);
+    *acc = nv;
+  }
+  (*acc)[(*n)++] = p;
 }
 
 static int cmp_plan_id(const void *a, const void *b) {
@@ -537,6 +562,14 @@ char *cg_generate(Cx *cx, const char *plan_text) {
     lh = fnv1a(lh, &aggs[i]->naggs, sizeof aggs[i]->naggs);
     lh = fnv1a(lh, &aggs[i]->win, sizeof aggs[i]->win);
   }
+
+  /* lookup join tables: row structs, connectors, key functions (before any loop uses them) */
+  Plan **lookups = NULL;
+  int nlookups = 0, lookcap = 0;
+  memset(seen, 0, (size_t)cat->next_plan_id + 1);
+  for (int i = 0; i < cat->nsink_plans; i++) collect_lookups(cat->sink_plans[i], &lookups, &nlookups, &lookcap, seen, cx);
+  if (nlookups > 1) qsort(lookups, (size_t)nlookups, sizeof(Plan *), cmp_plan_id);
+  for (int i = 0; i < nlookups; i++) cg_lookup_types(gen, lookups[i]);
 
   /* the source stage's fused loops */
   gen->stage = 0;

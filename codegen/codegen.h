@@ -75,6 +75,8 @@ typedef struct Gen {
   StageGen *stages; int nstages;
   EdgeGen *edges; int nedges, edgecap;
   Plan *from;            /* consume(): the child whose output values are being pushed */
+  TableLayout *lookups;  /* lookup join tables by lookup_slot (cg_lookup.c) */
+  int nlookups;
 } Gen;
 
 int gen_output(Gen *gen, int kind, int index);    /* current stage's output index for a sink/edge */
@@ -109,6 +111,14 @@ void cg_topn_stage(Gen *gen, Plan *t);
 void cg_join_types(Gen *gen, Plan *j);
 void cg_join_input(Gen *gen, Plan *j, const CgVal *in, const char *hdr);
 void cg_join_stage(Gen *gen, Plan *j);
+/* cg_lookup.c: lookup joins (FOR SYSTEM_TIME AS OF), fused into the stream side's loop */
+void cg_lookup_types(Gen *gen, Plan *l);    /* table row struct, connector, key function */
+void cg_lookup_input(Gen *gen, Plan *l, const CgVal *in, const char *hdr);
+/* cg_pipeline.c: a table's row struct and descriptors (also for lookup tables) */
+TableLayout cg_table_layout(Cx *cx, Table *t, const char *role);   /* struct row_<role>_<t> */
+void cg_table_struct(Emitter *em, Cx *cx, TableLayout *l, const char *what);
+/* <prefix>_cols, <prefix>_schema, <prefix>_opts (physical columns only) */
+void cg_table_descriptor(Emitter *em, Cx *cx, TableLayout *l, const char *prefix);
 const char *cg_tmp(Cg *g, const char *what);      /* fresh local name n<node>_<what><k> */
 const char *cg_zero(SqlType t);                   /* initializer for a local of type t */
 const char *cg_where(Cg *g, const BExpr *e);      /* "file:line:col" C string literal */

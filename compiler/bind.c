@@ -1042,11 +1042,19 @@ static Plan *bind_select(Cx *cx, Select *s) {
   if (s->distinct)
     diag_error(cx, s->line, s->col, "SELECT DISTINCT is not supported yet");
   const char *qual = NULL;
+  if (s->from[0].as_of)
+    diag_error(cx, s->from[0].as_of_line, s->from[0].as_of_col,
+               "FOR SYSTEM_TIME AS OF belongs to the right side of a JOIN (a lookup join)");
   Plan *in = bind_from(cx, &s->from[0], &qual);
   for (int i = 1; i < s->nfrom; i++) {
-    const char *rq = NULL;
-    Plan *right = bind_from(cx, &s->from[i], &rq);
-    in = join_bind(cx, in, qual, right, rq, &s->from[i]);
+    FromItem *f = &s->from[i];
+    if (f->as_of) {
+      in = lookup_bind(cx, in, qual, f->table ? find_table(cx, f->table) : NULL, f);
+    } else {
+      const char *rq = NULL;
+      Plan *right = bind_from(cx, f, &rq);
+      in = join_bind(cx, in, qual, right, rq, f);
+    }
     qual = NULL;   /* a join's columns carry their own qualifiers */
   }
   Scope sc = { in, qual, NULL };

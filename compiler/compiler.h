@@ -193,6 +193,8 @@ typedef struct FromItem {
   JoinType join;        /* items after the first: how this item joins the ones before it */
   Expr *on;             /* its ON condition */
   int join_line, join_col;
+  Expr *as_of;          /* FOR SYSTEM_TIME AS OF expr: a lookup join (compiler/lookup.c) */
+  int as_of_line, as_of_col;   /* position of FOR */
 } FromItem;
 
 struct Select {
@@ -297,6 +299,7 @@ struct Catalog {
   Table **sinks; int nsinks;       /* in port order */
   Plan **sink_plans; int nsink_plans; /* every P_SINK node */
   int next_plan_id;
+  int nlookups;                    /* P_LOOKUP nodes (each has a lookup_slot) */
   int64_t updating_ttl_ns;         /* SET updating_ttl: idle time after which updating state expires */
   StructDef *structs;              /* STRUCT<...> types, by id (identical definitions share one) */
   int nstructs, structcap;
@@ -358,7 +361,7 @@ struct BExpr {
 
 /* ---- plan (plan.c) ------------------------------------------------------------------ */
 typedef enum PlanKind { P_SCAN, P_FILTER, P_PROJECT, P_UNION, P_SINK, P_MEMORY, P_AGGREGATE, P_TOPN,
-                        P_UNNEST, P_JOIN } PlanKind;
+                        P_UNNEST, P_JOIN, P_LOOKUP } PlanKind;
 
 /* Aggregate functions. ORDER AggFn: must match agg_table[] in agg.c */
 typedef enum AggFn {
@@ -442,6 +445,10 @@ struct Plan {
   int64_t limit;         /* unbounded top-N: keep rows numbered 1..limit (over_finish) */
   int rank_out;          /* unbounded top-N: the row number is read above the limit filter */
   int over_line, over_col;   /* position of the window function call */
+  /* P_LOOKUP (lookup.c): inputs[0] the stream, `table` the bounded table read whole; output =
+  ** stream columns then table columns; join (INNER/LEFT), exprs/rkeys/nkeys/pred as P_JOIN
+  ** (rkeys over the table's columns). */
+  int lookup_slot;       /* which of the subtask's loaded tables (rt->lookup_table slot) */
 };
 
 Plan *plan_new(Cx *cx, PlanKind kind, int ncols);
@@ -465,6 +472,10 @@ typedef struct Scope {
 BExpr *bind_expr(Cx *cx, Scope *sc, Expr *e);
 BExpr *bnew(Cx *cx, BExprKind k, Expr *src);
 int resolve_column(Cx *cx, Scope *sc, Expr *e);
+
+/* lookup.c: `left JOIN t FOR SYSTEM_TIME AS OF ... ON ...` (f->as_of set); t may be NULL
+** (unknown name, reported here). */
+Plan *lookup_bind(Cx *cx, Plan *left, const char *lqual, Table *t, FromItem *f);
 
 /* join.c: a JOIN of `left` (qualifier lqual, or its columns' own) and f's table `right`. */
 Plan *join_bind(Cx *cx, Plan *left, const char *lqual, Plan *right, const char *rqual, FromItem *f);

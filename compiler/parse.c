@@ -810,7 +810,7 @@ static Expr *parse_expr(Parser *ps) {
 }
 
 /* ---- SELECT ------------------------------------------------------------------------- */
-/* from_item -> name [[AS] alias] | '(' query ')' [AS] alias */
+/* from_item -> name [FOR SYSTEM_TIME AS OF expr] [[AS] alias] | '(' query ')' [AS] alias */
 static void parse_from_item(Parser *ps, FromItem *f) {
   Tok *t = peek(ps);
   f->line = t->line;
@@ -822,6 +822,17 @@ static void parse_from_item(Parser *ps, FromItem *f) {
     expect(ps, TK_RP, "')'");
   } else {
     f->table = parse_name(ps, "a table name");
+    /* lookup table -> name FOR SYSTEM_TIME AS OF expr (before the alias, as in Flink) */
+    Tok *ft = peek(ps);
+    if (is_kw(ft, "for") && is_kw(peek_at(ps, 1), "system_time")) {
+      advance(ps);
+      advance(ps);
+      expect_kw(ps, "as");
+      expect_kw(ps, "of");
+      f->as_of_line = ft->line;
+      f->as_of_col = ft->col;
+      f->as_of = parse_expr(ps);
+    }
   }
   if (accept_kw(ps, "as")) f->alias = parse_name(ps, "an alias");
   else if (peek(ps)->kind == TK_QIDENT || (peek(ps)->kind == TK_IDENT && !is_reserved(peek(ps))))

@@ -214,6 +214,13 @@ static void explain_node(Cx *cx, Buf *b, Plan *p, int depth) {
                    (long long)(p->ihi / 1000000000LL));
       break;
     }
+    case P_LOOKUP:
+      buf_printf(b, "[n%d] lookup %s join %s (%s, read whole) on ", p->id,
+                 p->join == J_LEFT ? "left" : "inner", p->table->name, p->table->connector);
+      for (int i = 0; i < p->nkeys; i++)
+        buf_printf(b, "%s%s = %s", i ? " AND " : "", bexpr_text(cx, p->exprs[i]), bexpr_text(cx, p->rkeys[i]));
+      if (p->pred) buf_printf(b, " AND %s", bexpr_text(cx, p->pred));
+      break;
     case P_TOPN:
       buf_printf(b, "[n%d] row_number() over (partition by ", p->id);
       for (int i = 0; i < p->nkeys; i++) buf_printf(b, "%s%s", i ? ", " : "", bexpr_text(cx, p->exprs[i]));

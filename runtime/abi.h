@@ -242,6 +242,9 @@ typedef struct RtPipeline {
 typedef struct RtMoments RtMoments;
 typedef struct RtCoMoments RtCoMoments;
 /* Visit one stored value of an aggregate object: its bytes and multiplicity. Non-zero stops. */
+/* A lookup table row's key bytes and hash (generated per lookup join); 1 = NULL key. */
+typedef int (*RtLookupKeyFn)(RtCtx *ctx, const void *row, const void **kb, uint32_t *kl,
+                             uint64_t *hash);
 typedef int (*RtAggVisitFn)(void *arg, const void *p, int64_t n, int64_t count);
 
 typedef struct RtApi {
@@ -539,6 +542,19 @@ typedef struct RtApi {
   ** keyed by (key, sequence) stay unique after a restore at any parallelism without any
   ** per-subtask counter in state. */
   int64_t (*next_seq)(RtCtx *ctx);
+
+  /* ---- ABI 2: lookup joins (JOIN t FOR SYSTEM_TIME AS OF ...; runtime/lookup.c) ---- */
+  /* The bounded table `table` (a single_file source described like a pipeline source: path,
+  ** format options, row schema), read whole and indexed by key() the first time this subtask
+  ** asks for `slot` (one per lookup join of the pipeline); later calls return the same
+  ** handle, kept for the subtask's life. key(row) gives a row's key bytes (scratch memory is
+  ** fine: they are copied) and hash, and returns 1 for a NULL key (the row never matches),
+  ** -1 on error. NULL on error (recorded: the file, the line and the field). */
+  const void *(*lookup_table)(RtCtx *ctx, int slot, const RtConnector *table, RtLookupKeyFn key);
+  /* The table's rows whose key bytes equal kb[0..kl): how many, and *rows pointing at them
+  ** (file order). 0 and *rows = NULL when there are none. */
+  int64_t (*lookup_find)(const void *table, uint64_t hash, const void *kb, uint32_t kl,
+                         const void *const **rows);
 } RtApi;
 
 /* The one symbol a pipeline .so exports. Called once per load; the .so keeps `api`. */

@@ -178,6 +178,9 @@ static const RtApi api = {
   .agg_str_get = sbox_get,
   .agg_str_merge = sbox_merge,
   .next_seq = rt_next_seq,
+
+  .lookup_table = rt_lookup_table,
+  .lookup_find = rt_lookup_find,
 };
 
 const RtApi *rt_api(void) { return &api; }

@@ -3,7 +3,8 @@
 **
 ** Holds the per-batch scratch arena behind rt->alloc, the first error recorded by a runtime
 ** function or generated code (rt->error), the batch's fixed now(), and caches owned by
-** function families (compiled regexes). It does not own threads, queues or connectors.
+** function families (compiled regexes), and the tables of lookup joins (lookup.c). It does
+** not own threads, queues or connectors.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,8 @@ void rt_ctx_free(RtCtx *ctx) {
   if (!ctx) return;
   arena_free(&ctx->scratch);
   regex_cache_free(ctx->regex);
+  for (int i = 0; i < ctx->nlookups; i++) rt_lookup_free(ctx->lookups[i]);
+  free(ctx->lookups);
   free(ctx);
 }
 

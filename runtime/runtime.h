@@ -62,6 +62,8 @@ struct RtCtx {
   uint32_t ntables;
   int64_t watermark;       /* this subtask's input watermark (INT64_MIN before any) */
   int64_t late_rows;       /* rows dropped behind the watermark (rt->count_late) */
+  void **lookups;          /* lookup join tables by slot (lookup.c owns them), or NULL */
+  int nlookups;
 };
 
 RtCtx *rt_ctx_new(void);
@@ -75,6 +77,11 @@ int64_t rt_next_seq(RtCtx *ctx);
 int64_t rt_wall_clock_ns(void);
 int rt_emit(RtCtx *ctx, int port, const void *row);    /* worker.c: row to sink `port` */
 void regex_cache_free(struct RegexCache *c);   /* fn_regex.c */
+/* lookup.c: rt->lookup_table / rt->lookup_find, and freeing one table (rt_ctx_free) */
+const void *rt_lookup_table(RtCtx *ctx, int slot, const RtConnector *table, RtLookupKeyFn key);
+int64_t rt_lookup_find(const void *table, uint64_t hash, const void *kb, uint32_t kl,
+                       const void *const **rows);
+void rt_lookup_free(void *table);
 
 /* ---- api ----------------------------------------------------------------------------- */
 const RtApi *rt_api(void);                       /* the filled table (api.c) */

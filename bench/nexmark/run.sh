@@ -22,6 +22,11 @@ else
   QUERIES=$(ls bench/nexmark/queries/ | sed -n 's/^\(q[0-9]*\)\.sql$/\1/p' | sort -t q -k 2 -n)
 fi
 [ -x bin/arroyo-compile ] && [ -x bin/arroyo-worker ] || { echo "run make first" >&2; exit 1; }
+# q13's bounded side input (as Beam's Nexmark: 10,000 rows, key 0..9999, value the key as
+# text), read by its lookup join from this path (relative to the repository root): generated
+# when missing, not committed.
+SIDE_INPUT=bench/nexmark/side_input.json
+[ -s "$SIDE_INPUT" ] || awk 'BEGIN { for (i = 0; i < 10000; i++) printf "{\"key\":%d,\"value\":\"%d\"}\n", i, i }' >"$SIDE_INPUT"
 TMP=$(mktemp -d /tmp/nexmark-bench.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 

@@ -88,3 +88,33 @@ INSERT INTO o SELECT k, c FROM (SELECT k, c, ROW_NUMBER() OVER (PARTITION BY k O
 CREATE TABLE t (k TEXT, a BIGINT) WITH (connector = 'single_file', path = '/dev/null', format = 'json', type = 'source');
 CREATE TABLE o WITH (connector = 'single_file', path = '/dev/null', format = 'debezium_json', type = 'sink');
 INSERT INTO o SELECT k, a FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY k ORDER BY a) AS rn FROM t) WHERE rn <= 20000;
+
+-- case lookup_unbounded_table: 3:41: error: FOR SYSTEM_TIME AS OF needs a bounded, append-only table
+CREATE TABLE impulse WITH (connector = 'impulse', event_rate = '10', message_count = '1');
+CREATE TABLE side WITH (connector = 'impulse', event_rate = '10', message_count = '1');
+SELECT a.counter FROM impulse AS a JOIN side FOR SYSTEM_TIME AS OF now() AS b ON a.counter = b.counter;
+
+-- case lookup_view: 3:58: error: FOR SYSTEM_TIME AS OF needs a bounded, append-only table (a single_file source with format 'json') on the right of a lookup join, but 'v' is a view
+CREATE TABLE impulse WITH (connector = 'impulse', event_rate = '10', message_count = '1');
+CREATE VIEW v AS SELECT counter FROM impulse;
+SELECT impulse.counter, v.counter AS c FROM impulse JOIN v FOR SYSTEM_TIME AS OF now() ON impulse.counter = v.counter;
+
+-- case lookup_right_join: 3:42: error: a lookup join (FOR SYSTEM_TIME AS OF) is INNER or LEFT, not RIGHT
+CREATE TABLE impulse WITH (connector = 'impulse', event_rate = '10', message_count = '1');
+CREATE TABLE side (k BIGINT, v TEXT) WITH (connector = 'single_file', path = 'side.json', format = 'json', type = 'source');
+SELECT impulse.counter, s.v FROM impulse RIGHT JOIN side FOR SYSTEM_TIME AS OF now() AS s ON impulse.counter = s.k;
+
+-- case lookup_first_item: 3:20: error: FOR SYSTEM_TIME AS OF belongs to the right side of a JOIN
+CREATE TABLE impulse WITH (connector = 'impulse', event_rate = '10', message_count = '1');
+CREATE TABLE side (k BIGINT, v TEXT) WITH (connector = 'single_file', path = 'side.json', format = 'json', type = 'source');
+SELECT v FROM side FOR SYSTEM_TIME AS OF now();
+
+-- case lookup_as_of_not_time: 3:74: error: FOR SYSTEM_TIME AS OF takes a TIMESTAMP, not BIGINT UNSIGNED
+CREATE TABLE impulse WITH (connector = 'impulse', event_rate = '10', message_count = '1');
+CREATE TABLE side (k BIGINT, v TEXT) WITH (connector = 'single_file', path = 'side.json', format = 'json', type = 'source');
+SELECT impulse.counter, s.v FROM impulse JOIN side FOR SYSTEM_TIME AS OF impulse.counter AS s ON impulse.counter = s.k;
+
+-- case lookup_no_key: 3:104: error: a lookup join needs at least one equality
+CREATE TABLE impulse WITH (connector = 'impulse', event_rate = '10', message_count = '1');
+CREATE TABLE side (k BIGINT, v TEXT) WITH (connector = 'single_file', path = 'side.json', format = 'json', type = 'source');
+SELECT impulse.counter, s.v FROM impulse JOIN side FOR SYSTEM_TIME AS OF now() AS s ON impulse.counter > s.k;

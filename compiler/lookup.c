@@ -1,0 +1,155 @@
+/*
+** compiler/lookup.c: binding of a lookup join, `JOIN t FOR SYSTEM_TIME AS OF expr ON ...`,
+** into a P_LOOKUP plan node.
+**
+** The right side must be a bounded, append-only source table (a single_file source with an
+** append-only format). It is not a stream input of the plan: every subtask that runs the
+** left side reads the whole table into a hash map the first time it needs it (runtime
+** lookup.c) and probes it with each left row (codegen/cg_lookup.c). So the table is read
+** once, at start, and has one version: the AS OF time is bound (it must be a TIMESTAMP over
+** the left side) but selects nothing.
+** The node's output is the left input's columns followed by the table's, each carrying its
+** qualifier. ON is split at its top-level ANDs as for stream joins (join.c): each `l = r`
+** with l over the left side only and r over the table only is a key pair, the rest is the
+** residual predicate over the output columns. INNER and LEFT only; NULL keys never match;
+** duplicate table keys give one output row each. The output is updating only if the left
+** input is (a retraction meets the same table rows as its insertion did).
+** Not here: the hash map and the probe (runtime/lookup.c, codegen/cg_lookup.c).
+*/
+#include <string.h>
+#include "compiler.h"
+
+/* 1: references left columns (index < nl), 2: table columns, 3: both, 0: none. */
+static int sides_of(const BExpr *e, int nl) {
+  if (!e) return 0;
+  int m = 0;
+  if (e->kind == B_COL) m |= e->colidx < nl ? 1 : 2;
+  for (int i = 0; i < e->nargs; i++) m |= sides_of(e->args[i], nl);
+  m |= sides_of(e->else_, nl) | sides_of(e->operand, nl);
+  return m;
+}
+
+/* A copy of e with every column index shifted by delta (table keys over the table's columns). */
+static BExpr *shift_cols(Cx *cx, const BExpr *e, int delta) {
+  if (!e) return NULL;
+  BExpr *c = cx_alloc(cx, sizeof *c);
+  *c = *e;
+  if (c->kind == B_COL) c->colidx += delta;
+  if (e->nargs) {
+    c->args = cx_alloc(cx, sizeof(BExpr *) * (size_t)e->nargs);
+    for (int i = 0; i < e->nargs; i++) c->args[i] = shift_cols(cx, e->args[i], delta);
+  }
+  c->else_ = shift_cols(cx, e->else_, delta);
+  c->operand = shift_cols(cx, e->operand, delta);
+  return c;
+}
+
+static void split_and(Cx *cx, BExpr *e, BExpr ***v, int *n, int *cap) {
+  if (e->kind == B_OP && e->op == OP_AND) {
+    split_and(cx, e->args[0], v, n, cap);
+    split_and(cx, e->args[1], v, n, cap);
+    return;
+  }
+  if (*n == *cap) {
+    *cap = *cap ? *cap * 2 : 8;
+    BExpr **nv = cx_alloc(cx, sizeof(BExpr *) * (size_t)*cap);
+    if (*n) memcpy(nv, *v, sizeof(BExpr *) * (size_t)*n);
+    *v = nv;
+  }
+  (*v)[(*n)++] = e;
+}
+
+/* The right side of FOR SYSTEM_TIME AS OF must be a table the worker can read whole. */
+static void check_table(Cx *cx, Table *t, FromItem *f) {
+  const char *why = NULL;
+  if (f->sub) why = "a subquery";
+  else if (!t) diag_error(cx, f->line, f->col, "unknown table '%s'", f->table);
+  else if (t->kind == TB_VIEW) why = cx_printf(cx, "'%s' is a view", t->name);
+  else if (t->kind == TB_MEMORY) why = cx_printf(cx, "'%s' is a memory table", t->name);
+  else if (t->kind == TB_SINK) why = cx_printf(cx, "'%s' is a sink", t->name);
+  else if (!t->spec->bounded || strcmp(t->connector, "single_file") != 0)
+    why = cx_printf(cx, "'%s' is an unbounded source (connector '%s')", t->name, t->connector);
+  else if (t->updating) why = cx_printf(cx, "'%s' is an updating (debezium_json) source", t->name);
+  if (why)
+    diag_error(cx, f->line, f->col,
+               "FOR SYSTEM_TIME AS OF needs a bounded, append-only table (a single_file source "
+               "with format 'json') on the right of a lookup join, but %s", why);
+}
+
+Plan *lookup_bind(Cx *cx, Plan *left, const char *lqual, Table *t, FromItem *f) {
+  check_table(cx, t, f);
+  if (f->join != J_INNER && f->join != J_LEFT)
+    diag_error(cx, f->join_line, f->join_col,
+               "a lookup join (FOR SYSTEM_TIME AS OF) is INNER or LEFT, not %s",
+               f->join == J_RIGHT ? "RIGHT" : "FULL");
+  /* AS OF: a time over the left side; the table has one version, so it selects nothing */
+  Scope lsc = { left, lqual, NULL };
+  BExpr *as_of = bind_expr(cx, &lsc, f->as_of);
+  if (as_of->t.kind != RT_TIMESTAMP)
+    diag_error(cx, f->as_of->line, f->as_of->col,
+               "FOR SYSTEM_TIME AS OF takes a TIMESTAMP, not %s", type_name(as_of->t));
+
+  int nl = left->ncols, nr = t->ncols;
+  const char *rqual = f->alias ? f->alias : t->name;
+  Plan *j = plan_new(cx, P_LOOKUP, nl + nr);
+  j->join = f->join;
+  j->table = t;
+  j->updating = left->updating;
+  j->lookup_slot = cx->cat->nlookups++;
+  for (int i = 0; i < nl; i++) {
+    j->cols[i] = left->cols[i];
+    if (lqual) j->cols[i].qual = lqual;
+  }
+  for (int i = 0; i < nr; i++) {
+    j->cols[nl + i].name = t->cols[i].name;
+    j->cols[nl + i].t = t->cols[i].t;
+    j->cols[nl + i].nullable = t->cols[i].nullable || f->join == J_LEFT;
+    j->cols[nl + i].qual = rqual;
+  }
+  plan_add_input(cx, j, left);
+  t->used = t->used ? t->used : 1;
+
+  Scope sc = { j, NULL, NULL };
+  BExpr *on = bind_expr(cx, &sc, f->on);
+  if (on->t.kind != RT_BOOL)
+    diag_error(cx, f->on->line, f->on->col, "the ON condition must be BOOLEAN, not %s", type_name(on->t));
+  BExpr **conj = NULL;
+  int nconj = 0, cap = 0;
+  split_and(cx, on, &conj, &nconj, &cap);
+  j->exprs = cx_alloc(cx, sizeof(BExpr *) * (size_t)nconj);
+  j->rkeys = cx_alloc(cx, sizeof(BExpr *) * (size_t)nconj);
+  BExpr *residual = NULL;
+  for (int i = 0; i < nconj; i++) {
+    BExpr *c = conj[i];
+    if (c->kind == B_OP && c->op == OP_EQ) {
+      int a = sides_of(c->args[0], nl), b = sides_of(c->args[1], nl);
+      if ((a == 1 && b == 2) || (a == 2 && b == 1)) {
+        BExpr *l = a == 1 ? c->args[0] : c->args[1];
+        BExpr *r = a == 1 ? c->args[1] : c->args[0];
+        if (l->t.kind == T_ARRAY || l->t.kind == T_INTERVAL || l->t.kind == T_WINDOW ||
+            l->t.kind == RT_STRUCT)
+          diag_error(cx, c->line, c->col, "cannot join on a %s value", type_name(l->t));
+        j->exprs[j->nkeys] = l;                      /* `=` cast both sides to one type */
+        j->rkeys[j->nkeys] = shift_cols(cx, r, -nl);
+        j->nkeys++;
+        continue;
+      }
+    }
+    if (!residual) { residual = c; continue; }
+    BExpr *and_ = bnew(cx, B_OP, NULL);
+    and_->op = OP_AND;
+    and_->t = type_make(RT_BOOL);
+    and_->nargs = 2;
+    and_->args = cx_alloc(cx, sizeof(BExpr *) * 2);
+    and_->args[0] = residual;
+    and_->args[1] = c;
+    and_->nullable = residual->nullable || c->nullable;
+    residual = and_;
+  }
+  j->pred = residual;
+  if (j->nkeys == 0)
+    diag_error(cx, f->on->line, f->on->col,
+               "a lookup join needs at least one equality between a left-side expression and a "
+               "column of '%s' in ON (the table is probed by key)", t->name);
+  return j;
+}
