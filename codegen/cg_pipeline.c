@@ -238,9 +238,9 @@ void consume(Gen *gen, Plan *p, const CgVal *in, const char *hdr) {
       gen->tmp = g.tmp;
       cg_agg_input(gen, p, in, hdr);
       return;
-    case P_TOPN:
+    case P_TOPN: case P_OVER:
       gen->tmp = g.tmp;
-      cg_topn_input(gen, p, in, hdr);
+      cg_topn_input(gen, p, in, hdr);   /* both ship the whole row by partition hash */
       return;
     case P_JOIN:
       gen->tmp = g.tmp;
@@ -293,7 +293,7 @@ static void collect_aggs(Plan *p, Plan ***acc, int *n, int *cap, char *seen, Cx 
   if (seen[p->id]) return;
   seen[p->id] = 1;
   for (int i = 0; i < p->ninputs; i++) collect_aggs(p->inputs[i], acc, n, cap, seen, cx);
-  if (p->kind == P_AGGREGATE || p->kind == P_TOPN || p->kind == P_JOIN) {
+  if (p->kind == P_AGGREGATE || p->kind == P_TOPN || p->kind == P_JOIN || p->kind == P_OVER) {
     if (*n == *cap) {
       *cap = *cap ? *cap * 2 : 4;
       Plan **nv = cx_alloc(cx, sizeof(Plan *) * (size_t)*cap);
@@ -551,11 +551,13 @@ char *cg_generate(Cx *cx, const char *plan_text) {
     add_port(cx, &src_stage->ins, &src_stage->nins, &src_stage->incap, RT_PORT_SOURCE, i);
   for (int i = 0; i < naggs; i++) {
     new_stage(gen, cx_printf(cx, "n%d_%s", aggs[i]->id, aggs[i]->kind == P_TOPN ? "row_number" :
+                                                         aggs[i]->kind == P_OVER ? "over" :
                                                          aggs[i]->kind == P_JOIN ? "join" : "agg"));
     aggs[i]->stage = gen->nstages - 1;
   }
   for (int i = 0; i < naggs; i++) {
     if (aggs[i]->kind == P_TOPN) { cg_topn_types(gen, aggs[i]); continue; }
+    if (aggs[i]->kind == P_OVER) { cg_over_types(gen, aggs[i]); continue; }
     if (aggs[i]->kind == P_JOIN) { cg_join_types(gen, aggs[i]); continue; }
     cg_agg_types(gen, aggs[i]);
     lh = fnv1a(lh, &aggs[i]->id, sizeof aggs[i]->id);
@@ -589,6 +591,7 @@ char *cg_generate(Cx *cx, const char *plan_text) {
   for (int i = 0; i < naggs; i++) {
     gen->stage = aggs[i]->stage;
     if (aggs[i]->kind == P_TOPN) cg_topn_stage(gen, aggs[i]);
+    else if (aggs[i]->kind == P_OVER) cg_over_stage(gen, aggs[i]);
     else if (aggs[i]->kind == P_JOIN) cg_join_stage(gen, aggs[i]);
     else cg_agg_stage(gen, aggs[i]);
   }

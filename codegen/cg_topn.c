@@ -31,7 +31,7 @@
 
 static int col_of(BExpr *e) { return e->kind == B_COL ? e->colidx : -1; }
 
-static int fixed_size(SqlType t) {
+int cg_topn_fixed_size(SqlType t) {
   switch (t.kind) {
     case RT_BOOL: return 1;
     case RT_I32: case RT_U32: case RT_F32: return 4;
@@ -84,24 +84,28 @@ static void unbounded_types(Gen *gen, Plan *T) {
   st->process_fn = cx_printf(cx, "n%d_process", id);
 }
 
-void cg_topn_types(Gen *gen, Plan *T) {
+/* The row struct row_n<id>_in (the whole input row) and its edge schema; shared by P_TOPN and
+** P_OVER, whose producers both ship the row by partition hash (cg_topn_input). */
+void cg_topn_row_types(Gen *gen, Plan *T) {
   Cx *cx = gen->cx;
   Emitter *ty = &gen->types, *ds = &gen->descs;
   int id = T->id;
   Plan *in = T->inputs[0];
+  const char *what = T->kind == P_OVER ? "window function" : "row_number()";
   for (int i = 0; i < T->nkeys; i++)
     if (col_of(T->exprs[i]) < 0)
-      diag_error(cx, T->exprs[i]->line, T->exprs[i]->col, "PARTITION BY of row_number() must name columns");
+      diag_error(cx, T->exprs[i]->line, T->exprs[i]->col, "PARTITION BY of %s must name columns", what);
   for (int i = 0; i < T->norder; i++)
     if (col_of(T->order[i]) < 0)
-      diag_error(cx, T->order[i]->line, T->order[i]->col, "ORDER BY of row_number() must name columns");
+      diag_error(cx, T->order[i]->line, T->order[i]->col, "ORDER BY of %s must name columns", what);
   for (int c = 0; c < in->ncols; c++)
     if (in->cols[c].t.kind == T_INTERVAL || in->cols[c].t.kind == T_ARRAY ||
         in->cols[c].t.kind == RT_STRUCT)
-      diag_error(cx, 1, 1, "row_number() input column '%s' is a %s, which cannot be shuffled yet",
+      diag_error(cx, T->over_line ? T->over_line : 1, T->over_line ? T->over_col : 1,
+                 "%s input column '%s' is a %s, which cannot be shuffled yet", what,
                  in->cols[c].name, type_name(in->cols[c].t));
 
-  em_line(ty, "/* [n%d] row_number() input: the whole row, shuffled by its partition */", id);
+  em_line(ty, "/* [n%d] %s input: the whole row, shuffled by its partition */", id, what);
   em_open(ty, "typedef struct row_n%d_in {", id);
   em_line(ty, "RtRowHeader h;");
   for (int c = 0; c < in->ncols; c++)
@@ -110,11 +114,6 @@ void cg_topn_types(Gen *gen, Plan *T) {
   for (int c = 0; c < in->ncols; c++) em_line(ty, "uint8_t c%d;", c);
   em_close(ty, " _null;");
   em_close(ty, cx_printf(cx, " row_n%d_in;", id));
-  if (T->wincol >= 0) {
-    em_line(ty, "typedef struct n%d_val { int64_t seq; row_n%d_in row; } n%d_val;   /* state table 0 */", id, id, id);
-    em_line(ty, "typedef struct n%d_list { n%d_val **rows; int64_t n; } n%d_list;", id, id, id);
-    em_line(ty, "%s", "");
-  }
 
   /* the edge schema lists every column except the window (it holds no strings) */
   em_open(ds, "static const RtColumn n%d_in_cols[] = {", id);
@@ -130,7 +129,18 @@ void cg_topn_types(Gen *gen, Plan *T) {
   em_close(ds, ";");
   em_line(ds, "static const RtSchema n%d_in_schema = { \"row_n%d_in\", sizeof(row_n%d_in), %d, n%d_in_cols };",
           id, id, id, n, id);
+}
+
+void cg_topn_types(Gen *gen, Plan *T) {
+  Cx *cx = gen->cx;
+  Emitter *ty = &gen->types, *ds = &gen->descs;
+  int id = T->id;
+  Plan *in = T->inputs[0];
+  cg_topn_row_types(gen, T);
   if (T->wincol < 0) { unbounded_types(gen, T); return; }
+  em_line(ty, "typedef struct n%d_val { int64_t seq; row_n%d_in row; } n%d_val;   /* state table 0 */", id, id, id);
+  em_line(ty, "typedef struct n%d_list { n%d_val **rows; int64_t n; } n%d_list;", id, id, id);
+  em_line(ty, "%s", "");
   int nref = 0;
   em_open(ds, "static const uint32_t n%d_keyrefs[] = {", id);
   for (int c = 0; c < in->ncols; c++)
@@ -189,8 +199,8 @@ void cg_topn_input(Gen *gen, Plan *T, const CgVal *in, const char *hdr) {
 
 /* Compare column c of two rows a and b (`pa`/`pb` name the row, e.g. "a->row."): <0, 0, >0,
 ** NULLs first or last as nulls_first says (in the final order, whatever desc is). */
-static void emit_cmp_col(Emitter *em, SqlType t, int c, int desc, int nulls_first, const char *pa,
-                         const char *pb) {
+void cg_topn_cmp_col(Emitter *em, SqlType t, int c, int desc, int nulls_first, const char *pa,
+                     const char *pb) {
   em_line(em, "if (%s_null.c%d != %s_null.c%d) return %s_null.c%d ? %d : %d;", pa, c, pb, c, pa, c,
           nulls_first ? -1 : 1, nulls_first ? 1 : -1);
   em_open(em, "if (!%s_null.c%d) {", pa, c);
@@ -229,7 +239,7 @@ void cg_topn_stage(Gen *gen, Plan *T) {
   for (int i = 0; i < T->nkeys; i++) {
     int c = col_of(T->exprs[i]);
     if (c == wc) continue;
-    fixed += 1 + (type_is_stringy(ip->cols[c].t) ? 4 : fixed_size(ip->cols[c].t));
+    fixed += 1 + (type_is_stringy(ip->cols[c].t) ? 4 : cg_topn_fixed_size(ip->cols[c].t));
   }
   em_line(em, "uint32_t kl = %d, ko = 0;", fixed);
   for (int c = 0; c < ip->ncols; c++)
@@ -250,7 +260,7 @@ void cg_topn_stage(Gen *gen, Plan *T) {
       em_line(em, "  rt_put_bytes(kb + ko, r->c%d.ptr, len); ko += len; }", c);
     } else {
       em_line(em, "{ %s kv = r->_null.c%d ? 0 : r->c%d; rt_put_bytes(kb + ko, &kv, %d); ko += %d; }", type_c(t), c, c,
-              fixed_size(t), fixed_size(t));
+              cg_topn_fixed_size(t), cg_topn_fixed_size(t));
     }
   }
   em_line(em, "int64_t seq = rt->next_seq(ctx);   /* arrival order, unique across restores */");
@@ -278,10 +288,10 @@ void cg_topn_stage(Gen *gen, Plan *T) {
   em_line(em, "/* [n%d] sort order: partition, then ORDER BY, then arrival (a stable total order) */", id);
   em_open(em, "static int n%d_cmp(const n%d_val *a, const n%d_val *b) {", id, id, id);
   for (int i = 0; i < T->nkeys; i++)
-    emit_cmp_col(em, ip->cols[col_of(T->exprs[i])].t, col_of(T->exprs[i]), 0, 0, "a->row.", "b->row.");
+    cg_topn_cmp_col(em, ip->cols[col_of(T->exprs[i])].t, col_of(T->exprs[i]), 0, 0, "a->row.", "b->row.");
   em_line(em, "%s", "/* same partition */");
   for (int i = 0; i < T->norder; i++)
-    emit_cmp_col(em, ip->cols[col_of(T->order[i])].t, col_of(T->order[i]), T->order_desc[i],
+    cg_topn_cmp_col(em, ip->cols[col_of(T->order[i])].t, col_of(T->order[i]), T->order_desc[i],
                  T->order_nulls_first[i], "a->row.", "b->row.");
   em_line(em, "return a->seq < b->seq ? -1 : a->seq > b->seq;");
   em_close(em, NULL);
@@ -360,11 +370,11 @@ void cg_topn_stage(Gen *gen, Plan *T) {
 
 /* Emit the partition key of row `r` (a row_n<id>_in pointer) into kb[0..ko): per column a NULL
 ** flag, then the fixed-size value or a 4-byte length and the bytes. */
-static void emit_partition_key(Emitter *em, Plan *T, Plan *ip) {
+void cg_topn_partition_key(Emitter *em, Plan *T, Plan *ip) {
   int fixed = 0;
   for (int i = 0; i < T->nkeys; i++) {
     int c = col_of(T->exprs[i]);
-    fixed += 1 + (type_is_stringy(ip->cols[c].t) ? 4 : fixed_size(ip->cols[c].t));
+    fixed += 1 + (type_is_stringy(ip->cols[c].t) ? 4 : cg_topn_fixed_size(ip->cols[c].t));
   }
   em_line(em, "uint32_t kl = %d, ko = 0;", fixed);
   for (int i = 0; i < T->nkeys; i++) {
@@ -382,7 +392,7 @@ static void emit_partition_key(Emitter *em, Plan *T, Plan *ip) {
       em_line(em, "  if (len) rt_put_bytes(kb + ko, r->c%d.ptr, len); ko += len; }", c);
     } else {
       em_line(em, "{ %s kv = r->_null.c%d ? 0 : r->c%d; rt_put_bytes(kb + ko, &kv, %d); ko += %d; }", type_c(t), c, c,
-              fixed_size(t), fixed_size(t));
+              cg_topn_fixed_size(t), cg_topn_fixed_size(t));
     }
   }
 }
@@ -402,7 +412,7 @@ static void unbounded_stage(Gen *gen, Plan *T) {
           T->norder ? "order" : "(none)");
   em_open(em, "static int n%d_cmp(const row_n%d_in *a, const row_n%d_in *b) {", id, id, id);
   for (int i = 0; i < T->norder; i++)
-    emit_cmp_col(em, ip->cols[col_of(T->order[i])].t, col_of(T->order[i]), T->order_desc[i],
+    cg_topn_cmp_col(em, ip->cols[col_of(T->order[i])].t, col_of(T->order[i]), T->order_desc[i],
                  T->order_nulls_first[i], "a->", "b->");
   em_line(em, "(void)a; (void)b;");
   em_line(em, "return 0;");
@@ -481,7 +491,7 @@ static void unbounded_stage(Gen *gen, Plan *T) {
   em_open(em, "for (i = 0; i < batch->n; i++) {");
   em_line(em, "const row_n%d_in *r = &rows[i];", id);
   em_line(em, "if (r->h.retract) return rt->error(ctx, 0, \"row_number(): the top-N input must be append-only, but a retraction arrived\");");
-  emit_partition_key(em, T, ip);
+  cg_topn_partition_key(em, T, ip);
   em_line(em, "int created = 0;");
   em_line(em, "n%d_part *P = (n%d_part *)rt->st_get(ctx, 0, 0, r->h.hash, kb, ko, 1, &created, 0);", id, id);
   em_line(em, "if (!P) return -1;");

@@ -107,6 +107,17 @@ void cg_agg_stage(Gen *gen, Plan *agg);                                   /* con
 void cg_topn_types(Gen *gen, Plan *t);
 void cg_topn_input(Gen *gen, Plan *t, const CgVal *in, const char *hdr);
 void cg_topn_stage(Gen *gen, Plan *t);
+/* the row struct row_n<id>_in and its edge schema n<id>_in_schema (shared with cg_over.c) */
+void cg_topn_row_types(Gen *gen, Plan *t);
+int cg_topn_fixed_size(SqlType t);
+/* "if (a's column c sorts differently from b's) return <0 / >0;" (pa/pb: "a->", "b->row.") */
+void cg_topn_cmp_col(Emitter *em, SqlType t, int c, int desc, int nulls_first, const char *pa,
+                     const char *pb);
+/* the partition key of row `r` (a row_n<id>_in pointer) into kb[0..ko) (declares kl, ko, kb) */
+void cg_topn_partition_key(Emitter *em, Plan *t, Plan *ip);
+/* cg_over.c: agg(x) OVER (PARTITION BY ... ORDER BY ... ROWS ... AND CURRENT ROW) */
+void cg_over_types(Gen *gen, Plan *t);
+void cg_over_stage(Gen *gen, Plan *t);
 /* cg_join.c: windowed and updating joins */
 void cg_join_types(Gen *gen, Plan *j);
 void cg_join_input(Gen *gen, Plan *j, const CgVal *in, const char *hdr);

@@ -1082,7 +1082,7 @@ static Plan *bind_select(Cx *cx, Select *s) {
     Expr *e = s->items[i].e;
     if (!e || e->kind != E_CALL || !e->has_over) continue;
     if (topn) diag_error(cx, e->line, e->col, "only one window function call per SELECT is supported");
-    topn = over_bind_topn(cx, &sc, e);
+    topn = strcmp(e->name, "row_number") == 0 ? over_bind_topn(cx, &sc, e) : over_bind_frame(cx, &sc, e);
     plan_add_input(cx, topn, in);
     in = topn;
     sc.input = topn;
@@ -1150,7 +1150,8 @@ static Plan *bind_select(Cx *cx, Select *s) {
       b = bnew(cx, B_COL, it->e);
       b->colidx = topn->ncols - 1;
       b->t = topn->cols[topn->ncols - 1].t;
-      b->text = "row_number()";
+      b->nullable = topn->cols[topn->ncols - 1].nullable;
+      b->text = cx_printf(cx, "%s()", it->e->name);
     } else if (unnest && it->e->kind == E_CALL && !strcmp(it->e->name, "unnest")) {
       b = bnew(cx, B_COL, it->e);
       b->colidx = unnest->ncols - 1;

@@ -172,6 +172,9 @@ struct Expr {
   uint8_t *order_desc;  /* per ORDER BY item: 1 = DESC */
   uint8_t *order_nulls; /* per ORDER BY item: 0 default (NULLs last for ASC, first for DESC), 1 NULLS FIRST, 2 NULLS LAST */
   int norder;
+  int frame_rows;       /* OVER (... ROWS ...) present */
+  int64_t frame_preceding;   /* ROWS frame start: rows before the current one, -1 UNBOUNDED */
+  int frame_line, frame_col; /* position of ROWS */
 };
 
 typedef struct SelectItem {
@@ -361,7 +364,7 @@ struct BExpr {
 
 /* ---- plan (plan.c) ------------------------------------------------------------------ */
 typedef enum PlanKind { P_SCAN, P_FILTER, P_PROJECT, P_UNION, P_SINK, P_MEMORY, P_AGGREGATE, P_TOPN,
-                        P_UNNEST, P_JOIN, P_LOOKUP } PlanKind;
+                        P_UNNEST, P_JOIN, P_LOOKUP, P_OVER } PlanKind;
 
 /* Aggregate functions. ORDER AggFn: must match agg_table[] in agg.c */
 typedef enum AggFn {
@@ -449,6 +452,10 @@ struct Plan {
   ** stream columns then table columns; join (INNER/LEFT), exprs/rkeys/nkeys/pred as P_JOIN
   ** (rkeys over the table's columns). */
   int lookup_slot;       /* which of the subtask's loaded tables (rt->lookup_table slot) */
+  /* P_OVER: agg(x) OVER (PARTITION BY exprs[0..nkeys) ORDER BY order[...] ROWS BETWEEN
+  ** frame_preceding PRECEDING AND CURRENT ROW): aggs[0] is the call; output is the input's
+  ** columns followed by its value for each row. Updating. */
+  int64_t frame_preceding;   /* rows before the current one in the frame, -1 UNBOUNDED */
 };
 
 Plan *plan_new(Cx *cx, PlanKind kind, int ncols);
@@ -505,6 +512,7 @@ BExpr *bind_cast(Cx *cx, BExpr *e, SqlType to, int line, int col, int explicit_c
 
 /* ---- window function calls (over.c) -------------------------------------------------- */
 Plan *over_bind_topn(Cx *cx, Scope *sc, Expr *e);   /* ROW_NUMBER() OVER (...) over sc->input */
+Plan *over_bind_frame(Cx *cx, Scope *sc, Expr *e);  /* agg(x) OVER (... ROWS ...) over sc->input */
 int over_only_inserts(const Plan *p);             /* every row of p is an insertion */
 void over_finish(Cx *cx);                          /* after plan_link_parents: top-N limits */
 

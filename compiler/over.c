@@ -11,7 +11,11 @@
 ** over_finish: after plan_link_parents, finds the limit N of every unbounded top-N and whether
 **   the row number is read above the limit filter (then rows whose rank changes are retracted
 **   and re-emitted; otherwise only rows entering and leaving the top N are).
-** Not here: C emission (codegen/cg_topn.c), RANK/DENSE_RANK, top-N over an updating input.
+** over_bind_frame: sum/avg/count/min/max(x) OVER (PARTITION BY ... ORDER BY ... ROWS BETWEEN
+**   n PRECEDING | UNBOUNDED PRECEDING AND CURRENT ROW) becomes a P_OVER node (updating output,
+**   any input; codegen/cg_over.c).
+** Not here: C emission (codegen/cg_topn.c, cg_over.c), RANK/DENSE_RANK, top-N over an input
+** that retracts, RANGE frames, frames that end after the current row.
 */
 #include <string.h>
 #include "compiler.h"
@@ -42,6 +46,7 @@ Plan *over_bind_topn(Cx *cx, Scope *sc, Expr *e) {
   if (strcmp(e->name, "row_number") != 0)
     diag_error(cx, e->line, e->col, "window function '%s' is not supported (only row_number())", e->name);
   if (e->nlist != 0) diag_error(cx, e->line, e->col, "row_number() takes no arguments");
+  if (e->frame_rows) diag_error(cx, e->frame_line, e->frame_col, "row_number() takes no window frame");
   Plan *in = sc->input;
   Plan *t = plan_new(cx, P_TOPN, in->ncols + 1);
   memcpy(t->cols, in->cols, sizeof(PCol) * (size_t)in->ncols);
@@ -75,6 +80,115 @@ Plan *over_bind_topn(Cx *cx, Scope *sc, Expr *e) {
                "could not promote the next row when one is retracted");
   /* without a window the result changes as rows arrive: an updating stream */
   t->updating = t->wincol < 0;
+  return t;
+}
+
+/* ---- aggregates over window frames ------------------------------------------------- */
+
+/* agg(x) OVER (PARTITION BY ... ORDER BY ... ROWS BETWEEN n PRECEDING AND CURRENT ROW): a P_OVER
+** over the scope's input. sum, avg, count, min and max of integers, floats (and timestamps for
+** min/max); one output value per input row, updating (codegen/cg_over.c). */
+Plan *over_bind_frame(Cx *cx, Scope *sc, Expr *e) {
+  static const struct { const char *name; AggFn fn; } fns[] = {
+    { "sum", A_SUM }, { "avg", A_AVG }, { "mean", A_AVG }, { "count", A_COUNT },
+    { "min", A_MIN }, { "max", A_MAX } };
+  AggFn fn = A_NONE;
+  for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
+    if (strcmp(fns[i].name, e->name) == 0) fn = fns[i].fn;
+  if (fn == A_NONE)
+    diag_error(cx, e->line, e->col,
+               "window function '%s' is not supported (row_number(), and sum, avg, count, min, max "
+               "over a ROWS frame)", e->name);
+  if (e->distinct) diag_error(cx, e->line, e->col, "%s(DISTINCT ...) OVER (...) is not supported", e->name);
+  if (e->filter) diag_error(cx, e->line, e->col, "FILTER is not supported with OVER");
+  int star = e->nlist == 1 && e->list[0]->kind == E_STAR;
+  if (fn == A_COUNT && (e->nlist == 0 || star)) fn = A_COUNT_STAR;
+  else if (star) diag_error(cx, e->line, e->col, "'*' is only allowed in count(*)");
+  if (fn != A_COUNT_STAR && e->nlist != 1)
+    diag_error(cx, e->line, e->col, "%s() OVER (...) takes one argument", e->name);
+  if (!e->norder)
+    diag_error(cx, e->line, e->col,
+               "%s() OVER (...) needs ORDER BY and a ROWS frame (a frame over the whole partition is "
+               "not supported)", e->name);
+  if (!e->frame_rows)
+    diag_error(cx, e->line, e->col,
+               "%s() OVER (... ORDER BY ...) needs an explicit ROWS BETWEEN ... AND CURRENT ROW frame "
+               "(the default RANGE frame, where rows that tie under ORDER BY share a frame, is not "
+               "supported)", e->name);
+  Plan *in = sc->input;
+  Plan *t = plan_new(cx, P_OVER, in->ncols + 1);
+  memcpy(t->cols, in->cols, sizeof(PCol) * (size_t)in->ncols);
+  t->over_line = e->line;
+  t->over_col = e->col;
+  t->frame_preceding = e->frame_preceding;
+  t->nkeys = e->npartition;
+  t->exprs = cx_alloc(cx, sizeof(BExpr *) * (size_t)(e->npartition ? e->npartition : 1));
+  for (int i = 0; i < e->npartition; i++) {
+    t->exprs[i] = bind_expr(cx, sc, e->partition[i]);
+    if (t->exprs[i]->kind != B_COL)
+      diag_error(cx, e->partition[i]->line, e->partition[i]->col, "PARTITION BY of a window function must name columns");
+    if (t->exprs[i]->t.kind == T_WINDOW)
+      diag_error(cx, e->partition[i]->line, e->partition[i]->col,
+                 "PARTITION BY a window is not supported for %s() OVER (...)", e->name);
+  }
+  t->norder = e->norder;
+  t->order = cx_alloc(cx, sizeof(BExpr *) * (size_t)e->norder);
+  t->order_desc = e->order_desc;
+  t->order_nulls_first = cx_alloc(cx, (size_t)e->norder);
+  for (int i = 0; i < e->norder; i++) {
+    t->order_nulls_first[i] = e->order_nulls[i] ? e->order_nulls[i] == 1 : e->order_desc[i];
+    t->order[i] = bind_expr(cx, sc, e->order[i]);
+    if (t->order[i]->kind != B_COL)
+      diag_error(cx, e->order[i]->line, e->order[i]->col, "ORDER BY of a window function must name columns");
+    if (t->order[i]->t.kind == T_WINDOW || t->order[i]->t.kind == T_INTERVAL ||
+        t->order[i]->t.kind == T_ARRAY || t->order[i]->t.kind == RT_STRUCT)
+      diag_error(cx, e->order[i]->line, e->order[i]->col, "cannot ORDER BY a %s value",
+                 type_name(t->order[i]->t));
+  }
+  AggCall *a = cx_alloc(cx, sizeof(AggCall));
+  memset(a, 0, sizeof *a);
+  a->fn = fn;
+  a->text = e->name;
+  if (fn != A_COUNT_STAR) {
+    a->nargs = 1;
+    a->args = cx_alloc(cx, sizeof(BExpr *));
+    a->args[0] = bind_expr(cx, sc, e->list[0]);
+  }
+  SqlType at = a->nargs ? a->args[0]->t : type_make(RT_I64);
+  a->nullable = 1;
+  switch (fn) {
+    case A_COUNT_STAR: case A_COUNT:
+      a->t = type_make(RT_I64);
+      a->nullable = 0;
+      break;
+    case A_SUM:
+      if (type_is_float(at)) a->t = type_make(RT_F64);
+      else if (at.kind == RT_U64 || at.kind == RT_U32) a->t = type_make(RT_U64);
+      else if (type_is_int(at)) a->t = type_make(RT_I64);
+      else diag_error(cx, e->line, e->col, "sum() OVER (...) needs an integer or floating-point argument, not %s",
+                      type_name(at));
+      break;
+    case A_AVG:
+      if (!type_is_int(at) && !type_is_float(at))
+        diag_error(cx, e->line, e->col, "avg() OVER (...) needs an integer or floating-point argument, not %s",
+                   type_name(at));
+      a->t = type_make(RT_F64);
+      break;
+    default:   /* min, max */
+      if (!type_is_int(at) && !type_is_float(at) && at.kind != RT_TIMESTAMP)
+        diag_error(cx, e->line, e->col, "%s() OVER (...) needs a number or a timestamp, not %s", e->name,
+                   type_name(at));
+      a->t = at;
+      break;
+  }
+  t->aggs = a;
+  t->naggs = 1;
+  t->cols[in->ncols].name = e->name;
+  t->cols[in->ncols].t = a->t;
+  t->cols[in->ncols].nullable = a->nullable;
+  /* a row arriving out of ORDER BY order, or a retraction, changes the frames of the rows after
+  ** it: the output retracts and re-emits them, so it is always updating */
+  t->updating = 1;
   return t;
 }
 

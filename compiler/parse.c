@@ -359,6 +359,52 @@ static Expr *parse_case(Parser *ps, Tok *kw) {
   return e;
 }
 
+/* frame_bound -> UNBOUNDED PRECEDING | INTEGER PRECEDING | CURRENT ROW: rows before the
+** current one (-1: all of them), or -2 for a bound after the current row (refused by the
+** caller with the bound's position). */
+static int64_t parse_frame_bound(Parser *ps) {
+  Tok *t = peek(ps);
+  if (accept_kw(ps, "current")) { expect_kw(ps, "row"); return 0; }
+  int64_t n;
+  if (accept_kw(ps, "unbounded")) n = -1;
+  else if (t->kind == TK_INT) {
+    advance(ps);
+    errno = 0;
+    unsigned long long v = strtoull(t->text, NULL, 10);
+    if (errno == ERANGE || v > 1000000000ULL)
+      diag_error(ps->cx, t->line, t->col, "window frame of %s rows is too large", t->text);
+    n = (int64_t)v;
+  }
+  else syntax_error(ps, t, "UNBOUNDED, a row count or CURRENT ROW");
+  if (accept_kw(ps, "following")) return -2;
+  expect_kw(ps, "preceding");
+  return n;
+}
+
+/* rows_frame -> ROWS frame_bound | ROWS BETWEEN frame_bound AND frame_bound. Only frames that
+** end at the current row are supported: e->frame_preceding gets the start bound. */
+static void parse_rows_frame(Parser *ps, Expr *e) {
+  Tok *rows = peek(ps);
+  advance(ps);
+  e->frame_rows = 1;
+  e->frame_line = rows->line;
+  e->frame_col = rows->col;
+  int between = accept_kw(ps, "between");
+  Tok *st = peek(ps);
+  int64_t start = parse_frame_bound(ps);
+  if (start == -2)
+    diag_error(ps->cx, st->line, st->col, "a window frame that starts after the current row is not supported");
+  if (between) {
+    expect_kw(ps, "and");
+    Tok *en = peek(ps);
+    int64_t end = parse_frame_bound(ps);
+    if (end != 0)
+      diag_error(ps->cx, en->line, en->col,
+                 "only window frames that end at the CURRENT ROW are supported");
+  }
+  e->frame_preceding = start;
+}
+
 /* primary -> literal | name ['.' name] | name '(' args ')' [FILTER ...] [OVER ...]
 **          | '(' expr ')' | CASE | CAST '(' expr AS type ')' | EXTRACT '(' field FROM expr ')'
 **          | INTERVAL string [unit] | TIMESTAMP string | SUBSTRING(x FROM a [FOR b])
@@ -562,8 +608,10 @@ static Expr *parse_primary(Parser *ps) {
           e->norder++;
         } while (accept(ps, TK_COMMA));
       }
-      if (is_kw(peek(ps), "rows") || is_kw(peek(ps), "range"))
-        diag_error(ps->cx, peek(ps)->line, peek(ps)->col, "window frames (ROWS/RANGE) are not supported");
+      if (is_kw(peek(ps), "range") || is_kw(peek(ps), "groups"))
+        diag_error(ps->cx, peek(ps)->line, peek(ps)->col,
+                   "%s window frames are not supported (only ROWS frames)", peek(ps)->text);
+      if (is_kw(peek(ps), "rows")) parse_rows_frame(ps, e);
       expect(ps, TK_RP, "')'");
     }
     return e;

@@ -229,6 +229,16 @@ static void explain_node(Cx *cx, Buf *b, Plan *p, int depth) {
         buf_printf(b, "%s%s%s", i ? ", " : "", bexpr_text(cx, p->order[i]), p->order_desc[i] ? " desc" : "");
       buf_puts(b, ")");
       break;
+    case P_OVER:
+      buf_printf(b, "[n%d] %s(%s) over (partition by ", p->id, p->aggs[0].text,
+                 p->aggs[0].nargs ? bexpr_text(cx, p->aggs[0].args[0]) : "*");
+      for (int i = 0; i < p->nkeys; i++) buf_printf(b, "%s%s", i ? ", " : "", bexpr_text(cx, p->exprs[i]));
+      buf_puts(b, " order by ");
+      for (int i = 0; i < p->norder; i++)
+        buf_printf(b, "%s%s%s", i ? ", " : "", bexpr_text(cx, p->order[i]), p->order_desc[i] ? " desc" : "");
+      if (p->frame_preceding < 0) buf_puts(b, " rows between unbounded preceding and current row)");
+      else buf_printf(b, " rows between %lld preceding and current row)", (long long)p->frame_preceding);
+      break;
     case P_AGGREGATE: {
       static const char *const wk[] = { "", "tumble", "hop", "session", "input-window" };
       buf_printf(b, "[n%d] %s aggregate", p->id, p->win.kind == W_NONE ? "updating" : wk[p->win.kind]);

@@ -555,6 +555,17 @@ typedef struct RtApi {
   ** (file order). 0 and *rows = NULL when there are none. */
   int64_t (*lookup_find)(const void *table, uint64_t hash, const void *kb, uint32_t kl,
                          const void *const **rows);
+
+  /* ---- ABI 2: ordered value lists (window frames keep a partition's rows sorted) ---- */
+  /* Insert a non-NULL element of n bytes at position index (0 <= index <= length), creating
+  ** the list when *obj is NULL. Elements keep their (offset, length) in one byte buffer; when
+  ** every element's length is a multiple of 8, every element starts 8-byte aligned. */
+  int (*agg_list_insert)(RtCtx *ctx, void **obj, int64_t index, const void *p, int64_t n);
+  /* Delete the element at index; the list is freed (*obj = NULL) when it becomes empty. */
+  int (*agg_list_delete)(RtCtx *ctx, void **obj, int64_t index);
+  /* The bytes of element index, writable in place (same length); NULL for a NULL element or
+  ** an index out of range. Valid until the list is next changed by insert/add/delete/remove. */
+  void *(*agg_list_bytes)(void *obj, int64_t index);
 } RtApi;
 
 /* The one symbol a pipeline .so exports. Called once per load; the .so keeps `api`. */

@@ -160,6 +160,9 @@ int tdig_merge(RtCtx *ctx, void **dst, const void *src);
 /* agg_list.c */
 int alist_add(RtCtx *ctx, void **obj, const void *p, int64_t n, int is_null);
 int alist_remove(RtCtx *ctx, void **obj, const void *p, int64_t n, int is_null, int *found);
+int alist_insert(RtCtx *ctx, void **obj, int64_t index, const void *p, int64_t n);
+int alist_delete(RtCtx *ctx, void **obj, int64_t index);
+void *alist_bytes(void *obj, int64_t index);
 int64_t alist_len(const void *obj);
 int alist_get(RtCtx *ctx, const void *obj, int64_t i, RtStr *out);
 int alist_join(RtCtx *ctx, const void *obj, RtStr sep, RtStr *out);

@@ -120,6 +120,40 @@ int alist_remove(RtCtx *ctx, void **obj, const void *p, int64_t n, int is_null, 
   return RT_OK;
 }
 
+/* Ordered lists (window frames keep a partition's rows sorted): insert at a position, delete
+** at a position, and write an element's bytes in place. */
+int alist_insert(RtCtx *ctx, void **obj, int64_t index, const void *p, int64_t n) {
+  if (index < 0 || index > alist_len(*obj))
+    return rt_error(ctx, NULL, "internal: list insert at %lld (length %lld)", (long long)index,
+                    (long long)alist_len(*obj));
+  if (!*obj) *obj = alist_new();
+  AList *l = *obj;
+  append(l, p, n, 0);
+  LElem e = l->e[l->n - 1];
+  memmove(l->e + index + 1, l->e + index, (size_t)(l->n - 1 - index) * sizeof(LElem));
+  l->e[index] = e;
+  return RT_OK;
+}
+
+int alist_delete(RtCtx *ctx, void **obj, int64_t index) {
+  AList *l = *obj;
+  if (index < 0 || index >= alist_len(l))
+    return rt_error(ctx, NULL, "internal: list delete at %lld (length %lld)", (long long)index,
+                    (long long)alist_len(l));
+  if (l->e[index].len > 0) l->garbage += (uint64_t)l->e[index].len;
+  memmove(l->e + index, l->e + index + 1, (size_t)(l->n - index - 1) * sizeof(LElem));
+  l->n--;
+  if (l->n == 0) { alist_free(l); *obj = NULL; return RT_OK; }
+  if (l->garbage > 4096 && l->garbage * 2 > l->used) compact(l);
+  return RT_OK;
+}
+
+void *alist_bytes(void *obj, int64_t index) {
+  AList *l = obj;
+  if (index < 0 || index >= alist_len(l) || l->e[index].len < 0) return NULL;
+  return l->data + l->e[index].off;
+}
+
 int64_t alist_len(const void *obj) { return obj ? ((const AList *)obj)->n : 0; }
 
 int alist_get(RtCtx *ctx, const void *obj, int64_t i, RtStr *out) {

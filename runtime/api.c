@@ -181,6 +181,10 @@ static const RtApi api = {
 
   .lookup_table = rt_lookup_table,
   .lookup_find = rt_lookup_find,
+
+  .agg_list_insert = alist_insert,
+  .agg_list_delete = alist_delete,
+  .agg_list_bytes = alist_bytes,
 };
 
 const RtApi *rt_api(void) { return &api; }

@@ -234,6 +234,17 @@ def expect_q11(db):
             for b, c in out]
 
 
+def expect_q6(db):
+    return q(db, """SELECT seller, avg(price) OVER (PARTITION BY seller ORDER BY bts
+                                      ROWS BETWEEN 10 PRECEDING AND CURRENT ROW)
+                    FROM (SELECT a.seller AS seller, b.price AS price, b.ts AS bts,
+                            ROW_NUMBER() OVER (PARTITION BY a.id, a.seller
+                                               ORDER BY b.price DESC, b.ts ASC) AS rn
+                          FROM auction a JOIN bid b ON a.id = b.auction
+                            AND b.ts >= a.ts AND b.ts <= a.expires_ns)
+                    WHERE rn <= 1""", ["seller", "avg_price"])
+
+
 def expect_q9(db):
     # the debezium sink writes TIMESTAMP as Unix milliseconds
     return q(db, """SELECT id, item_name, seller, bidder, price, bts / 1000000, bextra FROM (
@@ -272,6 +283,7 @@ QUERIES = [  # name, oracle, output is debezium (compare the final state)
     ("q7", expect_q7, False),
     ("q8", expect_q8, False),
     ("q11", expect_q11, False),
+    ("q6", expect_q6, True),
     ("q9", expect_q9, True),
     ("q18", expect_q18, True),
     ("q19", expect_q19, True),
