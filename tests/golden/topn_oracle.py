@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""tests/golden/topn_oracle.py: input and expected outputs of the updating top-N golden tests
-(tests/golden/queries/topn_*.sql: ROW_NUMBER() without a window, issue 6).
+"""tests/golden/topn_oracle.py: inputs and expected outputs of the golden tests for window
+functions without windows (issue 6): the updating top-N tests (tests/golden/queries/topn_*.sql,
+ROW_NUMBER() filtered by rn <= N) and the window frame tests (over_*.sql, agg(x) OVER (...
+ROWS BETWEEN ... AND CURRENT ROW)).
 
 The input (inputs/topn_rows.json) is written here from a fixed list: rows with a partition key
 k (TEXT, some NULL), a second key g, order keys a (BIGINT, NULLs and many ties) and b (TEXT,
@@ -12,8 +14,11 @@ the same query:
     than every value: last for ASC, first for DESC), where SQLite's default is the opposite;
   - rows that tie under the query's ORDER BY keep their arrival order, so `id` (the row's
     position in the file) is appended to ORDER BY as the last key.
-An updating top-N's final state is the result of the query over all rows (the goldens hold
+An updating result's final state is the result of the query over all rows (the goldens hold
 one "c" record per row of it; run_peer.py compares only final states, keyed by the whole row).
+The window frame tests over an updating input read inputs/over_cdc.json (debezium changes,
+written here): Python replays the changes to the final table and SQLite runs the frame query
+over it; over_topn feeds a frame with an updating top-N and SQLite nests the two queries.
 Timestamps in a debezium_json sink are Unix milliseconds.
 
 Run it from anywhere: python3 tests/golden/topn_oracle.py [--check]. Without --check it
@@ -73,6 +78,66 @@ TESTS = {
 }
 
 
+# debezium changes of table c (id, k, v): creates out of id order, updates that move a row
+# within and between partitions, deletes in the middle and at the ends of partitions
+CDC = [
+    ("c", None, (3, "p", 30)), ("c", None, (1, "p", 10)), ("c", None, (5, "p", 50)),
+    ("c", None, (2, "q", 20)), ("c", None, (4, "p", None)), ("c", None, (7, "q", 70)),
+    ("c", None, (6, "p", 60)), ("u", (3, "p", 30), (3, "p", 33)), ("d", (1, "p", 10), None),
+    ("c", None, (8, "q", 5)), ("u", (5, "p", 50), (5, "q", 55)), ("c", None, (9, None, 90)),
+    ("c", None, (10, "p", 1)), ("d", (7, "q", 70), None), ("u", (2, "q", 20), (2, "q", None)),
+    ("c", None, (11, "q", 110)), ("d", (6, "p", 60), None), ("c", None, (12, None, 12)),
+]
+
+# over_* test name -> (SQLite query, output column names); t is the rows table, c the final
+# table of the debezium changes
+OVER_TESTS = {
+    # in ORDER BY order (ts grows with id): one insertion per row; NULL a is not summed
+    "over_sum_preceding": ("""SELECT id, k, a, sum(a) OVER (PARTITION BY k ORDER BY ts, id
+                              ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) FROM t""",
+                           ["id", "k", "a", "s"]),
+    # ORDER BY a DESC (NULLs first), out of arrival order: rows land in the middle and every
+    # later row's count changes; ties keep arrival order
+    "over_count_unbounded": ("""SELECT id, g, a, count(*) OVER (PARTITION BY g ORDER BY a DESC NULLS FIRST,
+                                id ROWS UNBOUNDED PRECEDING) FROM t""",
+                             ["id", "g", "a", "n"]),
+    # ORDER BY a TEXT column with NULLs (last for ASC), max over 1 preceding row
+    "over_max_text_order": ("""SELECT id, k, b, max(a) OVER (PARTITION BY k ORDER BY b ASC NULLS LAST, id
+                               ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM t""",
+                            ["id", "k", "b", "m"]),
+    # over an updating (debezium) input: min over 1 preceding row and the current one
+    "over_min_cdc": ("""SELECT id, k, v, min(v) OVER (PARTITION BY k ORDER BY id
+                        ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM c""",
+                     ["id", "k", "v", "m"]),
+    # over an updating top-2 per (k, g): avg of the kept rows' a over 3 preceding rows per k
+    "over_topn": ("""SELECT id, k, avg(a) OVER (PARTITION BY k ORDER BY id
+                     ROWS BETWEEN 3 PRECEDING AND CURRENT ROW) FROM (
+                     SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY k, g
+                       ORDER BY a DESC NULLS FIRST, id) AS rn FROM t) WHERE rn <= 2)""",
+                  ["id", "k", "avg_a"]),
+}
+
+
+def write_cdc():
+    lines = []
+    for i, (op, before, after) in enumerate(CDC, 1):
+        img = lambda r: None if r is None else {"id": r[0], "k": r[1], "v": r[2]}
+        lines.append(json.dumps({"before": img(before), "after": img(after), "op": op, "ts_ms": i},
+                                separators=(",", ":")))
+    return "\n".join(lines) + "\n"
+
+
+def replay_cdc():
+    table = {}
+    for op, before, after in CDC:
+        if before is not None:
+            assert table.pop(before[0]) == before
+        if after is not None:
+            assert after[0] not in table
+            table[after[0]] = after
+    return sorted(table.values())
+
+
 def write_input():
     lines = []
     for (i, k, g, a, b, ts) in ROWS:
@@ -97,8 +162,10 @@ def main():
     db.execute("CREATE TABLE t (id INTEGER, k TEXT, g INTEGER, a INTEGER, b TEXT, ts INTEGER)")
     db.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)",
                    [(i, k, g, a, b, BASE + ts) for (i, k, g, a, b, ts) in ROWS])
-    files = {INPUT: write_input()}
-    for name, (sql, names) in TESTS.items():
+    db.execute("CREATE TABLE c (id INTEGER, k TEXT, v INTEGER)")
+    db.executemany("INSERT INTO c VALUES (?, ?, ?)", replay_cdc())
+    files = {INPUT: write_input(), os.path.join(HERE, "inputs", "over_cdc.json"): write_cdc()}
+    for name, (sql, names) in list(TESTS.items()) + list(OVER_TESTS.items()):
         files[os.path.join(HERE, "golden_outputs", name + ".json")] = expected(db, sql, names)
     bad = 0
     for path, text in sorted(files.items()):

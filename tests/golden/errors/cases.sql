@@ -118,3 +118,23 @@ SELECT impulse.counter, s.v FROM impulse JOIN side FOR SYSTEM_TIME AS OF impulse
 CREATE TABLE impulse WITH (connector = 'impulse', event_rate = '10', message_count = '1');
 CREATE TABLE side (k BIGINT, v TEXT) WITH (connector = 'single_file', path = 'side.json', format = 'json', type = 'source');
 SELECT impulse.counter, s.v FROM impulse JOIN side FOR SYSTEM_TIME AS OF now() AS s ON impulse.counter > s.k;
+
+-- case over_range_frame: 3:64: error: range window frames are not supported
+CREATE TABLE t (k TEXT, a BIGINT) WITH (connector = 'single_file', path = '/dev/null', format = 'json', type = 'source');
+CREATE TABLE o WITH (connector = 'single_file', path = '/dev/null', format = 'debezium_json', type = 'sink');
+INSERT INTO o SELECT k, sum(a) OVER (PARTITION BY k ORDER BY a RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) AS x FROM t;
+
+-- case over_following: 3:93: error: only window frames that end at the CURRENT ROW are supported
+CREATE TABLE t (k TEXT, a BIGINT) WITH (connector = 'single_file', path = '/dev/null', format = 'json', type = 'source');
+CREATE TABLE o WITH (connector = 'single_file', path = '/dev/null', format = 'debezium_json', type = 'sink');
+INSERT INTO o SELECT k, sum(a) OVER (PARTITION BY k ORDER BY a ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) AS x FROM t;
+
+-- case over_default_frame: 3:25: error: sum() OVER (... ORDER BY ...) needs an explicit ROWS BETWEEN
+CREATE TABLE t (k TEXT, a BIGINT) WITH (connector = 'single_file', path = '/dev/null', format = 'json', type = 'source');
+CREATE TABLE o WITH (connector = 'single_file', path = '/dev/null', format = 'debezium_json', type = 'sink');
+INSERT INTO o SELECT k, sum(a) OVER (PARTITION BY k ORDER BY a) AS x FROM t;
+
+-- case over_unsupported_function: 3:25: error: window function 'median' is not supported
+CREATE TABLE t (k TEXT, a BIGINT) WITH (connector = 'single_file', path = '/dev/null', format = 'json', type = 'source');
+CREATE TABLE o WITH (connector = 'single_file', path = '/dev/null', format = 'debezium_json', type = 'sink');
+INSERT INTO o SELECT k, median(a) OVER (PARTITION BY k ORDER BY a ROWS 2 PRECEDING) AS x FROM t;
