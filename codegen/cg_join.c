@@ -9,9 +9,11 @@
 ** Windowed join (both inputs come from windowed aggregates): each side's rows are kept in
 ** its state table bucketed by window end, keyed by (key bytes, arrival sequence, the row's
 ** string bytes so stored strings live in the key copy). When the watermark reaches a window's
-** end, both sides' rows of that window are sorted by key and merged: pairs that pass the
-** residual condition are emitted, and for outer joins the unmatched rows with the other side
-** NULL. Then the window's rows are freed. The output is append-only.
+** end, the window is joined by hash: its right rows are collected into a scratch array chained
+** by the key hash (RtRowHeader.hash: equal keys hash equally on both sides), each left row
+** probes that chain and compares key bytes, pairs that pass the residual condition are
+** emitted, and for outer joins the unmatched rows with the other side NULL (right rows are
+** marked when they match). Then the window's rows are freed. The output is append-only.
 **
 ** Updating join (no windows): each side keeps, per key, the list of its live rows (packed into
 ** bytes in a runtime list object). An inserted row is stored and joined with the other side's
@@ -354,79 +356,91 @@ static void windowed_stage(Gen *gen, Plan *J) {
   em_line(em, "return rt->error(ctx, 0, \"n%d: no input %%d\", input);", id);
   em_close(em, NULL);
 
-  /* merge on watermark */
-  em_line(em, "/* [n%d] byte order of two stored keys (then arrival) */", id);
-  em_open(em, "static int n%d_keycmp(const void *ka, uint32_t la, const void *kb, uint32_t lb) {", id);
-  em_line(em, "const unsigned char *a = (const unsigned char *)ka, *b = (const unsigned char *)kb;");
-  em_line(em, "uint32_t i, n = la < lb ? la : lb;");
-  em_line(em, "for (i = 0; i < n; i++) if (a[i] != b[i]) return a[i] < b[i] ? -1 : 1;");
-  em_line(em, "return la < lb ? -1 : la > lb ? 1 : 0;");
-  em_close(em, NULL);
-  em_line(em, "typedef struct n%d_ent { const void *key; uint32_t klen; int64_t seq; const void *row; } n%d_ent;", id, id);
-  em_line(em, "typedef struct n%d_coll { n%d_ent *e; int64_t n; } n%d_coll;", id, id, id);
-  em_open(em, "static int n%d_collect(RtCtx *ctx, void *arg, int64_t bucket, const void *key, uint32_t keylen, void *value) {", id);
-  em_line(em, "n%d_coll *c = (n%d_coll *)arg;", id, id);
-  em_line(em, "const n%d_lval *v = (const n%d_lval *)value;   /* seq and klen lead both value layouts */", id, id);
-  em_line(em, "if (c->e) { c->e[c->n].key = key; c->e[c->n].klen = v->klen; c->e[c->n].seq = v->seq; c->e[c->n].row = &v->row; }");
-  em_line(em, "c->n++;");
-  em_line(em, "return 0;");
-  em_close(em, NULL);
-  em_open(em, "static int n%d_entcmp(const n%d_ent *a, const n%d_ent *b) {", id, id, id);
-  em_line(em, "int c = n%d_keycmp(a->key, a->klen, b->key, b->klen);", id);
-  em_line(em, "return c ? c : a->seq < b->seq ? -1 : a->seq > b->seq;");
-  em_close(em, NULL);
-  em_open(em, "static void n%d_sort(n%d_ent *v, n%d_ent *tmp, int64_t n) {", id, id, id);
-  em_line(em, "int64_t w, i;");
-  em_open(em, "for (w = 1; w < n; w *= 2) {");
-  em_open(em, "for (i = 0; i < n; i += 2 * w) {");
-  em_line(em, "int64_t lo = i, mid = i + w < n ? i + w : n, hi = i + 2 * w < n ? i + 2 * w : n, a = lo, b = mid, k = lo;");
-  em_line(em, "while (a < mid && b < hi) tmp[k++] = n%d_entcmp(&v[a], &v[b]) <= 0 ? v[a++] : v[b++];", id);
-  em_line(em, "while (a < mid) tmp[k++] = v[a++];");
-  em_line(em, "while (b < hi) tmp[k++] = v[b++];");
-  em_close(em, NULL);
-  em_line(em, "for (i = 0; i < n; i++) v[i] = tmp[i];");
-  em_close(em, NULL);
-  em_close(em, NULL);
-  em_open(em, "static int n%d_gather(RtCtx *ctx, int table, int64_t b, n%d_coll *c) {", id, id);
-  em_line(em, "c->e = 0; c->n = 0;");
-  em_line(em, "if (rt->st_visit_bucket(ctx, table, b, n%d_collect, c)) return -1;", id);
-  em_line(em, "c->e = (n%d_ent *)rt->alloc(ctx, (c->n + 1) * (int64_t)sizeof(n%d_ent));", id, id);
-  em_line(em, "n%d_ent *tmp = (n%d_ent *)rt->alloc(ctx, (c->n + 1) * (int64_t)sizeof(n%d_ent));", id, id, id);
-  em_line(em, "c->n = 0;");
-  em_line(em, "if (rt->st_visit_bucket(ctx, table, b, n%d_collect, c)) return -1;", id);
-  em_line(em, "n%d_sort(c->e, tmp, c->n);", id);
-  em_line(em, "return 0;");
-  em_close(em, NULL);
+  /* hash join on watermark */
   int lp = preserved(J, 0), rp = preserved(J, 1);
-  em_line(em, "/* [n%d] the watermark reached window ends: join those windows, then free them */", id);
+  em_line(em, "/* [n%d] a right row of the closing window: the build side of its hash join */", id);
+  em_line(em, "typedef struct n%d_rent { uint64_t hash; const unsigned char *key; const row_n%d_r *row; uint32_t klen, next; uint8_t matched; } n%d_rent;",
+          id, id, id);
+  em_line(em, "/* the right rows in arrival order, chained by key hash (heads[hash & mask]: index + 1, 0 = none) */");
+  em_line(em, "typedef struct n%d_close { n%d_rent *e; int64_t n, cap; uint32_t *heads; uint64_t mask; } n%d_close;", id, id, id);
+  em_open(em, "static int n%d_same_key(const unsigned char *a, const unsigned char *b, uint32_t n) {", id);
+  em_line(em, "uint32_t i = 0;");
+  em_line(em, "for (; i + 8 <= n; i += 8) { uint64_t x, y; rt_put_bytes(&x, a + i, 8); rt_put_bytes(&y, b + i, 8); if (x != y) return 0; }");
+  em_line(em, "for (; i < n; i++) if (a[i] != b[i]) return 0;");
+  em_line(em, "return 1;");
+  em_close(em, NULL);
+  em_open(em, "static int n%d_collect_r(RtCtx *ctx, void *arg, int64_t bucket, const void *key, uint32_t keylen, void *value) {", id);
+  em_line(em, "n%d_close *c = (n%d_close *)arg;", id, id);
+  em_line(em, "const n%d_rval *v = (const n%d_rval *)value;", id, id);
+  em_open(em, "if (c->n == c->cap) {   /* scratch memory: grow by copying */");
+  em_line(em, "int64_t cap = c->cap ? 2 * c->cap : 1024;");
+  em_line(em, "if (cap > INT64_C(0xfffffffe)) return rt->error(ctx, 0, \"n%d: more than 4294967294 right rows in one window\");", id);
+  em_line(em, "n%d_rent *e = (n%d_rent *)rt->alloc(ctx, cap * (int64_t)sizeof(n%d_rent));", id, id, id);
+  em_line(em, "if (c->n) rt_put_bytes(e, c->e, c->n * (int64_t)sizeof(n%d_rent));", id);
+  em_line(em, "c->e = e; c->cap = cap;");
+  em_close(em, NULL);
+  em_line(em, "n%d_rent *e = &c->e[c->n++];", id);
+  em_line(em, "e->hash = v->row.h.hash; e->key = (const unsigned char *)key; e->row = &v->row;");
+  em_line(em, "e->klen = v->klen; e->next = 0; e->matched = 0;");
+  em_line(em, "return 0;");
+  em_close(em, NULL);
+  em_line(em, "/* [n%d] chain the collected right rows by key hash; rows with a NULL key stay out (they never match) */", id);
+  em_open(em, "static void n%d_index(RtCtx *ctx, n%d_close *c) {", id, id);
+  em_line(em, "uint64_t size = 16;");
+  em_line(em, "int64_t i;");
+  em_line(em, "while (size < (uint64_t)c->n * 2) size *= 2;");
+  em_line(em, "c->heads = (uint32_t *)rt->alloc(ctx, (int64_t)(size * sizeof(uint32_t)));");
+  em_line(em, "rt_zero(c->heads, (int64_t)(size * sizeof(uint32_t)));");
+  em_line(em, "c->mask = size - 1;");
+  em_open(em, "for (i = 0; i < c->n; i++) {");
+  em_line(em, "uint32_t *head = &c->heads[c->e[i].hash & c->mask];");
+  em_line(em, "if (c->e[i].key[0]) continue;");
+  em_line(em, "c->e[i].next = *head;");
+  em_line(em, "*head = (uint32_t)(i + 1);");
+  em_close(em, NULL);
+  em_close(em, NULL);
+  em_line(em, "/* [n%d] a left row of the closing window: emit its pairs with the right rows of its key%s */", id,
+          lp ? ", or the row padded with NULLs when there are none" : "");
+  em_open(em, "static int n%d_probe_l(RtCtx *ctx, void *arg, int64_t bucket, const void *key, uint32_t keylen, void *value) {", id);
+  em_line(em, "n%d_close *c = (n%d_close *)arg;", id, id);
+  em_line(em, "const n%d_lval *v = (const n%d_lval *)value;", id, id);
+  em_line(em, "const row_n%d_l *l = &v->row;", id);
+  em_line(em, "int matched = 0;");
+  em_open(em, "if (!((const unsigned char *)key)[0]) {   /* a NULL key never matches */");
+  em_line(em, "uint32_t x;");
+  em_open(em, "for (x = c->heads[l->h.hash & c->mask]; x; x = c->e[x - 1].next) {");
+  em_line(em, "n%d_rent *r = &c->e[x - 1];", id);
+  em_line(em, "if (r->hash != l->h.hash || r->klen != v->klen || !n%d_same_key((const unsigned char *)key, r->key, v->klen)) continue;", id);
+  em_line(em, "int ok = 0;");
+  em_line(em, "if (n%d_match(ctx, l, r->row, &ok)) return -1;", id);
+  em_line(em, "if (!ok) continue;");
+  em_line(em, "matched = r->matched = 1;");
+  em_line(em, "if (n%d_pair(ctx, l, r->row, 0, bucket - 1)) return -1;", id);
+  em_close(em, NULL);
+  em_close(em, NULL);
+  if (lp) em_line(em, "if (!matched && n%d_pair(ctx, l, 0, 0, bucket - 1)) return -1;", id);
+  em_line(em, "(void)keylen; (void)matched;");
+  em_line(em, "return 0;");
+  em_close(em, NULL);
+  em_line(em, "/* [n%d] the watermark reached window ends: join each closed window by hash (right rows are the", id);
+  em_line(em, "** build side, left rows probe), then free its rows */");
   em_open(em, "static int n%d_on_watermark(RtCtx *ctx, int64_t wm) {", id);
   em_open(em, "for (;;) {");
   em_line(em, "int64_t b = rt->st_first_bucket(ctx, 0), b1 = rt->st_first_bucket(ctx, 1);");
   em_line(em, "if (b1 < b) b = b1;");
   em_line(em, "if (b == INT64_MAX || b > wm) break;");
-  em_line(em, "n%d_coll L, R;", id);
-  em_line(em, "if (n%d_gather(ctx, 0, b, &L) || n%d_gather(ctx, 1, b, &R)) return -1;", id, id);
-  em_line(em, "int64_t i = 0, j = 0;");
-  em_open(em, "while (i < L.n || j < R.n) {");
-  em_line(em, "int c = i >= L.n ? 1 : j >= R.n ? -1 : n%d_keycmp(L.e[i].key, L.e[i].klen, R.e[j].key, R.e[j].klen);", id);
-  em_line(em, "int64_t i2 = i, j2 = j, x, y;");
-  em_line(em, "if (c <= 0) { i2 = i + 1; while (i2 < L.n && !n%d_keycmp(L.e[i].key, L.e[i].klen, L.e[i2].key, L.e[i2].klen)) i2++; }", id);
-  em_line(em, "if (c >= 0) { j2 = j + 1; while (j2 < R.n && !n%d_keycmp(R.e[j].key, R.e[j].klen, R.e[j2].key, R.e[j2].klen)) j2++; }", id);
-  em_line(em, "uint8_t *lm = (uint8_t *)rt->alloc(ctx, i2 - i + 1), *rm = (uint8_t *)rt->alloc(ctx, j2 - j + 1);");
-  em_line(em, "rt_zero(lm, i2 - i + 1); rt_zero(rm, j2 - j + 1);");
-  em_open(em, "if (c == 0) {");
-  em_open(em, "for (x = i; x < i2; x++) for (y = j; y < j2; y++) {");
-  em_line(em, "int ok = 0;");
-  em_line(em, "if (n%d_match(ctx, (const row_n%d_l *)L.e[x].row, (const row_n%d_r *)R.e[y].row, &ok)) return -1;", id, id, id);
-  em_line(em, "if (!ok) continue;");
-  em_line(em, "lm[x - i] = rm[y - j] = 1;");
-  em_line(em, "if (n%d_pair(ctx, (const row_n%d_l *)L.e[x].row, (const row_n%d_r *)R.e[y].row, 0, b - 1)) return -1;", id, id, id);
-  em_close(em, NULL);
-  em_close(em, NULL);
-  if (lp) em_line(em, "for (x = i; x < i2; x++) if (!lm[x - i] && n%d_pair(ctx, (const row_n%d_l *)L.e[x].row, 0, 0, b - 1)) return -1;", id, id);
-  if (rp) em_line(em, "for (y = j; y < j2; y++) if (!rm[y - j] && n%d_pair(ctx, 0, (const row_n%d_r *)R.e[y].row, 0, b - 1)) return -1;", id, id);
-  em_line(em, "i = i2; j = j2;");
-  em_close(em, NULL);
+  em_line(em, "n%d_close c;", id);
+  em_line(em, "c.e = 0; c.n = c.cap = 0;");
+  em_line(em, "if (rt->st_visit_bucket(ctx, 1, b, n%d_collect_r, &c)) return -1;", id);
+  em_line(em, "n%d_index(ctx, &c);", id);
+  if (lp)
+    em_line(em, "if (rt->st_visit_bucket(ctx, 0, b, n%d_probe_l, &c)) return -1;", id);
+  else
+    em_line(em, "if (c.n && rt->st_visit_bucket(ctx, 0, b, n%d_probe_l, &c)) return -1;   /* no right rows: no pairs */", id);
+  if (rp) {
+    em_line(em, "int64_t i;");
+    em_line(em, "for (i = 0; i < c.n; i++) if (!c.e[i].matched && n%d_pair(ctx, 0, c.e[i].row, 0, b - 1)) return -1;", id);
+  }
   em_line(em, "rt->st_drop_bucket(ctx, 0, b);");
   em_line(em, "rt->st_drop_bucket(ctx, 1, b);");
   em_close(em, NULL);

@@ -468,6 +468,7 @@ win_join("join_win_left", "LEFT")
 win_join("join_win_right", "RIGHT")
 win_join("join_win_full", "FULL")
 win_join("join_win_left_residual", "LEFT", "AND l.n < r.n")
+win_join("join_win_full_residual", "FULL", "AND l.n < r.n")
 
 
 # ---- 5. late rows in a windowed join (join_win_late.json, one source, side s = L / R) ---------
