@@ -637,15 +637,44 @@ static inline int rt_mul_i32(int32_t a, int32_t b, int32_t *r) {
   *r = (int32_t)s; return 0;
 }
 
-/* Byte copy for generated code (which has no libc); gcc turns fixed small sizes into moves. */
+/* Copy and clear for generated code, which links no libc (the .so must have no undefined
+** symbols, and gcc builds it with -fno-tree-loop-distribute-patterns so these loops never
+** become memcpy/memset calls). The regions must not overlap.
+** gcc: a size known at compile time (sizeof a row, a key column's width) and at most
+** RT_INLINE_COPY bytes becomes __builtin_memcpy/__builtin_memset, which gcc expands into a
+** few (vector) moves, never a call. Other sizes, and every size under tcc (no
+** __builtin_constant_p folding after inlining), copy 8 bytes at a time, then the tail bytes.
+** rt_word_ is a word that may sit at any address (x86 loads any alignment; under gcc the
+** typedef says so, so neither the optimizer nor UBSan assumes 8-byte alignment). */
+#if defined(__GNUC__) && !defined(__TINYC__)
+typedef uint64_t rt_word_ __attribute__((aligned(1), may_alias));
+#define RT_INLINE_COPY 256
+#else
+typedef uint64_t rt_word_;
+#endif
+
 static inline void rt_put_bytes(void *dst, const void *src, int64_t n) {
   unsigned char *d = (unsigned char *)dst;
   const unsigned char *s = (const unsigned char *)src;
+#ifdef RT_INLINE_COPY
+  if (__builtin_constant_p(n) && n >= 0 && n <= RT_INLINE_COPY) {
+    __builtin_memcpy(d, s, (unsigned long)n);
+    return;
+  }
+#endif
+  for (; n >= 8; n -= 8, d += 8, s += 8) *(rt_word_ *)d = *(const rt_word_ *)s;
   while (n-- > 0) *d++ = *s++;
 }
 
 static inline void rt_zero(void *dst, int64_t n) {
   unsigned char *d = (unsigned char *)dst;
+#ifdef RT_INLINE_COPY
+  if (__builtin_constant_p(n) && n >= 0 && n <= RT_INLINE_COPY) {
+    __builtin_memset(d, 0, (unsigned long)n);
+    return;
+  }
+#endif
+  for (; n >= 8; n -= 8, d += 8) *(rt_word_ *)d = 0;
   while (n-- > 0) *d++ = 0;
 }
 
