@@ -54,7 +54,11 @@ Environment: BENCH_ROWS (20000000), BENCH_UPD_ROWS (10000000), BENCH_KEYS (1000,
 BENCH_RUNS (3), BENCH_PARALLEL (1,2), BENCH_GROUPS (window,out,none,memory: which groups),
 BENCH_MEM_KEYS (1000000), BENCH_WORK (scratch, default $TMPDIR/arroyo-bench/join), BENCH_OUT
 (also append the report there), BENCH_BIN (measure the arroyo-compile/arroyo-worker of another
-directory, e.g. a clean build of HEAD, instead of bin/).
+directory, e.g. a clean build of HEAD, instead of bin/), BENCH_BEFORE (a directory holding
+arroyo-compile, arroyo-worker and runtime/abi.h of an older build: its tcc and gcc variants at
+parallelism 1 run in the same interleaved rounds, labelled "before: ...", so a change is
+measured before and after under the same load; its queries compile with ARROYO_RUNTIME_DIR
+pointing at its runtime/).
 """
 import os
 import re
@@ -79,6 +83,7 @@ MEM_KEYS = int(os.environ.get("BENCH_MEM_KEYS", "1000000"))
 WORK = os.environ.get("BENCH_WORK") or os.path.join(
     os.environ.get("TMPDIR", "/tmp"), "arroyo-bench", "join")
 BIN = os.path.join(ROOT, "bin")   # snapshot_bin() points this at copies
+BEFORE = os.environ.get("BENCH_BEFORE", "")
 
 PER_CORE_TARGET = 2e6      # issue 4: windowed join >= 2 M events/s per core, gcc
 MEM_TARGET = 2.0           # issue 4: memory per live join row <= 2x its payload
@@ -136,17 +141,33 @@ def updating_sql(rows, parallelism, residual="", path="/dev/null", ttl=TTL, rkey
         residual=residual, path=path))
 
 
-def compile_sql(work, name, text, backend, emit=False):
-    """Write the query and compile it; returns the .so path."""
+def compile_sql(work, name, text, backend, emit=False, before=False):
+    """Write the query and compile it (with BENCH_BEFORE's compiler and abi.h if before);
+    returns the .so path."""
+    if before:
+        name = "before_" + name
     sql = os.path.join(work, name + ".sql")
     with open(sql, "w") as f:
         f.write(text)
     so = os.path.join(work, "%s_%s.so" % (name, backend))
-    cmd = [os.path.join(BIN, "arroyo-compile"), sql, "-o", so, "--backend", backend]
+    cmd = [os.path.join(BEFORE if before else BIN, "arroyo-compile"), sql, "-o", so, "--backend", backend]
     if emit:
         cmd += ["--emit-c", so[:-3] + ".c"]
-    check(cmd, "arroyo-compile %s --backend %s" % (name, backend))
+    env = dict(os.environ, ARROYO_RUNTIME_DIR=os.path.join(BEFORE, "runtime")) if before else None
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    if p.returncode != 0:
+        raise SystemExit("bench/join: arroyo-compile %s --backend %s failed:\n%s\n%s"
+                         % (name, backend, " ".join(cmd), p.stdout))
     return so
+
+
+def before_variants(g, name, text, events):
+    """BENCH_BEFORE's tcc and gcc variants of one query at parallelism 1 (none without it)."""
+    if not BEFORE:
+        return []
+    return [(g, "before: ours, %s, parallelism 1" % be, "ours",
+             [os.path.join(BEFORE, "arroyo-worker"), compile_sql(WORK, name, text, be, before=True)], events)
+            for be in ("tcc", "gcc")]
 
 
 ROWS_WRITTEN_RE = re.compile(r"sink '[^']*' \([a-z_]+\): (\d+) rows written")
@@ -248,6 +269,7 @@ def throughput_variants(work, baseline):
                     v.append((g, "ours, %s, parallelism %d" % (be, p), "ours",
                               [os.path.join(BIN, "arroyo-worker"), so] +
                               (["--parallelism", str(p)] if p > 1 else []), ROWS))
+            v += before_variants(g, "window_k%d_p1" % k, window_sql(ROWS, k, 1), ROWS)
             so = compile_sql(work, "window_aggs_k%d_p1" % k,
                              window_sql(ROWS, k, 1, "query_window_aggs.sql"), "gcc")
             v.append((g, "diag: the two aggregates without the join, gcc, parallelism 1", "diag",
@@ -266,6 +288,8 @@ def throughput_variants(work, baseline):
                 v.append((g, "ours, %s, parallelism %d" % (be, p), "ours",
                           [os.path.join(BIN, "arroyo-worker"), so] +
                           (["--parallelism", str(p)] if p > 1 else []), UPD_ROWS))
+        v += before_variants(g, "updating_%s_p1" % mode,
+                             updating_sql(UPD_ROWS, 1, RESIDUAL_NONE if mode == "none" else ""), UPD_ROWS)
     return v
 
 
@@ -415,7 +439,7 @@ def main():
     baseline = build_baseline(WORK)
     code = snapshot_bin(WORK)
     lines = ["join: %s, %s; load average %s before" % (time.strftime("%Y-%m-%d %H:%M"), machine(), loadavg()),
-             "code: " + code,
+             "code: " + code] + (["before: binaries and runtime/abi.h from " + BEFORE] if BEFORE else []) + [
              "events: windowed %d, updating %d (both sources together)" % (ROWS, UPD_ROWS), ""]
     failures = []
     throughput(WORK, baseline, lines, failures)

@@ -4,11 +4,14 @@
 # arroyo-worker --parallelism 1 under /usr/bin/time -v, and print one table row: wall
 # seconds, events/s, events/s per core (events / (user + sys) CPU seconds: generator
 # included), peak RSS and compile time. Then the hand-written baselines (baseline_qN.c, gcc -O2,
-# one thread) and the ratio ours/baseline of events per CPU second.
+# one thread) and the ratio ours/baseline of events per CPU second. (check_q5.sh checks that
+# baseline_q5.c computes our q5's rows.)
 #
 # Environment: NEXMARK_EVENTS (default 20000000), NEXMARK_QUERIES (default: every
 # queries/q*.sql, e.g. "q0 q1 q2"), NEXMARK_BACKENDS (default "tcc gcc"), NEXMARK_TIMEOUT
-# (seconds per worker run, default 30; a run cut off is reported as "timeout").
+# (seconds per worker run, default 30; a run cut off is reported as "timeout"), NEXMARK_BIN
+# (directory of the arroyo-compile and arroyo-worker to measure, default bin/; set
+# ARROYO_RUNTIME_DIR too when it is another build's, so its queries see that build's abi.h).
 # A query that fails to compile or run gets a row with its status (see README.md for why).
 # Needs bin/ from `make`. Run from anywhere; paths are relative to the repository root.
 set -u
@@ -21,7 +24,8 @@ if [ -n "${NEXMARK_QUERIES:-}" ]; then
 else
   QUERIES=$(ls bench/nexmark/queries/ | sed -n 's/^\(q[0-9]*\)\.sql$/\1/p' | sort -t q -k 2 -n)
 fi
-[ -x bin/arroyo-compile ] && [ -x bin/arroyo-worker ] || { echo "run make first" >&2; exit 1; }
+BIN=${NEXMARK_BIN:-bin}
+[ -x "$BIN/arroyo-compile" ] && [ -x "$BIN/arroyo-worker" ] || { echo "run make first" >&2; exit 1; }
 # q13's bounded side input (as Beam's Nexmark: 10,000 rows, key 0..9999, value the key as
 # text), read by its lookup join from this path (relative to the repository root): generated
 # when missing, not committed.
@@ -51,6 +55,7 @@ row() { # query backend events wall cpu rss_kb compile_ms
 }
 
 echo "Nexmark, $EVENTS events, parallelism 1; $(nproc) CPUs: $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
+echo "binaries: $BIN (HEAD $(git rev-parse --short HEAD 2>/dev/null), load average $(cut -d" " -f1-3 /proc/loadavg))"
 printf "%-5s %-8s %10s %8s %12s %14s %8s %10s\n" query backend events seconds "events/s" \
   "events/s/core" "RSS MB" "compile ms"
 declare -A OURS BASE
@@ -61,13 +66,13 @@ for q in $QUERIES; do
   [ "$q" = q14 ] && udf=(--udf bench/nexmark/udf_count_char.c)
   for b in $BACKENDS; do
     t0=$(now_ns)
-    if ! bin/arroyo-compile "$sql" -o "$TMP/$q.$b.so" --backend "$b" "${udf[@]}" \
+    if ! "$BIN/arroyo-compile" "$sql" -o "$TMP/$q.$b.so" --backend "$b" "${udf[@]}" \
         2>"$TMP/$q.$b.cerr"; then
       printf "%-5s %-8s compile error: %s\n" "$q" "$b" "$(head -1 "$TMP/$q.$b.cerr" | sed 's/^[^ ]*: error: //')"
       continue
     fi
     cms=$(( ($(now_ns) - t0) / 1000000 ))
-    read -r wall cpu rss rc < <(run_timed "$TMP/$q.$b" timeout -k 2 "$TIMEOUT" bin/arroyo-worker "$TMP/$q.$b.so" --parallelism 1)
+    read -r wall cpu rss rc < <(run_timed "$TMP/$q.$b" timeout -k 2 "$TIMEOUT" "$BIN/arroyo-worker" "$TMP/$q.$b.so" --parallelism 1)
     [ "$rc" = 137 ] && rc=124   # timeout -k: SIGKILL after SIGTERM was not enough
     if [ "$rc" = 124 ]; then
       printf "%-5s %-8s timeout: not done after %s s (%.0f MB peak RSS)\n" "$q" "$b" "$TIMEOUT" "$((rss / 1024))"
