@@ -82,11 +82,23 @@ static int parse_int(const char *s, long long lo, long long hi, long long *out) 
   return 0;
 }
 
+static int checkpoints_on;   /* set before the handlers are installed */
+
+/* First SIGINT/SIGTERM: stop (see worker.c, "Stops"), and say what the stop still does, so a
+** stop that takes a while (every open window closes, which can be much work) is not taken
+** for an ignored signal. A second one exits at once. Only async-signal-safe calls here. */
 static void on_signal(int sig) {
   if (wk_stop_requested()) {
     static const char msg[] = "arroyo-worker: second signal, exiting without cleanup\n";
     if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0) { /* nothing left to do */ }
     _exit(128 + sig);
+  }
+  static const char ck[] = "arroyo-worker: stopping: taking a final checkpoint (signal again to "
+                           "exit at once, without it)\n";
+  static const char nock[] = "arroyo-worker: stopping: sources end, open windows close and sinks "
+                             "flush (signal again to exit at once)\n";
+  if (write(STDERR_FILENO, checkpoints_on ? ck : nock, checkpoints_on ? sizeof ck - 1 : sizeof nock - 1) < 0) {
+    /* the stop goes on regardless */
   }
   wk_request_stop();
 }
@@ -201,6 +213,7 @@ int main(int argc, char **argv) {
 
   /* A closed stdout or socket must become a write error, not kill the process. */
   signal(SIGPIPE, SIG_IGN);
+  checkpoints_on = opt.ckpt_url != NULL;
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_signal;
