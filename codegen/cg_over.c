@@ -80,31 +80,36 @@ void cg_over_types(Gen *gen, Plan *T) {
   st->process_fn = cx_printf(cx, "n%d_process", id);
 }
 
-/* Emit "add element e's argument to accumulator acc" (both C pointers). */
-static void emit_add(Gen *gen, Plan *T, const char *acc, const char *e) {
+/* Emit "add element e's argument (e: a C pointer) to the local accumulator `acc`". */
+static void emit_add(Gen *gen, Plan *T, const char *e) {
   Emitter *em = gen->em;
   AggCall *a = &T->aggs[0];
+  const char *f = gen->cx->filename ? gen->cx->filename : "-";
+  const char *slash = strrchr(f, '/');
+  const char *loc = cx_printf(gen->cx, "%s:%d:%d", slash ? slash + 1 : f, T->over_line, T->over_col);
+  const char *where = c_string(gen->cx, loc, strlen(loc));
+  const char *acc = "acc";
   switch (a->fn) {
-    case A_COUNT_STAR: em_line(em, "%s->cnt++;", acc); break;
-    case A_COUNT: em_line(em, "if (!%s->arg_null) %s->cnt++;", e, acc); break;
+    case A_COUNT_STAR: em_line(em, "%s.cnt++;", acc); break;
+    case A_COUNT: em_line(em, "if (!%s->arg_null) %s.cnt++;", e, acc); break;
     case A_SUM: case A_AVG: {
       const char *t = acc_type(a);
       em_open(em, "if (!%s->arg_null) {", e);
-      if (!strcmp(t, "double")) em_line(em, "%s->v += (double)%s->arg;", acc, e);
+      if (!strcmp(t, "double")) em_line(em, "%s.v += (double)%s->arg;", acc, e);
       else if (!strcmp(t, "uint64_t"))
-        em_line(em, "if (rt_add_u64(%s->v, (uint64_t)%s->arg, &%s->v)) return rt->error(ctx, 0, \"%s() OVER (...): integer overflow\");",
-                acc, e, acc, a->text);
+        em_line(em, "if (rt_add_u64(%s.v, (uint64_t)%s->arg, &%s.v)) return rt->error(ctx, %s, \"%s() OVER (...): integer overflow\");",
+                acc, e, acc, where, a->text);
       else
-        em_line(em, "if (rt_add_i64(%s->v, (int64_t)%s->arg, &%s->v)) return rt->error(ctx, 0, \"%s() OVER (...): integer overflow\");",
-                acc, e, acc, a->text);
-      em_line(em, "%s->cnt++;", acc);
+        em_line(em, "if (rt_add_i64(%s.v, (int64_t)%s->arg, &%s.v)) return rt->error(ctx, %s, \"%s() OVER (...): integer overflow\");",
+                acc, e, acc, where, a->text);
+      em_line(em, "%s.cnt++;", acc);
       em_close(em, NULL);
       break;
     }
     default:   /* min, max */
-      em_line(em, "if (!%s->arg_null && (%s->cnt == 0 || %s->arg %s %s->v)) %s->v = %s->arg;", e, acc, e,
+      em_line(em, "if (!%s->arg_null && (%s.cnt == 0 || %s->arg %s %s.v)) %s.v = %s->arg;", e, acc, e,
               a->fn == A_MIN ? "<" : ">", acc, acc, e);
-      em_line(em, "if (!%s->arg_null) %s->cnt++;", e, acc);
+      em_line(em, "if (!%s->arg_null) %s.cnt++;", e, acc);
       break;
   }
 }
@@ -169,12 +174,12 @@ void cg_over_stage(Gen *gen, Plan *T) {
   if (K < 0) {
     em_line(em, "if (j > 0) acc = n%d_at(P, j - 1)->acc;", id);
     em_line(em, "n%d_elem *e = n%d_at(P, j);", id, id);
-    emit_add(gen, T, "(&acc)", "e");
+    emit_add(gen, T, "e");
   } else {
     em_line(em, "int64_t i = j - %lld < 0 ? 0 : j - %lld;", K, K);
     em_open(em, "for (; i <= j; i++) {");
     em_line(em, "const n%d_elem *f = n%d_at(P, i);", id, id);
-    emit_add(gen, T, "(&acc)", "f");
+    emit_add(gen, T, "f");
     em_close(em, NULL);
     em_line(em, "n%d_elem *e = n%d_at(P, j);", id, id);
   }
