@@ -406,6 +406,8 @@ struct Worker {
   int stopping;            /* atomic: --stop-after reached */
   int64_t budget;          /* atomic: rows the sources may still emit (--stop-after) */
   int64_t emitted;         /* atomic: rows the sources emitted (--stop-after) */
+  int64_t loaded_ns;       /* mono_ns when wk_load began */
+  int64_t first_rows_ns;   /* atomic: --restore: when the first batch was processed, 0 before */
 };
 
 /* ---- stop requests and errors -------------------------------------------------------- */
@@ -1019,7 +1021,20 @@ out:
   return NULL;
 }
 
+/* --restore: log once when the first batch is processed, counted from wk_load: the time a
+** restore costs before work resumes (loading the .so and the checkpoint, restoring the
+** tables, opening the connectors, starting the threads). */
+static void note_first_rows(Worker *w) {
+  int64_t zero = 0, now = mono_ns();
+  if (__atomic_compare_exchange_n(&w->first_rows_ns, &zero, now, 0, __ATOMIC_ACQ_REL,
+                                  __ATOMIC_ACQUIRE))
+    fprintf(stderr, "arroyo-worker: restore: first rows processed %lld ms after the worker "
+            "started\n", (long long)((now - w->loaded_ns) / 1000000));
+}
+
 static int run_batch(Task *t, int chan, SrcBatch *b) {
+  if (t->w->opt.restore && !__atomic_load_n(&t->w->first_rows_ns, __ATOMIC_RELAXED))
+    note_first_rows(t->w);
   RtCtx *ctx = t->ctx;
   const RtStage *st = t->sr->st;
   Channel *c = &t->chans[chan];
@@ -1864,6 +1879,7 @@ static int open_checkpoints(Worker *w, char *err, size_t errlen) {
 }
 
 Worker *wk_load(const char *so_path, const WkOptions *opt, char *err, size_t errlen) {
+  int64_t loaded_ns = mono_ns();
   WkOptions o = { 1, DEFAULT_BATCH_ROWS, DEFAULT_SINK_FLUSH, DEFAULT_BATCH_BYTES, 0 };
   if (opt) {
     o = *opt;
@@ -1951,6 +1967,7 @@ Worker *wk_load(const char *so_path, const WkOptions *opt, char *err, size_t err
 
   Worker *w = xcalloc(1, sizeof *w);
   w->opt = o;
+  w->loaded_ns = loaded_ns;
   w->budget = o.stop_after;
   w->dl = dl;
   w->p = p;
