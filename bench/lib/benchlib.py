@@ -6,13 +6,18 @@
   process and all its threads, peak RSS and the output text.
 - median(xs), fmt_rate(x), fmt_bytes(kb): small formatting helpers.
 - Table: a Markdown table whose columns are padded so it also reads well on a terminal.
+- code_state(root), snapshot_bin(root, work), loadavg(): which code was measured, a private
+  copy of bin/ to measure (others rebuild bin/ meanwhile), the load average. (bench/window_agg
+  and bench/join carry their own copies of the first two, from before these existed here.)
 
 No timing assertions live here: drivers report ratios measured in the same run.
 """
 import os
+import shutil
 import statistics
 import subprocess
 import tempfile
+import time
 
 
 class Result:
@@ -104,3 +109,51 @@ class Table:
         sep = "|" + "|".join(("-" * (w[i] + 1) + ":") if i in self.right else ("-" * (w[i] + 2))
                              for i in range(len(w))) + "|"
         return "\n".join([line(self.headers), sep] + [line(r) for r in self.rows])
+
+
+def code_state(root):
+    """Which code was measured: HEAD, uncommitted changes under the directories the worker and
+    the compiler are built from, and when bin/ was built."""
+    def git(*args):
+        p = subprocess.run(["git", "-C", root] + list(args), stdout=subprocess.PIPE,
+                           stderr=subprocess.DEVNULL, text=True)
+        return p.stdout.rstrip("\n") if p.returncode == 0 else ""
+    head = git("rev-parse", "--short", "HEAD").strip() or "?"
+    dirty = git("status", "--porcelain", "--", "runtime", "connectors", "compiler", "codegen")
+    dirs = sorted({line[3:].split("/")[0] for line in dirty.splitlines() if line[3:]})
+    try:
+        built = time.strftime("%H:%M", time.localtime(os.path.getmtime(
+            os.path.join(root, "bin", "arroyo-worker"))))
+    except OSError:
+        built = "?"
+    return "HEAD %s%s, bin/arroyo-worker built %s" % (
+        head, " + uncommitted changes in " + ", ".join(d + "/" for d in dirs) if dirs else "", built)
+
+
+def snapshot_bin(root, work):
+    """Copy bin/arroyo-compile, bin/arroyo-worker and runtime/abi.h (which the compiler reads
+    at every compile) into work/bin, point ARROYO_RUNTIME_DIR at the copied header, and return
+    (that bin directory, code_state at the time of the copy): others rebuild bin/ while a
+    benchmark runs, and medians over a mix of binaries would compare nothing."""
+    state = code_state(root)
+    dst = os.path.join(work, "bin")
+    inc = os.path.join(dst, "runtime")
+    os.makedirs(inc, exist_ok=True)
+    for src, to in ((os.path.join(root, "bin", "arroyo-compile"), os.path.join(dst, "arroyo-compile")),
+                    (os.path.join(root, "bin", "arroyo-worker"), os.path.join(dst, "arroyo-worker")),
+                    (os.path.join(root, "runtime", "abi.h"), os.path.join(inc, "abi.h"))):
+        shutil.copy2(src, to + ".tmp")
+        os.replace(to + ".tmp", to)
+    if os.path.getmtime(os.path.join(root, "runtime", "abi.h")) > \
+            os.path.getmtime(os.path.join(root, "bin", "arroyo-worker")):
+        state += " (WARNING: runtime/abi.h is newer than bin/arroyo-worker: run make)"
+    os.environ["ARROYO_RUNTIME_DIR"] = inc
+    return dst, state
+
+
+def loadavg():
+    try:
+        with open("/proc/loadavg") as f:
+            return " ".join(f.read().split()[:3])
+    except OSError:
+        return "?"
