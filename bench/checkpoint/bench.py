@@ -165,6 +165,11 @@ def overhead(worker, so, failures, lines):
     lines.append("")
     ratio = med[0][0] / med[1][0]
     cpu_ratio = med[1][1] / med[0][1]
+    walls = [x.wall for x in results[0] if x.rc == 0]
+    if walls and max(walls) / min(walls) > 1.1:
+        lines.append("WARNING: machine busy: identical runs without checkpoints took %.1f to %.1f s "
+                     "(x%.2f), more than the 5%% to be resolved; the ratio below is noise in this "
+                     "run" % (min(walls), max(walls), max(walls) / min(walls)))
     lines.append("throughput with / without checkpoints (wall, medians): %.3f; CPU with / without: "
                  "%.3f" % (ratio, cpu_ratio))
     lines.append("target: throughput with checkpoints every %s within 5%% of without (>= %.2f): %s"
