@@ -19,8 +19,9 @@
 ** A frame's aggregate is recomputed from its rows (n + 1 of them), or for UNBOUNDED PRECEDING
 ** extended from the previous row's. The output is updating; state is every live row of every
 ** partition, bounded by the updating TTL.
-** Not here: RANGE/GROUPS frames, frames ending after the current row, other aggregates,
-** several window calls in one SELECT.
+** Several calls in one SELECT share the stage when they share the OVER clause (one accumulator
+** and argument per call in each element).
+** Not here: RANGE/GROUPS frames, frames ending after the current row, other aggregates.
 */
 #include <string.h>
 #include "codegen.h"
@@ -49,19 +50,25 @@ void cg_over_types(Gen *gen, Plan *T) {
   Cx *cx = gen->cx;
   Emitter *ty = &gen->types, *ds = &gen->descs;
   int id = T->id;
-  AggCall *a = &T->aggs[0];
   cg_topn_row_types(gen, T);
-  const char *at = acc_type(a);
-  em_line(ty, "/* [n%d] %s over a row's frame: cnt counts the frame's rows%s */", id, a->text,
-          a->fn == A_COUNT_STAR ? "" : " with a non-NULL argument");
-  em_line(ty, "typedef struct n%d_acc { int64_t cnt; %s%s } n%d_acc;", id, at ? at : "", at ? " v;" : "", id);
+  em_line(ty, "/* [n%d] the window functions over a row's frame: cntK counts the frame's rows (with a", id);
+  em_line(ty, "** non-NULL argument, except for count(*)), vK is the sum or the min/max */");
+  em_open(ty, "typedef struct n%d_acc {", id);
+  for (int k = 0; k < T->naggs; k++) {
+    const char *at = acc_type(&T->aggs[k]);
+    em_line(ty, "int64_t cnt%d;%s%s%s   /* %s */", k, at ? " " : "", at ? at : "", at ? cx_printf(cx, " v%d;", k) : "",
+            T->aggs[k].text);
+  }
+  em_close(ty, cx_printf(cx, " n%d_acc;", id));
   em_line(ty, "/* [n%d] one row of a partition; its strings' bytes follow it, in column order */", id);
   em_open(ty, "typedef struct n%d_elem {", id);
-  em_line(ty, "n%d_acc acc;   /* the aggregate over this row's frame: its current output */", id);
-  if (a->nargs) {
-    em_line(ty, "%s arg;   /* the aggregate's argument for this row */", type_c(a->args[0]->t));
-    em_line(ty, "uint8_t arg_null;");
-  }
+  em_line(ty, "n%d_acc acc;   /* the aggregates over this row's frame: its current output */", id);
+  for (int k = 0; k < T->naggs; k++)
+    if (T->aggs[k].nargs) {
+      em_line(ty, "%s arg%d;   /* the argument of %s for this row */", type_c(T->aggs[k].args[0]->t), k,
+              T->aggs[k].text);
+      em_line(ty, "uint8_t arg_null%d;", k);
+    }
   em_line(ty, "row_n%d_in row;", id);
   em_close(ty, cx_printf(cx, " n%d_elem;", id));
   em_line(ty, "typedef struct n%d_part { void *rows; } n%d_part;   /* state table 0: rows in ORDER BY order */", id, id);
@@ -81,35 +88,36 @@ void cg_over_types(Gen *gen, Plan *T) {
 }
 
 /* Emit "add element e's argument (e: a C pointer) to the local accumulator `acc`". */
-static void emit_add(Gen *gen, Plan *T, const char *e) {
+static void emit_add(Gen *gen, Plan *T, int k, const char *e) {
   Emitter *em = gen->em;
-  AggCall *a = &T->aggs[0];
+  AggCall *a = &T->aggs[k];
   const char *f = gen->cx->filename ? gen->cx->filename : "-";
   const char *slash = strrchr(f, '/');
   const char *loc = cx_printf(gen->cx, "%s:%d:%d", slash ? slash + 1 : f, T->over_line, T->over_col);
   const char *where = c_string(gen->cx, loc, strlen(loc));
-  const char *acc = "acc";
+  const char *acc = "acc", *cnt = cx_printf(gen->cx, "cnt%d", k), *v = cx_printf(gen->cx, "v%d", k);
+  const char *arg = cx_printf(gen->cx, "arg%d", k), *an = cx_printf(gen->cx, "arg_null%d", k);
   switch (a->fn) {
-    case A_COUNT_STAR: em_line(em, "%s.cnt++;", acc); break;
-    case A_COUNT: em_line(em, "if (!%s->arg_null) %s.cnt++;", e, acc); break;
+    case A_COUNT_STAR: em_line(em, "%s.%s++;", acc, cnt); break;
+    case A_COUNT: em_line(em, "if (!%s->%s) %s.%s++;", e, an, acc, cnt); break;
     case A_SUM: case A_AVG: {
       const char *t = acc_type(a);
-      em_open(em, "if (!%s->arg_null) {", e);
-      if (!strcmp(t, "double")) em_line(em, "%s.v += (double)%s->arg;", acc, e);
+      em_open(em, "if (!%s->%s) {", e, an);
+      if (!strcmp(t, "double")) em_line(em, "%s.%s += (double)%s->%s;", acc, v, e, arg);
       else if (!strcmp(t, "uint64_t"))
-        em_line(em, "if (rt_add_u64(%s.v, (uint64_t)%s->arg, &%s.v)) return rt->error(ctx, %s, \"%s() OVER (...): integer overflow\");",
-                acc, e, acc, where, a->text);
+        em_line(em, "if (rt_add_u64(%s.%s, (uint64_t)%s->%s, &%s.%s)) return rt->error(ctx, %s, \"%s() OVER (...): integer overflow\");",
+                acc, v, e, arg, acc, v, where, a->text);
       else
-        em_line(em, "if (rt_add_i64(%s.v, (int64_t)%s->arg, &%s.v)) return rt->error(ctx, %s, \"%s() OVER (...): integer overflow\");",
-                acc, e, acc, where, a->text);
-      em_line(em, "%s.cnt++;", acc);
+        em_line(em, "if (rt_add_i64(%s.%s, (int64_t)%s->%s, &%s.%s)) return rt->error(ctx, %s, \"%s() OVER (...): integer overflow\");",
+                acc, v, e, arg, acc, v, where, a->text);
+      em_line(em, "%s.%s++;", acc, cnt);
       em_close(em, NULL);
       break;
     }
     default:   /* min, max */
-      em_line(em, "if (!%s->arg_null && (%s.cnt == 0 || %s->arg %s %s.v)) %s.v = %s->arg;", e, acc, e,
-              a->fn == A_MIN ? "<" : ">", acc, acc, e);
-      em_line(em, "if (!%s->arg_null) %s.cnt++;", e, acc);
+      em_line(em, "if (!%s->%s && (%s.%s == 0 || %s->%s %s %s.%s)) %s.%s = %s->%s;", e, an, acc, cnt, e, arg,
+              a->fn == A_MIN ? "<" : ">", acc, v, acc, v, e, arg);
+      em_line(em, "if (!%s->%s) %s.%s++;", e, an, acc, cnt);
       break;
   }
 }
@@ -119,7 +127,6 @@ void cg_over_stage(Gen *gen, Plan *T) {
   Emitter *em = gen->em;
   int id = T->id;
   Plan *ip = T->inputs[0];
-  AggCall *a = &T->aggs[0];
   int ns = nstrings(ip);
   long long K = (long long)T->frame_preceding;   /* -1: UNBOUNDED */
   int str_order = 0;
@@ -174,12 +181,12 @@ void cg_over_stage(Gen *gen, Plan *T) {
   if (K < 0) {
     em_line(em, "if (j > 0) acc = n%d_at(P, j - 1)->acc;", id);
     em_line(em, "n%d_elem *e = n%d_at(P, j);", id, id);
-    emit_add(gen, T, "e");
+    for (int k = 0; k < T->naggs; k++) emit_add(gen, T, k, "e");
   } else {
     em_line(em, "int64_t i = j - %lld < 0 ? 0 : j - %lld;", K, K);
     em_open(em, "for (; i <= j; i++) {");
     em_line(em, "const n%d_elem *f = n%d_at(P, i);", id, id);
-    emit_add(gen, T, "f");
+    for (int k = 0; k < T->naggs; k++) emit_add(gen, T, k, "f");
     em_close(em, NULL);
     em_line(em, "n%d_elem *e = n%d_at(P, j);", id, id);
   }
@@ -191,26 +198,32 @@ void cg_over_stage(Gen *gen, Plan *T) {
 
   /* emission */
   gen->tmp = 0;
-  em_line(em, "/* [n%d] send element e with its frame's %s downstream (retract != 0: as a retraction) */", id, a->text);
+  em_line(em, "/* [n%d] send element e with its frame's values downstream (retract != 0: as a retraction) */", id);
   em_open(em, "static int n%d_out(RtCtx *ctx, const n%d_elem *e, int retract) {", id, id);
   em_line(em, "row_n%d_in cur;", id);
   em_line(em, "n%d_view(e, &cur);", id);
   em_line(em, "cur.h.retract = (uint8_t)retract;");
-  em_line(em, "%s val = 0;", type_c(a->t));
-  em_line(em, "uint8_t val_null = 0;");
-  switch (a->fn) {
-    case A_COUNT: case A_COUNT_STAR: em_line(em, "val = e->acc.cnt;"); break;
-    case A_AVG: em_line(em, "if (e->acc.cnt) val = (double)e->acc.v / (double)e->acc.cnt; else val_null = 1;"); break;
-    default: em_line(em, "if (e->acc.cnt) val = e->acc.v; else val_null = 1;"); break;
+  for (int k = 0; k < T->naggs; k++) {
+    AggCall *a = &T->aggs[k];
+    em_line(em, "%s val%d = 0;   /* %s */", type_c(a->t), k, a->text);
+    if (a->nullable) em_line(em, "uint8_t val_null%d = 0;", k);
+    switch (a->fn) {
+      case A_COUNT: case A_COUNT_STAR: em_line(em, "val%d = e->acc.cnt%d;", k, k); break;
+      case A_AVG:
+        em_line(em, "if (e->acc.cnt%d) val%d = (double)e->acc.v%d / (double)e->acc.cnt%d; else val_null%d = 1;", k, k, k, k, k);
+        break;
+      default: em_line(em, "if (e->acc.cnt%d) val%d = e->acc.v%d; else val_null%d = 1;", k, k, k, k); break;
+    }
   }
   CgVal *out = cx_alloc(cx, sizeof(CgVal) * (size_t)T->ncols);
   for (int c = 0; c < ip->ncols; c++) {
     out[c].v = cx_printf(cx, "cur.c%d", c);
     out[c].n = ip->cols[c].nullable ? cx_printf(cx, "cur._null.c%d", c) : "0";
   }
-  out[ip->ncols].v = "val";
-  out[ip->ncols].n = a->nullable ? "val_null" : "0";
-  if (!a->nullable) em_line(em, "(void)val_null;");
+  for (int k = 0; k < T->naggs; k++) {
+    out[ip->ncols + k].v = cx_printf(cx, "val%d", k);
+    out[ip->ncols + k].n = T->aggs[k].nullable ? cx_printf(cx, "val_null%d", k) : "0";
+  }
   em_open(em, "do {");
   consume_parents(gen, T, out, "cur.h");
   em_close(em, " while (0);");
@@ -220,8 +233,8 @@ void cg_over_stage(Gen *gen, Plan *T) {
 
   /* process */
   gen->tmp = 0;
-  em_line(em, "/* [n%d] %s(...) OVER (... ROWS BETWEEN %s PRECEDING AND CURRENT ROW): store or remove each", id,
-          a->text, K < 0 ? "UNBOUNDED" : cx_printf(cx, "%lld", K));
+  em_line(em, "/* [n%d] OVER (... ROWS BETWEEN %s PRECEDING AND CURRENT ROW): store or remove each", id,
+          K < 0 ? "UNBOUNDED" : cx_printf(cx, "%lld", K));
   em_line(em, "** row, and retract and re-emit the rows whose frames it enters or leaves */");
   em_open(em, "static int n%d_process(RtCtx *ctx, int input, const RtBatch *batch) {", id);
   em_line(em, "const row_n%d_in *rows = (const row_n%d_in *)batch->rows;", id, id);
@@ -263,17 +276,18 @@ void cg_over_stage(Gen *gen, Plan *T) {
         em_line(em, "ne->row.c%d.ptr = 0;   /* rebuilt by n%d_view */", c, id);
       }
   }
-  if (a->nargs) {
+  CgVal *in = cx_alloc(cx, sizeof(CgVal) * (size_t)(ip->ncols ? ip->ncols : 1));
+  for (int c = 0; c < ip->ncols; c++) {
+    in[c].v = cx_printf(cx, "r->c%d", c);
+    in[c].n = ip->cols[c].nullable ? cx_printf(cx, "r->_null.c%d", c) : "0";
+  }
+  for (int k = 0; k < T->naggs; k++) {
+    if (!T->aggs[k].nargs) continue;
     Cg g = { cx, em, id, gen->tmp, "r->h" };
-    CgVal *in = cx_alloc(cx, sizeof(CgVal) * (size_t)(ip->ncols ? ip->ncols : 1));
-    for (int c = 0; c < ip->ncols; c++) {
-      in[c].v = cx_printf(cx, "r->c%d", c);
-      in[c].n = ip->cols[c].nullable ? cx_printf(cx, "r->_null.c%d", c) : "0";
-    }
-    CgVal av = cg_expr(&g, a->args[0], in);
+    CgVal av = cg_expr(&g, T->aggs[k].args[0], in);
     gen->tmp = g.tmp;
-    em_line(em, "ne->arg_null = (uint8_t)(%s);", av.n);
-    em_line(em, "if (!ne->arg_null) ne->arg = %s;", av.v);
+    em_line(em, "ne->arg_null%d = (uint8_t)(%s);", k, av.n);
+    em_line(em, "if (!ne->arg_null%d) ne->arg%d = %s;", k, k, av.v);
   }
   em_line(em, "if (rt->agg_list_insert(ctx, &P->rows, lo, ne, size)) return -1;");
   em_line(em, "for (j = lo; j <= end; j++) if (n%d_frame(ctx, P, j) || n%d_out(ctx, n%d_at(P, j), 0)) return -1;", id, id, id);

@@ -1074,18 +1074,27 @@ static Plan *bind_select(Cx *cx, Select *s) {
   for (int i = 0; i < s->nitems && !aggregating; i++)
     if (s->items[i].e && expr_has_aggregate(cx, s->items[i].e)) aggregating = 1;
   if (aggregating) return agg_bind_select(cx, s, in, qual);
-  /* window function calls (ROW_NUMBER() OVER ...) become a top-N node between the input and
-  ** the projection; the call itself reads that node's last column */
+  /* window function calls become one node between the input and the projection (a top-N for
+  ** ROW_NUMBER() OVER ..., a frame node for aggregates OVER ..., which several calls with the
+  ** same OVER clause share); each call reads its column of that node (over_col[item]) */
   int from_cols = in->ncols;
   Plan *topn = NULL;
+  int *over_col = cx_alloc(cx, sizeof(int) * (size_t)(s->nitems ? s->nitems : 1));
   for (int i = 0; i < s->nitems; i++) {
     Expr *e = s->items[i].e;
     if (!e || e->kind != E_CALL || !e->has_over) continue;
-    if (topn) diag_error(cx, e->line, e->col, "only one window function call per SELECT is supported");
-    topn = strcmp(e->name, "row_number") == 0 ? over_bind_topn(cx, &sc, e) : over_bind_frame(cx, &sc, e);
-    plan_add_input(cx, topn, in);
-    in = topn;
-    sc.input = topn;
+    int rownum = strcmp(e->name, "row_number") == 0;
+    if (topn && (rownum || topn->kind != P_OVER))
+      diag_error(cx, e->line, e->col, "only one row_number() call per SELECT is supported, and not with other window functions");
+    if (topn) {
+      over_add_frame(cx, &sc, topn, e);
+    } else {
+      topn = rownum ? over_bind_topn(cx, &sc, e) : over_bind_frame(cx, &sc, e);
+      plan_add_input(cx, topn, in);
+      in = topn;
+      sc.input = topn;
+    }
+    over_col[i] = topn->ncols - 1;
   }
   /* unnest(array) in the select list: a node that repeats the row once per element */
   Plan *unnest = NULL;
@@ -1148,9 +1157,9 @@ static Plan *bind_select(Cx *cx, Select *s) {
     BExpr *b;
     if (topn && it->e->kind == E_CALL && it->e->has_over) {
       b = bnew(cx, B_COL, it->e);
-      b->colidx = topn->ncols - 1;
-      b->t = topn->cols[topn->ncols - 1].t;
-      b->nullable = topn->cols[topn->ncols - 1].nullable;
+      b->colidx = over_col[i];
+      b->t = topn->cols[over_col[i]].t;
+      b->nullable = topn->cols[over_col[i]].nullable;
       b->text = cx_printf(cx, "%s()", it->e->name);
     } else if (unnest && it->e->kind == E_CALL && !strcmp(it->e->name, "unnest")) {
       b = bnew(cx, B_COL, it->e);

@@ -453,8 +453,8 @@ struct Plan {
   ** (rkeys over the table's columns). */
   int lookup_slot;       /* which of the subtask's loaded tables (rt->lookup_table slot) */
   /* P_OVER: agg(x) OVER (PARTITION BY exprs[0..nkeys) ORDER BY order[...] ROWS BETWEEN
-  ** frame_preceding PRECEDING AND CURRENT ROW): aggs[0] is the call; output is the input's
-  ** columns followed by its value for each row. Updating. */
+  ** frame_preceding PRECEDING AND CURRENT ROW): aggs[0..naggs) are the calls sharing that OVER
+  ** clause; output is the input's columns followed by their values for each row. Updating. */
   int64_t frame_preceding;   /* rows before the current one in the frame, -1 UNBOUNDED */
 };
 
@@ -513,6 +513,7 @@ BExpr *bind_cast(Cx *cx, BExpr *e, SqlType to, int line, int col, int explicit_c
 /* ---- window function calls (over.c) -------------------------------------------------- */
 Plan *over_bind_topn(Cx *cx, Scope *sc, Expr *e);   /* ROW_NUMBER() OVER (...) over sc->input */
 Plan *over_bind_frame(Cx *cx, Scope *sc, Expr *e);  /* agg(x) OVER (... ROWS ...) over sc->input */
+void over_add_frame(Cx *cx, Scope *sc, Plan *t, Expr *e);   /* another call with t's OVER clause */
 int over_only_inserts(const Plan *p);             /* every row of p is an insertion */
 void over_finish(Cx *cx);                          /* after plan_link_parents: top-N limits */
 

@@ -88,7 +88,8 @@ Plan *over_bind_topn(Cx *cx, Scope *sc, Expr *e) {
 /* agg(x) OVER (PARTITION BY ... ORDER BY ... ROWS BETWEEN n PRECEDING AND CURRENT ROW): a P_OVER
 ** over the scope's input. sum, avg, count, min and max of integers, floats (and timestamps for
 ** min/max); one output value per input row, updating (codegen/cg_over.c). */
-Plan *over_bind_frame(Cx *cx, Scope *sc, Expr *e) {
+/* Which aggregate a window call is, after checking its form (argument count, ORDER BY, frame). */
+static AggFn frame_fn(Cx *cx, Expr *e) {
   static const struct { const char *name; AggFn fn; } fns[] = {
     { "sum", A_SUM }, { "avg", A_AVG }, { "mean", A_AVG }, { "count", A_COUNT },
     { "min", A_MIN }, { "max", A_MAX } };
@@ -115,37 +116,11 @@ Plan *over_bind_frame(Cx *cx, Scope *sc, Expr *e) {
                "%s() OVER (... ORDER BY ...) needs an explicit ROWS BETWEEN ... AND CURRENT ROW frame "
                "(the default RANGE frame, where rows that tie under ORDER BY share a frame, is not "
                "supported)", e->name);
-  Plan *in = sc->input;
-  Plan *t = plan_new(cx, P_OVER, in->ncols + 1);
-  memcpy(t->cols, in->cols, sizeof(PCol) * (size_t)in->ncols);
-  t->over_line = e->line;
-  t->over_col = e->col;
-  t->frame_preceding = e->frame_preceding;
-  t->nkeys = e->npartition;
-  t->exprs = cx_alloc(cx, sizeof(BExpr *) * (size_t)(e->npartition ? e->npartition : 1));
-  for (int i = 0; i < e->npartition; i++) {
-    t->exprs[i] = bind_expr(cx, sc, e->partition[i]);
-    if (t->exprs[i]->kind != B_COL)
-      diag_error(cx, e->partition[i]->line, e->partition[i]->col, "PARTITION BY of a window function must name columns");
-    if (t->exprs[i]->t.kind == T_WINDOW)
-      diag_error(cx, e->partition[i]->line, e->partition[i]->col,
-                 "PARTITION BY a window is not supported for %s() OVER (...)", e->name);
-  }
-  t->norder = e->norder;
-  t->order = cx_alloc(cx, sizeof(BExpr *) * (size_t)e->norder);
-  t->order_desc = e->order_desc;
-  t->order_nulls_first = cx_alloc(cx, (size_t)e->norder);
-  for (int i = 0; i < e->norder; i++) {
-    t->order_nulls_first[i] = e->order_nulls[i] ? e->order_nulls[i] == 1 : e->order_desc[i];
-    t->order[i] = bind_expr(cx, sc, e->order[i]);
-    if (t->order[i]->kind != B_COL)
-      diag_error(cx, e->order[i]->line, e->order[i]->col, "ORDER BY of a window function must name columns");
-    if (t->order[i]->t.kind == T_WINDOW || t->order[i]->t.kind == T_INTERVAL ||
-        t->order[i]->t.kind == T_ARRAY || t->order[i]->t.kind == RT_STRUCT)
-      diag_error(cx, e->order[i]->line, e->order[i]->col, "cannot ORDER BY a %s value",
-                 type_name(t->order[i]->t));
-  }
-  AggCall *a = cx_alloc(cx, sizeof(AggCall));
+  return fn;
+}
+
+/* Bind and type the call (its argument over scope sc) into a. */
+static void bind_frame_call(Cx *cx, Scope *sc, Expr *e, AggFn fn, AggCall *a) {
   memset(a, 0, sizeof *a);
   a->fn = fn;
   a->text = e->name;
@@ -181,15 +156,90 @@ Plan *over_bind_frame(Cx *cx, Scope *sc, Expr *e) {
       a->t = at;
       break;
   }
-  t->aggs = a;
-  t->naggs = 1;
-  t->cols[in->ncols].name = e->name;
-  t->cols[in->ncols].t = a->t;
-  t->cols[in->ncols].nullable = a->nullable;
+}
+
+/* Append call a to P_OVER t as a new output column. */
+static void add_call(Cx *cx, Plan *t, const AggCall *a, const char *name) {
+  AggCall *na = cx_alloc(cx, sizeof(AggCall) * (size_t)(t->naggs + 1));
+  if (t->naggs) memcpy(na, t->aggs, sizeof(AggCall) * (size_t)t->naggs);
+  na[t->naggs++] = *a;
+  t->aggs = na;
+  PCol *nc = cx_alloc(cx, sizeof(PCol) * (size_t)(t->ncols + 1));
+  memcpy(nc, t->cols, sizeof(PCol) * (size_t)t->ncols);
+  memset(&nc[t->ncols], 0, sizeof nc[0]);
+  nc[t->ncols].name = name;
+  nc[t->ncols].t = a->t;
+  nc[t->ncols].nullable = a->nullable;
+  t->cols = nc;
+  t->ncols++;
+}
+
+Plan *over_bind_frame(Cx *cx, Scope *sc, Expr *e) {
+  AggFn fn = frame_fn(cx, e);
+  Plan *in = sc->input;
+  Plan *t = plan_new(cx, P_OVER, in->ncols);
+  memcpy(t->cols, in->cols, sizeof(PCol) * (size_t)in->ncols);
+  t->over_line = e->line;
+  t->over_col = e->col;
+  t->frame_preceding = e->frame_preceding;
+  t->nkeys = e->npartition;
+  t->exprs = cx_alloc(cx, sizeof(BExpr *) * (size_t)(e->npartition ? e->npartition : 1));
+  for (int i = 0; i < e->npartition; i++) {
+    t->exprs[i] = bind_expr(cx, sc, e->partition[i]);
+    if (t->exprs[i]->kind != B_COL)
+      diag_error(cx, e->partition[i]->line, e->partition[i]->col, "PARTITION BY of a window function must name columns");
+    if (t->exprs[i]->t.kind == T_WINDOW)
+      diag_error(cx, e->partition[i]->line, e->partition[i]->col,
+                 "PARTITION BY a window is not supported for %s() OVER (...)", e->name);
+  }
+  t->norder = e->norder;
+  t->order = cx_alloc(cx, sizeof(BExpr *) * (size_t)e->norder);
+  t->order_desc = e->order_desc;
+  t->order_nulls_first = cx_alloc(cx, (size_t)e->norder);
+  for (int i = 0; i < e->norder; i++) {
+    t->order_nulls_first[i] = e->order_nulls[i] ? e->order_nulls[i] == 1 : e->order_desc[i];
+    t->order[i] = bind_expr(cx, sc, e->order[i]);
+    if (t->order[i]->kind != B_COL)
+      diag_error(cx, e->order[i]->line, e->order[i]->col, "ORDER BY of a window function must name columns");
+    if (t->order[i]->t.kind == T_WINDOW || t->order[i]->t.kind == T_INTERVAL ||
+        t->order[i]->t.kind == T_ARRAY || t->order[i]->t.kind == RT_STRUCT)
+      diag_error(cx, e->order[i]->line, e->order[i]->col, "cannot ORDER BY a %s value",
+                 type_name(t->order[i]->t));
+  }
+  AggCall a;
+  bind_frame_call(cx, sc, e, fn, &a);
+  add_call(cx, t, &a, e->name);
   /* a row arriving out of ORDER BY order, or a retraction, changes the frames of the rows after
   ** it: the output retracts and re-emits them, so it is always updating */
   t->updating = 1;
   return t;
+}
+
+/* A further window call of the same SELECT: it must have t's OVER clause; it becomes another
+** output column of t (its argument is bound over t's input). */
+void over_add_frame(Cx *cx, Scope *sc, Plan *t, Expr *e) {
+  AggFn fn = frame_fn(cx, e);
+  Scope s2 = *sc;
+  s2.input = t->inputs[0];
+  int same = e->npartition == t->nkeys && e->norder == t->norder &&
+             e->frame_preceding == t->frame_preceding;
+  for (int i = 0; same && i < t->nkeys; i++) {
+    BExpr *b = bind_expr(cx, &s2, e->partition[i]);
+    same = b->kind == B_COL && b->colidx == t->exprs[i]->colidx;
+  }
+  for (int i = 0; same && i < t->norder; i++) {
+    BExpr *b = bind_expr(cx, &s2, e->order[i]);
+    int nf = e->order_nulls[i] ? e->order_nulls[i] == 1 : e->order_desc[i];
+    same = b->kind == B_COL && b->colidx == t->order[i]->colidx && e->order_desc[i] == t->order_desc[i] &&
+           nf == t->order_nulls_first[i];
+  }
+  if (!same)
+    diag_error(cx, e->line, e->col,
+               "window function calls in one SELECT must share one OVER clause (the same PARTITION BY, "
+               "ORDER BY and frame); use a subquery for another");
+  AggCall a;
+  bind_frame_call(cx, &s2, e, fn, &a);
+  add_call(cx, t, &a, e->name);
 }
 
 /* ---- limits of unbounded top-N ------------------------------------------------------ */

@@ -230,8 +230,11 @@ static void explain_node(Cx *cx, Buf *b, Plan *p, int depth) {
       buf_puts(b, ")");
       break;
     case P_OVER:
-      buf_printf(b, "[n%d] %s(%s) over (partition by ", p->id, p->aggs[0].text,
-                 p->aggs[0].nargs ? bexpr_text(cx, p->aggs[0].args[0]) : "*");
+      buf_printf(b, "[n%d] ", p->id);
+      for (int i = 0; i < p->naggs; i++)
+        buf_printf(b, "%s%s(%s)", i ? ", " : "", p->aggs[i].text,
+                   p->aggs[i].nargs ? bexpr_text(cx, p->aggs[i].args[0]) : "*");
+      buf_puts(b, " over (partition by ");
       for (int i = 0; i < p->nkeys; i++) buf_printf(b, "%s%s", i ? ", " : "", bexpr_text(cx, p->exprs[i]));
       buf_puts(b, " order by ");
       for (int i = 0; i < p->norder; i++)

@@ -105,6 +105,14 @@ OVER_TESTS = {
     "over_max_text_order": ("""SELECT id, k, b, max(a) OVER (PARTITION BY k ORDER BY b ASC NULLS LAST, id
                                ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM t""",
                             ["id", "k", "b", "m"]),
+    # several calls sharing one OVER clause (one stage), ORDER BY a TEXT column DESC (NULLs
+    # first); min of a timestamp (Unix ms in debezium), avg of integers
+    "over_multi": ("""SELECT id, k, a,
+                        sum(a) OVER w, count(a) OVER w, count(*) OVER w, min(ts) OVER w * 1000,
+                        max(a) OVER w, avg(a) OVER w
+                      FROM t WINDOW w AS (PARTITION BY k ORDER BY b DESC NULLS FIRST, id
+                                          ROWS BETWEEN 2 PRECEDING AND CURRENT ROW)""",
+                   ["id", "k", "a", "s", "n", "rows_in_frame", "first_ts", "mx", "av"]),
     # over an updating (debezium) input: min over 1 preceding row and the current one
     "over_min_cdc": ("""SELECT id, k, v, min(v) OVER (PARTITION BY k ORDER BY id
                         ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM c""",

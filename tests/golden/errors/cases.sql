@@ -138,3 +138,9 @@ INSERT INTO o SELECT k, sum(a) OVER (PARTITION BY k ORDER BY a) AS x FROM t;
 CREATE TABLE t (k TEXT, a BIGINT) WITH (connector = 'single_file', path = '/dev/null', format = 'json', type = 'source');
 CREATE TABLE o WITH (connector = 'single_file', path = '/dev/null', format = 'debezium_json', type = 'sink');
 INSERT INTO o SELECT k, median(a) OVER (PARTITION BY k ORDER BY a ROWS 2 PRECEDING) AS x FROM t;
+
+-- case over_different_clauses: 4:3: error: window function calls in one SELECT must share one OVER clause
+CREATE TABLE t (k TEXT, a BIGINT) WITH (connector = 'single_file', path = '/dev/null', format = 'json', type = 'source');
+CREATE TABLE o WITH (connector = 'single_file', path = '/dev/null', format = 'debezium_json', type = 'sink');
+INSERT INTO o SELECT k, sum(a) OVER (PARTITION BY k ORDER BY a ROWS 2 PRECEDING) AS x,
+  max(a) OVER (PARTITION BY k ORDER BY a ROWS 3 PRECEDING) AS y FROM t;
