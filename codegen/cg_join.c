@@ -393,8 +393,8 @@ static void windowed_stage(Gen *gen, Plan *J) {
   em_line(em, "rt_zero(c->heads, (int64_t)(size * sizeof(uint32_t)));");
   em_line(em, "c->mask = size - 1;");
   em_open(em, "for (i = 0; i < c->n; i++) {");
-  em_line(em, "uint32_t *head = &c->heads[c->e[i].hash & c->mask];");
   em_line(em, "if (c->e[i].key[0]) continue;");
+  em_line(em, "uint32_t *head = &c->heads[c->e[i].hash & c->mask];");
   em_line(em, "c->e[i].next = *head;");
   em_line(em, "*head = (uint32_t)(i + 1);");
   em_close(em, NULL);
