@@ -15,17 +15,24 @@
 ** emitted, and for outer joins the unmatched rows with the other side NULL (right rows are
 ** marked when they match). Then the window's rows are freed. The output is append-only.
 **
-** Updating join (no windows): each side keeps, per key, the list of its live rows (packed into
-** bytes in a runtime list object). An inserted row is stored and joined with the other side's
-** rows for its key; a retraction removes the row and retracts the pairs it made. For outer
-** joins a preserved row without partners is emitted padded with NULLs, and that padded row is
-** retracted when its first partner arrives (and re-emitted when its last partner leaves).
-** State is bounded by the updating TTL.
+** Updating join (no windows): each side keeps, per key, its live rows in one state entry
+** (table `side`, bucket 0): the first row packed inline in the value, later ones in a
+** runtime/join_rows.c object (one growable block per key, no allocation per row). A row is
+** packed with only the columns someone reads (key columns come back from the key bytes,
+** unread ones are not kept), NULLs as a bitmap (see JoinPack). An inserted row is stored and
+** joined with the other side's rows for its key; a retraction removes an equal packed row and
+** retracts the pairs it made. For outer joins a preserved row without partners is emitted
+** padded with NULLs, and that padded row is retracted when its first partner arrives (and
+** re-emitted when its last partner leaves). State is bounded by the updating TTL.
 ** Interval join (an inner join of append-only inputs whose ON bounds right.t - left.t to
 ** [lo, hi]): like the updating join, but a row arriving behind the watermark is late (its
-** partners may be gone), and each stored row gets a timer at the time after which no new
-** partner can arrive (left t + hi, right t - lo); when it fires the row is dropped. The
-** result is append-only.
+** partners may be gone), and a row is stored under the bucket that ends after the last time
+** it can meet a new partner (left t + hi, right t - lo), buckets max((hi - lo) / 8, 1 s)
+** wide; when the watermark reaches a bucket's end the whole bucket is dropped, with no timer
+** or scan per row. A row probes the other side's key in every live bucket. Rows may outlive
+** their reach by up to one bucket width; that is never visible, because the ON condition
+** (which still holds the time bounds) is checked for every pair and a row that could still
+** pair with them would be late. The result is append-only.
 ** Not yet: outer interval joins, outer updating joins with a residual condition.
 */
 #include <string.h>
@@ -42,6 +49,7 @@ static int fixed_size(SqlType t) {
 }
 
 static const char *row_type(Plan *J, int side) { return side ? "r" : "l"; }
+static void emit_rows_type(Gen *gen, Plan *J, int side);
 
 void cg_join_types(Gen *gen, Plan *J) {
   Cx *cx = gen->cx;
@@ -89,12 +97,12 @@ void cg_join_types(Gen *gen, Plan *J) {
   if (windowed) {
     em_line(ty, "typedef struct n%d_list { void **rows; int64_t n; } n%d_list;", id, id);
   } else {
-    em_line(ty, "typedef struct n%d_rows { int64_t n; void *rows; uint64_t hash; } n%d_rows;   /* live rows of a key, packed */",
-            id, id);
+    emit_rows_type(gen, J, 0);
+    emit_rows_type(gen, J, 1);
   }
   em_line(ty, "%s", "");
   em_open(ds, "static const uint32_t n%d_objs[] = {", id);
-  em_line(ds, "%s", windowed ? "0" : cx_printf(cx, "(uint32_t)offsetof(n%d_rows, rows)", id));
+  em_line(ds, "%s", windowed ? "0" : cx_printf(cx, "(uint32_t)offsetof(n%d_lk, more)   /* the same in n%d_rk */", id, id));
   em_close(ds, ";");
   int nref[2] = { 0, 0 };
   if (windowed)
@@ -114,10 +122,11 @@ void cg_join_types(Gen *gen, Plan *J) {
     em_line(ds, "{ \"n%d left rows by window\", sizeof(n%d_lval), 0, 0, 0, %d, n%d_l_keyrefs },", id, id, nref[0], id);
     em_line(ds, "{ \"n%d right rows by window\", sizeof(n%d_rval), 0, 0, 0, %d, n%d_r_keyrefs },", id, id, nref[1], id);
   } else {
-    em_line(ds, "{ \"n%d left rows by key\", sizeof(n%d_rows), 1, n%d_objs, INT64_C(%lld) },", id, id, id,
-            (long long)cx->cat->updating_ttl_ns);
-    em_line(ds, "{ \"n%d right rows by key\", sizeof(n%d_rows), 1, n%d_objs, INT64_C(%lld) },", id, id, id,
-            (long long)cx->cat->updating_ttl_ns);
+    /* interval joins expire rows by bucket (the watermark), updating joins by the TTL */
+    long long ttl = J->interval ? 0 : (long long)cx->cat->updating_ttl_ns;
+    const char *by = J->interval ? "key and expiry bucket" : "key";
+    em_line(ds, "{ \"n%d left rows by %s\", sizeof(n%d_lk), 1, n%d_objs, INT64_C(%lld) },", id, by, id, id, ttl);
+    em_line(ds, "{ \"n%d right rows by %s\", sizeof(n%d_rk), 1, n%d_objs, INT64_C(%lld) },", id, by, id, id, ttl);
   }
   em_close(ds, ";");
   em_line(ds, "%s", "");
@@ -451,23 +460,147 @@ static void windowed_stage(Gen *gen, Plan *J) {
 }
 
 /* ---- updating join (and interval join) ------------------------------------------------ */
-/* pack: [per column: null byte, then fixed bytes or u32 length + bytes] */
+/* Which columns of one side a stored row keeps, and where the others come from:
+**   stored   packed into the row: read by a parent of the join or by the residual (or the
+**            interval join's time column), and not restorable from the key bytes;
+**   key      a key column (the key expression is the column itself, of a fixed-size integer,
+**            boolean or timestamp type, at a fixed offset in the key bytes): the key bytes of
+**            the entry hold it, and a stored row's key is never NULL;
+**   unused   nobody reads it: not stored, unpacked as NULL.
+** Packed row: [null bitmap, one bit per stored column, at least one byte] then per stored
+** column in column order its fixed-size bytes (zero when NULL), or for strings a u32 length
+** and the bytes. Equal rows pack to equal bytes (retractions find their row by bytes). */
+typedef struct JoinPack {
+  uint8_t *stored;      /* per input column */
+  int *keyoff;          /* per input column: offset of its value in the key bytes, or -1 */
+  int nstored;
+  int bitmap;           /* bytes of the null bitmap */
+  int fixed;            /* packed bytes without string contents */
+  int cap;              /* bytes of the inline row slot in the state value */
+} JoinPack;
+
+static void expr_cols(const BExpr *e, uint8_t *used, int n) {
+  if (!e) return;
+  if (e->kind == B_COL && e->colidx >= 0 && e->colidx < n) used[e->colidx] = 1;
+  for (int i = 0; i < e->nargs; i++) expr_cols(e->args[i], used, n);
+  expr_cols(e->else_, used, n);
+  expr_cols(e->operand, used, n);
+}
+
+/* Columns (of a node with n output columns) read by its parent p and p's own consumers:
+** projections and filters are looked into, anything else reads every column. */
+static void parent_uses(const Plan *p, uint8_t *used, int n) {
+  if (p->kind == P_PROJECT) {
+    for (int i = 0; i < p->ncols; i++) expr_cols(p->exprs[i], used, n);
+    return;
+  }
+  if (p->kind == P_FILTER && p->nparents > 0) {
+    expr_cols(p->pred, used, n);
+    for (int i = 0; i < p->nparents; i++) parent_uses(p->parents[i], used, n);
+    return;
+  }
+  for (int i = 0; i < n; i++) used[i] = 1;
+}
+
+static int restorable_from_key(SqlType t) {
+  switch (t.kind) {
+    case RT_BOOL: case RT_I32: case RT_U32: case RT_I64: case RT_U64: case RT_TIMESTAMP: return 1;
+    default: return 0;
+  }
+}
+
+static void join_pack(Gen *gen, Plan *J, int side, JoinPack *jp) {
+  Cx *cx = gen->cx;
+  Plan *ip = J->inputs[side];
+  int nl = J->inputs[0]->ncols, nout = nl + J->inputs[1]->ncols, base = side ? nl : 0;
+  uint8_t *used = cx_alloc(cx, (size_t)(nout ? nout : 1));
+  for (int i = 0; i < nout; i++) used[i] = 0;
+  for (int i = 0; i < J->nparents; i++) parent_uses(J->parents[i], used, nout);
+  if (!J->nparents) for (int i = 0; i < nout; i++) used[i] = 1;
+  expr_cols(J->pred, used, nout);
+  jp->stored = cx_alloc(cx, (size_t)(ip->ncols ? ip->ncols : 1));
+  jp->keyoff = cx_alloc(cx, sizeof(int) * (size_t)(ip->ncols ? ip->ncols : 1));
+  for (int c = 0; c < ip->ncols; c++) { jp->stored[c] = used[base + c]; jp->keyoff[c] = -1; }
+  if (J->interval) jp->stored[side ? J->ircol : J->ilcol] = 1;
+  /* key columns at fixed offsets: [knull] then per key [null flag][value] */
+  BExpr **keys = side ? J->rkeys : J->exprs;
+  int ko = 1;
+  for (int k = 0; k < J->nkeys; k++) {
+    SqlType t = keys[k]->t;
+    if (type_is_stringy(t)) break;   /* later offsets depend on the string's length */
+    ko += 1;
+    if (keys[k]->kind == B_COL && restorable_from_key(t) && keys[k]->colidx >= 0 &&
+        keys[k]->colidx < ip->ncols && ip->cols[keys[k]->colidx].t.kind == t.kind) {
+      int c = keys[k]->colidx;
+      jp->keyoff[c] = ko;
+      jp->stored[c] = 0;
+    }
+    ko += t.kind == T_WINDOW ? 16 : fixed_size(t);
+  }
+  int n = 0, fixed = 0, strs = 0;
+  for (int c = 0; c < ip->ncols; c++) {
+    if (!jp->stored[c]) continue;
+    n++;
+    SqlType t = ip->cols[c].t;
+    if (type_is_stringy(t)) { fixed += 4; strs++; }
+    else fixed += t.kind == T_WINDOW ? 16 : fixed_size(t);
+  }
+  jp->nstored = n;
+  jp->bitmap = n ? (n + 7) / 8 : 1;
+  jp->fixed = jp->bitmap + fixed;
+  /* the inline slot: the fixed part plus 64 bytes per string column (a guess at typical
+  ** short strings; longer rows go to `more`), at most 256, and rounded so that the value
+  ** (more 8, n 4, first_len 2, first) is a multiple of 8 */
+  int need = jp->fixed + 64 * strs;
+  if (need > 256) need = jp->fixed > 256 ? jp->fixed : 256;
+  if (need > 4096) need = 4096;
+  jp->cap = ((14 + need + 7) / 8) * 8 - 14;
+}
+
+/* The value of a key's entry: n<id>_<side>k (see cg_join_types). */
+static void emit_rows_type(Gen *gen, Plan *J, int side) {
+  JoinPack jp;
+  join_pack(gen, J, side, &jp);
+  const char *s = row_type(J, side);
+  em_line(&gen->types, "typedef struct n%d_%sk {   /* %s rows of one key, packed: the first inline, the rest in `more` */",
+          J->id, s, side ? "right" : "left");
+  em_line(&gen->types, "  void *more;          /* RtObj join rows (rt->jrows_*): rows 2.. in arrival order, or NULL */");
+  em_line(&gen->types, "  uint32_t n;          /* live rows */");
+  em_line(&gen->types, "  uint16_t first_len;  /* bytes of the inline row; 0: none */");
+  em_line(&gen->types, "  uint8_t first[%d];", jp.cap);
+  em_line(&gen->types, "} n%d_%sk;", J->id, s);
+}
+
+/* n<id>_packsize_<s>(r), n<id>_pack_<s>(r, p) -> bytes, n<id>_unpack_<s>(p, kb, r) */
 static void emit_pack_fns(Gen *gen, Plan *J, int side) {
   Emitter *em = gen->em;
   Plan *ip = J->inputs[side];
   int id = J->id;
   const char *rt_ = row_type(J, side);
-  em_open(em, "static int64_t n%d_pack_%s(RtCtx *ctx, const row_n%d_%s *r, unsigned char **out) {", id, rt_, id, rt_);
-  int fixed = 0;
+  JoinPack jp;
+  join_pack(gen, J, side, &jp);
+  em_line(em, "/* [n%d] %s rows packed: [null bitmap %d] then the stored columns (", id, side ? "right" : "left", jp.bitmap);
+  {
+    char *cols = "";
+    for (int c = 0; c < ip->ncols; c++)
+      if (jp.stored[c]) cols = cx_printf(gen->cx, "%s%s%s", cols, *cols ? ", " : "", c_comment(gen->cx, ip->cols[c].name));
+    em_line(em, "** %s); key columns come from the key bytes, the others are not kept */", *cols ? cols : "none");
+  }
+  em_open(em, "static uint32_t n%d_packsize_%s(const row_n%d_%s *r) {", id, rt_, id, rt_);
+  em_line(em, "uint32_t n = %d;", jp.fixed);
   for (int c = 0; c < ip->ncols; c++)
-    fixed += 1 + (type_is_stringy(ip->cols[c].t) ? 4 : ip->cols[c].t.kind == T_WINDOW ? 16 : fixed_size(ip->cols[c].t));
-  em_line(em, "int64_t n = %d, o = 0;", fixed);
-  for (int c = 0; c < ip->ncols; c++)
-    if (type_is_stringy(ip->cols[c].t)) em_line(em, "if (!r->_null.c%d) n += r->c%d.len;", c, c);
-  em_line(em, "unsigned char *p = (unsigned char *)rt->alloc(ctx, n ? n : 1);");
+    if (jp.stored[c] && type_is_stringy(ip->cols[c].t)) em_line(em, "if (!r->_null.c%d) n += (uint32_t)r->c%d.len;", c, c);
+  em_line(em, "(void)r;");
+  em_line(em, "return n;");
+  em_close(em, NULL);
+  em_open(em, "static uint32_t n%d_pack_%s(const row_n%d_%s *r, unsigned char *p) {", id, rt_, id, rt_);
+  em_line(em, "uint32_t o = %d;", jp.bitmap);
+  em_line(em, "rt_zero(p, %d);", jp.bitmap);
+  int bit = 0;
   for (int c = 0; c < ip->ncols; c++) {
+    if (!jp.stored[c]) continue;
     SqlType t = ip->cols[c].t;
-    em_line(em, "p[o++] = r->_null.c%d;", c);
+    em_line(em, "if (r->_null.c%d) p[%d] |= %d;", c, bit >> 3, 1 << (bit & 7));
     if (type_is_stringy(t)) {
       em_line(em, "{ uint32_t len = r->_null.c%d ? 0 : (uint32_t)r->c%d.len; rt_put_bytes(p + o, &len, 4); o += 4;", c, c);
       em_line(em, "  rt_put_bytes(p + o, r->c%d.ptr, len); o += len; }", c);
@@ -476,42 +609,72 @@ static void emit_pack_fns(Gen *gen, Plan *J, int side) {
       em_line(em, "if (r->_null.c%d) rt_zero(p + o, %d); else rt_put_bytes(p + o, &r->c%d, %d);", c, sz, c, sz);
       em_line(em, "o += %d;", sz);
     }
+    bit++;
   }
-  em_line(em, "*out = p;");
   em_line(em, "return o;");
   em_close(em, NULL);
-  em_open(em, "static void n%d_unpack_%s(const unsigned char *p, row_n%d_%s *r) {", id, rt_, id, rt_);
-  em_line(em, "int64_t o = 0;");
-  em_line(em, "rt_zero(r, (int64_t)sizeof *r);");
+  em_open(em, "static void n%d_unpack_%s(const unsigned char *p, const unsigned char *kb, row_n%d_%s *r) {", id, rt_, id, rt_);
+  em_line(em, "uint32_t o = %d;", jp.bitmap);
+  em_line(em, "r->h.ts = 0; r->h.hash = 0; r->h.retract = 0;");
+  bit = 0;
   for (int c = 0; c < ip->ncols; c++) {
     SqlType t = ip->cols[c].t;
-    em_line(em, "r->_null.c%d = p[o++];", c);
-    if (type_is_stringy(t)) {
-      em_line(em, "{ uint32_t len; rt_put_bytes(&len, p + o, 4); o += 4; r->c%d.ptr = (const char *)p + o; r->c%d.len = len; o += len; }", c, c);
-    } else {
-      int sz = t.kind == T_WINDOW ? 16 : fixed_size(t);
-      em_line(em, "rt_put_bytes(&r->c%d, p + o, %d); o += %d;", c, sz, sz);
+    int sz = t.kind == T_WINDOW ? 16 : fixed_size(t);
+    if (jp.keyoff[c] >= 0) {
+      em_line(em, "r->_null.c%d = 0; rt_put_bytes(&r->c%d, kb + %d, %d);   /* from the key */", c, c, jp.keyoff[c], sz);
+      continue;
     }
+    if (!jp.stored[c]) {
+      em_line(em, "r->_null.c%d = 1; rt_zero(&r->c%d, (int64_t)sizeof r->c%d);   /* not kept */", c, c, c);
+      continue;
+    }
+    em_line(em, "r->_null.c%d = (uint8_t)((p[%d] >> %d) & 1);", c, bit >> 3, bit & 7);
+    if (type_is_stringy(t))
+      em_line(em, "{ uint32_t len; rt_put_bytes(&len, p + o, 4); o += 4; r->c%d.ptr = (const char *)p + o; r->c%d.len = len; o += len; }", c, c);
+    else
+      em_line(em, "rt_put_bytes(&r->c%d, p + o, %d); o += %d;", c, sz, sz);
+    bit++;
   }
+  em_line(em, "(void)p; (void)kb; (void)o;");
   em_close(em, NULL);
 }
 
 static void updating_stage(Gen *gen, Plan *J) {
+  Cx *cx = gen->cx;
   Emitter *em = gen->em;
   int id = J->id;
   StageGen *st = &gen->stages[J->stage];
   emit_pair_fns(gen, J);
   emit_pack_fns(gen, J, 0);
   emit_pack_fns(gen, J, 1);
+  /* interval join: a row can meet partners until the watermark passes t + until; it is kept
+  ** in the bucket ending after that time, buckets `width` ns wide, dropped whole */
+  int64_t span = J->ihi - J->ilo, width = span / 8;
+  if (width < INT64_C(1000000000)) width = INT64_C(1000000000);
+  if (J->interval)
+    for (int side = 0; side < 2; side++) {
+      long long until = side ? -(long long)J->ilo : (long long)J->ihi;
+      em_line(em, "/* [n%d] the bucket of a %s row at time t: the end of the %lld ns slot holding t + %lld, the time",
+              id, side ? "right" : "left", (long long)width, until);
+      em_line(em, "** after which it cannot meet a new partner (capped below INT64_MAX, which means no bucket) */");
+      em_open(em, "static int64_t n%d_bucket_%s(int64_t t) {", id, row_type(J, side));
+      em_line(em, "int64_t e = t > INT64_MAX - INT64_C(%lld) - INT64_C(%lld) ? INT64_MAX - INT64_C(%lld) - INT64_C(%lld) : t;",
+              until > 0 ? until : 0LL, (long long)width, until > 0 ? until : 0LL, (long long)width);
+      em_line(em, "return rt_floor_div(e + INT64_C(%lld), INT64_C(%lld)) * INT64_C(%lld) + INT64_C(%lld);", until,
+              (long long)width, (long long)width, (long long)width);
+      em_close(em, NULL);
+    }
   for (int side = 0; side < 2; side++) {
     const char *me = row_type(J, side), *ot = row_type(J, !side);
     int mine_preserved = preserved(J, side), other_preserved = preserved(J, !side);
+    JoinPack jp;
+    join_pack(gen, J, side, &jp);
     gen->tmp = 0;
     em_line(em, "/* [n%d] a batch of %s rows: store or forget each, and emit or retract its pairs */", id,
             side ? "right" : "left");
     em_open(em, "static int n%d_apply_%s(RtCtx *ctx, const RtBatch *batch) {", id, me);
     em_line(em, "const row_n%d_%s *rows = (const row_n%d_%s *)batch->rows;", id, me, id, me);
-    em_line(em, "int64_t i, q;");
+    em_line(em, "int64_t i;");
     if (J->interval) em_line(em, "int64_t late = 0, wm = rt->current_watermark(ctx);");
     em_open(em, "for (i = 0; i < batch->n; i++) {");
     em_line(em, "const row_n%d_%s *r = &rows[i];", id, me);
@@ -525,96 +688,100 @@ static void updating_stage(Gen *gen, Plan *J) {
     emit_key(gen, J, side);
     em_open(em, "if (knull) {   /* a NULL key never matches */");
     if (mine_preserved)
-      em_line(em, "if (%s) return -1;", side ? cx_printf(gen->cx, "n%d_pair(ctx, 0, r, retract, r->h.ts)", id)
-                                            : cx_printf(gen->cx, "n%d_pair(ctx, r, 0, retract, r->h.ts)", id));
+      em_line(em, "if (%s) return -1;", side ? cx_printf(cx, "n%d_pair(ctx, 0, r, retract, r->h.ts)", id)
+                                            : cx_printf(cx, "n%d_pair(ctx, r, 0, retract, r->h.ts)", id));
     em_line(em, "continue;");
     em_close(em, NULL);
     em_line(em, "kl = ko;");
-    em_line(em, "int created = 0;");
-    em_line(em, "n%d_rows *mine = (n%d_rows *)rt->st_get(ctx, %d, 0, r->h.hash, kb, kl, !retract, &created, 0);", id, id, side);
-    em_line(em, "if (!mine) continue;   /* retraction of a row we do not have */");
-    em_line(em, "n%d_rows *other = (n%d_rows *)rt->st_get(ctx, %d, 0, r->h.hash, kb, kl, 0, 0, 0);", id, id, !side);
-    em_line(em, "int64_t nother = other ? other->n : 0;");
-    em_line(em, "unsigned char *pk = 0;");
-    em_line(em, "int64_t pkn = n%d_pack_%s(ctx, r, &pk);", id, me);
+    em_line(em, "unsigned char pbuf[256];");
+    em_line(em, "uint32_t pn = n%d_packsize_%s(r);", id, me);
+    em_line(em, "unsigned char *pk = pn <= sizeof pbuf ? pbuf : (unsigned char *)rt->alloc(ctx, pn);");
+    em_line(em, "n%d_pack_%s(r, pk);", id, me);
+    if (J->interval) {
+      /* append-only inputs: store the row in its expiry bucket, then meet the other side's rows
+      ** of this key in every live bucket */
+      em_line(em, "int created = 0;");
+      em_line(em, "n%d_%sk *mine = (n%d_%sk *)rt->st_get(ctx, %d, n%d_bucket_%s(t), r->h.hash, kb, kl, 1, &created, 0);",
+              id, me, id, me, side, id, me);
+      em_line(em, "if (!mine) return -1;");
+    } else {
+      em_line(em, "int created = 0;");
+      em_line(em, "n%d_%sk *mine = (n%d_%sk *)rt->st_get(ctx, %d, 0, r->h.hash, kb, kl, !retract, &created, 0);",
+              id, me, id, me, side);
+      em_line(em, "if (!mine) continue;   /* retraction of a row we do not have */");
+    }
     em_open(em, "if (retract) {");
-    em_line(em, "int found = 0;");
-    em_line(em, "if (rt->agg_list_remove(ctx, &mine->rows, pk, pkn, 0, &found)) return -1;");
+    em_line(em, "int found = mine->more ? rt->jrows_remove(ctx, &mine->more, pk, pn) : 0;");
+    em_open(em, "if (!found && mine->first_len == pn && rt_str_eq(rt_str((const char *)mine->first, pn), rt_str((const char *)pk, pn))) {");
+    em_line(em, "uint32_t fl = 0;");
+    em_line(em, "found = 1;");
+    em_line(em, "mine->first_len = 0;   /* the next row moves inline, if it fits */");
+    em_line(em, "if (mine->more && rt->jrows_take_first(ctx, &mine->more, mine->first, %d, &fl)) mine->first_len = (uint16_t)fl;", jp.cap);
+    em_close(em, NULL);
     em_line(em, "if (!found) continue;   /* never seen: nothing to take back */");
     em_line(em, "mine->n--;");
     em_close(em, NULL);
     em_open(em, "else {");
-    em_line(em, "if (rt->agg_list_add(ctx, &mine->rows, pk, pkn, 0)) return -1;");
+    em_line(em, "if (!mine->first_len && !mine->more && pn <= %d) { rt_put_bytes(mine->first, pk, pn); mine->first_len = (uint16_t)pn; }", jp.cap);
+    em_line(em, "else if (rt->jrows_add(ctx, &mine->more, pk, pn)) return -1;");
     em_line(em, "mine->n++;");
-    em_line(em, "mine->hash = r->h.hash;");
-    if (J->interval) {
-      /* the row can meet partners until the watermark passes this time */
-      long long until = side ? (long long)(-J->ilo) : (long long)J->ihi;
-      em_line(em, "if (rt->timer_add(ctx, %d, t + INT64_C(%lld) + 1, r->h.hash, kb, kl)) return -1;", side, until);
-    }
     em_close(em, NULL);
     /* pairs with the other side's rows */
-    em_open(em, "for (q = 0; q < nother; q++) {");
-    em_line(em, "RtStr e;");
-    em_line(em, "if (rt->agg_list_get(ctx, other->rows, q, &e) < 0) return -1;");
+    if (J->interval) {
+      em_line(em, "int64_t ob;");
+      em_open(em, "for (ob = rt->st_first_bucket(ctx, %d); ob != INT64_MAX; ob = rt->st_next_bucket(ctx, %d, ob)) {", !side, !side);
+      em_line(em, "n%d_%sk *other = (n%d_%sk *)rt->st_get(ctx, %d, ob, r->h.hash, kb, kl, 0, 0, 0);", id, ot, id, ot, !side);
+    } else {
+      em_line(em, "n%d_%sk *other = (n%d_%sk *)rt->st_get(ctx, %d, 0, r->h.hash, kb, kl, 0, 0, 0);", id, ot, id, ot, !side);
+      em_line(em, "int64_t nother = other ? (int64_t)other->n : 0;");
+    }
+    em_open(em, "if (other) {");
+    em_line(em, "uint32_t pos = 0, len = other->first_len;");
+    em_line(em, "const unsigned char *op = len ? other->first : rt->jrows_next(other->more, &pos, &len);");
+    em_open(em, "for (; op; op = rt->jrows_next(other->more, &pos, &len)) {");
     em_line(em, "row_n%d_%s o;", id, ot);
-    em_line(em, "n%d_unpack_%s((const unsigned char *)e.ptr, &o);", id, ot);
+    em_line(em, "n%d_unpack_%s(op, kb, &o);", id, ot);
     em_line(em, "int ok = 0;");
     em_line(em, "if (n%d_match(ctx, %s, %s, &ok)) return -1;", id, side ? "&o" : "r", side ? "r" : "&o");
     em_line(em, "if (!ok) continue;");
     if (other_preserved) {
       /* the other row was padded while it had no partner: first partner arrives / last leaves */
       em_line(em, "if (!retract && mine->n == 1 && %s) return -1;   /* no longer unmatched */",
-              side ? cx_printf(gen->cx, "n%d_pair(ctx, &o, 0, 1, r->h.ts)", id) : cx_printf(gen->cx, "n%d_pair(ctx, 0, &o, 1, r->h.ts)", id));
+              side ? cx_printf(cx, "n%d_pair(ctx, &o, 0, 1, r->h.ts)", id) : cx_printf(cx, "n%d_pair(ctx, 0, &o, 1, r->h.ts)", id));
     }
-    em_line(em, "if (%s) return -1;", side ? cx_printf(gen->cx, "n%d_pair(ctx, &o, r, retract, r->h.ts)", id)
-                                          : cx_printf(gen->cx, "n%d_pair(ctx, r, &o, retract, r->h.ts)", id));
+    em_line(em, "if (%s) return -1;", side ? cx_printf(cx, "n%d_pair(ctx, &o, r, retract, r->h.ts)", id)
+                                          : cx_printf(cx, "n%d_pair(ctx, r, &o, retract, r->h.ts)", id));
     if (other_preserved)
       em_line(em, "if (retract && mine->n == 0 && %s) return -1;   /* unmatched again */",
-              side ? cx_printf(gen->cx, "n%d_pair(ctx, &o, 0, 0, r->h.ts)", id) : cx_printf(gen->cx, "n%d_pair(ctx, 0, &o, 0, r->h.ts)", id));
+              side ? cx_printf(cx, "n%d_pair(ctx, &o, 0, 0, r->h.ts)", id) : cx_printf(cx, "n%d_pair(ctx, 0, &o, 0, r->h.ts)", id));
     em_close(em, NULL);
-    if (mine_preserved)
-      em_line(em, "if (nother == 0 && %s) return -1;   /* no partner: padded */",
-              side ? cx_printf(gen->cx, "n%d_pair(ctx, 0, r, retract, r->h.ts)", id) : cx_printf(gen->cx, "n%d_pair(ctx, r, 0, retract, r->h.ts)", id));
-    em_line(em, "if (mine->n <= 0) rt->st_remove(ctx, %d, 0, r->h.hash, kb, kl);", side);
+    em_close(em, NULL);
+    if (J->interval) {
+      em_close(em, NULL);
+    } else {
+      if (mine_preserved)
+        em_line(em, "if (nother == 0 && %s) return -1;   /* no partner: padded */",
+                side ? cx_printf(cx, "n%d_pair(ctx, 0, r, retract, r->h.ts)", id) : cx_printf(cx, "n%d_pair(ctx, r, 0, retract, r->h.ts)", id));
+      em_line(em, "if (mine->n == 0) rt->st_remove(ctx, %d, 0, r->h.hash, kb, kl);", side);
+    }
+    em_line(em, "(void)created;");
     em_close(em, NULL);
     if (J->interval) em_line(em, "if (late) rt->count_late(ctx, late);");
     em_line(em, "return 0;");
     em_close(em, NULL);
   }
   if (J->interval) {
-    /* expiry: a timer of a key fired; drop its rows the watermark has put out of reach */
-    for (int side = 0; side < 2; side++) {
-      const char *me = row_type(J, side);
-      int tc = side ? J->ircol : J->ilcol;
-      long long until = side ? (long long)(-J->ilo) : (long long)J->ihi;
-      em_line(em, "/* [n%d] %s rows of a key that can no longer meet a partner */", id, side ? "right" : "left");
-      em_open(em, "static int n%d_prune_%s(RtCtx *ctx, void *arg, int64_t time, const void *key, uint32_t keylen, void *value) {",
-              id, me);
-      em_line(em, "n%d_rows *x = (n%d_rows *)value;", id, id);
-      em_line(em, "int64_t wm = *(const int64_t *)arg, q = 0;");
-      em_line(em, "if (!x) return 0;");
-      em_open(em, "while (q < x->n) {");
-      em_line(em, "RtStr e;");
-      em_line(em, "if (rt->agg_list_get(ctx, x->rows, q, &e) < 0) return -1;");
-      em_line(em, "row_n%d_%s o;", id, me);
-      em_line(em, "n%d_unpack_%s((const unsigned char *)e.ptr, &o);", id, me);
-      em_line(em, "if (o.c%d + INT64_C(%lld) >= wm) { q++; continue; }", tc, until);
-      em_line(em, "char *copy = (char *)rt->alloc(ctx, e.len ? e.len : 1);");
-      em_line(em, "rt_put_bytes(copy, e.ptr, e.len);");
-      em_line(em, "if (rt->agg_list_remove(ctx, &x->rows, copy, e.len, 0, 0)) return -1;");
-      em_line(em, "x->n--;");
-      em_close(em, NULL);
-      em_line(em, "if (x->n <= 0) rt->st_remove(ctx, %d, 0, x->hash, key, keylen);", side);
-      em_line(em, "return 0;");
-      em_close(em, NULL);
-    }
+    em_line(em, "/* [n%d] rows whose bucket ended at or before the watermark can meet no new partner */", id);
     em_open(em, "static int n%d_on_watermark(RtCtx *ctx, int64_t wm) {", id);
-    em_line(em, "if (rt->timer_fire(ctx, 0, wm, n%d_prune_l, &wm)) return -1;", id);
-    em_line(em, "return rt->timer_fire(ctx, 1, wm, n%d_prune_r, &wm) ? -1 : 0;", id);
+    em_line(em, "int side;");
+    em_open(em, "for (side = 0; side < 2; side++) {");
+    em_line(em, "int64_t b;");
+    em_line(em, "while ((b = rt->st_first_bucket(ctx, side)) != INT64_MAX && b <= wm) rt->st_drop_bucket(ctx, side, b);");
+    em_close(em, NULL);
+    em_line(em, "return 0;");
     em_close(em, NULL);
   }
-  em_line(em, "/* [n%d] updating join */", id);
+  em_line(em, "/* [n%d] %s join */", id, J->interval ? "interval" : "updating");
   em_open(em, "static int n%d_process(RtCtx *ctx, int input, const RtBatch *batch) {", id);
   em_open(em, "switch (input) {");
   for (int i = 0; i < st->nins; i++) {

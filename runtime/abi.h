@@ -566,6 +566,21 @@ typedef struct RtApi {
   /* The bytes of element index, writable in place (same length); NULL for a NULL element or
   ** an index out of range. Valid until the list is next changed by insert/add/delete/remove. */
   void *(*agg_list_bytes)(void *obj, int64_t index);
+
+  /* ---- ABI 2: join rows (runtime/join_rows.c, runtime/state.c) ---- */
+  /* The smallest live bucket of `table` above `after`, or INT64_MAX: with st_first_bucket,
+  ** a walk over the live buckets in ascending order (interval joins probe every one). */
+  int64_t (*st_next_bucket)(RtCtx *ctx, int table, int64_t after);
+  /* A join key's packed rows after its inline first row, in arrival order, in one block
+  ** (*obj, NULL when empty, stored in a state value's RtObj slot). add appends a row;
+  ** remove takes out the LAST row with these exact bytes (1) or finds none (0), and frees
+  ** the object when it empties; next walks the rows (*pos = 0 to start; returns NULL at the
+  ** end; pointers stay valid until the object changes); take_first moves the first row into
+  ** buf when it fits in cap bytes (1) or leaves it (0). */
+  int (*jrows_add)(RtCtx *ctx, void **obj, const void *p, uint32_t n);
+  int (*jrows_remove)(RtCtx *ctx, void **obj, const void *p, uint32_t n);
+  const unsigned char *(*jrows_next)(const void *obj, uint32_t *pos, uint32_t *len);
+  int (*jrows_take_first)(RtCtx *ctx, void **obj, void *buf, uint32_t cap, uint32_t *len);
 } RtApi;
 
 /* The one symbol a pipeline .so exports. Called once per load; the .so keeps `api`. */

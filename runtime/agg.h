@@ -42,6 +42,7 @@ typedef enum RtObjKind {
   RT_OBJ_TDIGEST = 4,   /* agg_sketch.c */
   RT_OBJ_LIST = 5,      /* agg_list.c */
   RT_OBJ_STRBOX = 6,    /* agg_list.c */
+  RT_OBJ_JROWS = 7,     /* join_rows.c: a join key's packed rows after the inline one */
   RT_OBJ_KIND_COUNT
 } RtObjKind;
 
@@ -109,6 +110,9 @@ void *tdig_deserialize(AobjReader *r);
 void alist_free(void *obj);
 void alist_serialize(const void *obj, Buf *out);
 void *alist_deserialize(AobjReader *r);
+void jrows_free(void *obj);
+void jrows_serialize(const void *obj, Buf *out);
+void *jrows_deserialize(AobjReader *r);
 void sbox_free(void *obj);
 void sbox_serialize(const void *obj, Buf *out);
 void *sbox_deserialize(AobjReader *r);
@@ -169,6 +173,10 @@ int alist_join(RtCtx *ctx, const void *obj, RtStr sep, RtStr *out);
 int alist_array(RtCtx *ctx, const void *obj, int64_t elem_size, void **vals, uint8_t **nulls,
                 int64_t *n);
 int alist_merge(RtCtx *ctx, void **dst, const void *src);
+int jrows_add(RtCtx *ctx, void **obj, const void *p, uint32_t n);
+int jrows_remove(RtCtx *ctx, void **obj, const void *p, uint32_t n);
+const unsigned char *jrows_next(const void *obj, uint32_t *pos, uint32_t *len);
+int jrows_take_first(RtCtx *ctx, void **obj, void *buf, uint32_t cap, uint32_t *len);
 int sbox_set(RtCtx *ctx, void **obj, RtStr s, int is_null, int mode, int *changed);
 int sbox_get(RtCtx *ctx, const void *obj, RtStr *out);
 int sbox_merge(RtCtx *ctx, void **dst, const void *src, int mode);

@@ -23,7 +23,7 @@
 
 /* ORDER RtObjKind */
 static const char *const kind_names[RT_OBJ_KIND_COUNT] = {
-  "total", "distinct", "multiset", "hyperloglog", "tdigest", "list", "strbox",
+  "total", "distinct", "multiset", "hyperloglog", "tdigest", "list", "strbox", "join rows",
 };
 
 static int64_t mem_by_kind[RT_OBJ_KIND_COUNT];   /* atomics; [0] unused (total is a sum) */
@@ -114,6 +114,7 @@ void rt_obj_free(void *obj) {
   case RT_OBJ_TDIGEST: tdig_free(obj); break;
   case RT_OBJ_LIST: alist_free(obj); break;
   case RT_OBJ_STRBOX: sbox_free(obj); break;
+  case RT_OBJ_JROWS: jrows_free(obj); break;
   default:
     fprintf(stderr, "arroyo-worker: rt_obj_free: not an aggregate object (kind %d)\n",
             ((RtObj *)obj)->kind);
@@ -134,6 +135,7 @@ size_t rt_obj_serialize(const void *obj, Buf *out) {
   case RT_OBJ_TDIGEST: tdig_serialize(obj, out); break;
   case RT_OBJ_LIST: alist_serialize(obj, out); break;
   case RT_OBJ_STRBOX: sbox_serialize(obj, out); break;
+  case RT_OBJ_JROWS: jrows_serialize(obj, out); break;
   default:
     fprintf(stderr, "arroyo-worker: rt_obj_serialize: not an aggregate object (kind %d)\n", kind);
     abort();
@@ -156,6 +158,7 @@ void *rt_obj_deserialize(const char *p, size_t n, size_t *used) {
   case RT_OBJ_TDIGEST: obj = tdig_deserialize(&r); break;
   case RT_OBJ_LIST: obj = alist_deserialize(&r); break;
   case RT_OBJ_STRBOX: obj = sbox_deserialize(&r); break;
+  case RT_OBJ_JROWS: obj = jrows_deserialize(&r); break;
   default: return NULL;
   }
   if (!obj) return NULL;

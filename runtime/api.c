@@ -185,6 +185,11 @@ static const RtApi api = {
   .agg_list_insert = alist_insert,
   .agg_list_delete = alist_delete,
   .agg_list_bytes = alist_bytes,
+  .st_next_bucket = st_next_bucket,
+  .jrows_add = jrows_add,
+  .jrows_remove = jrows_remove,
+  .jrows_next = jrows_next,
+  .jrows_take_first = jrows_take_first,
 };
 
 const RtApi *rt_api(void) { return &api; }

@@ -550,6 +550,7 @@ void *st_get(RtCtx *ctx, int table, int64_t bucket, uint64_t hash, const void *k
 int st_remove(RtCtx *ctx, int table, int64_t bucket, uint64_t hash, const void *key,
               uint32_t keylen);
 int64_t st_first_bucket(RtCtx *ctx, int table);
+int64_t st_next_bucket(RtCtx *ctx, int table, int64_t after);
 int st_visit_bucket(RtCtx *ctx, int table, int64_t bucket, RtVisitFn fn, void *arg);
 int st_drop_bucket(RtCtx *ctx, int table, int64_t bucket);
 void st_touch(RtCtx *ctx, int table, void *value);

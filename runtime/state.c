@@ -926,6 +926,20 @@ int64_t st_first_bucket(RtCtx *ctx, int table) {
   return t->nbuckets ? t->sorted[0]->id : INT64_MAX;
 }
 
+/* Empty buckets are skipped (not observable), not freed: a caller may hold bucket ids. */
+int64_t st_next_bucket(RtCtx *ctx, int table, int64_t after) {
+  StateTable *t = table_of(ctx, table);
+  if (!t || after == INT64_MAX) return INT64_MAX;
+  uint32_t lo = 0, hi = t->nbuckets;
+  while (lo < hi) {                        /* first bucket with id > after */
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (t->sorted[mid]->id <= after) lo = mid + 1; else hi = mid;
+  }
+  for (; lo < t->nbuckets; lo++)
+    if (t->sorted[lo]->count) return t->sorted[lo]->id;
+  return INT64_MAX;
+}
+
 /* Insertion order (see the header). The next handle is read before fn runs, so fn may remove
 ** the entry it was given, though abi.h promises callers nothing beyond read/update. */
 int st_visit_bucket(RtCtx *ctx, int table, int64_t bucket, RtVisitFn fn, void *arg) {

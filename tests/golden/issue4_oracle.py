@@ -530,6 +530,40 @@ def win_late():
 
 win_late()
 
+
+# ---- 5b. late rows in an interval join (join_win_late.json again, raw rows) ----------------
+# The join drops a row whose event time is < its watermark (the same classification as
+# above: every row is surely late or surely on time), then joins the kept rows:
+# l.k = r.k AND r.ts BETWEEN l.ts - 30 s AND l.ts + 20 s. Kept pairs: a (10:00:10, 10:00:20)
+# and d (10:05:30, 10:05:40); the late rows would have added b (10:00:30 L with 10:00:40 R),
+# a (10:00:50 L with 10:00:20 R) and e (10:04:59 L with 10:04:58 R).
+def interval_late():
+    rows = load_input("join_win_late.json")
+    ts = [ts_ns(r["ts"]) for r in rows]
+    kept = []
+    for i, r in enumerate(rows):
+        prefix_max = max(ts[:i]) if i else None
+        far = ts[:max(0, i - MAX_BATCH_SPAN)]
+        far_max = max(far) if far else None
+        late_surely = far_max is not None and ts[i] < far_max
+        on_time_surely = prefix_max is None or ts[i] >= prefix_max
+        assert late_surely or on_time_surely, r
+        if on_time_surely:
+            kept.append(r)
+    db = sqlite3.connect(":memory:")
+    table(db, "ev", kept, ["ts", "s", "k", "v"])
+    out = q(db, """SELECT l.k AS k, l.v AS lv, r.v AS rv, l.ts AS lts, r.ts AS rts
+                   FROM (SELECT * FROM ev WHERE s = 'L') l
+                   JOIN (SELECT * FROM ev WHERE s = 'R') r
+                   ON l.k = r.k AND r.ts BETWEEN l.ts - ? AND l.ts + ?""", 30 * SEC, 20 * SEC)
+    for r in out:
+        r["lts"] = fmt_ts(r["lts"])
+        r["rts"] = fmt_ts(r["rts"])
+    write_golden("join_interval_late", out)
+
+
+interval_late()
+
 # ---- 6. key types and expression keys (join_types_left.json, join_types_right.json) ----------
 #  Keys of type DOUBLE, TIMESTAMP, BOOLEAN and TEXT. Equal values written differently must
 #  match: 1.5 / 1.50, "...T10:00:00Z" / "...T10:00:00.000+00:00", ".5Z" / ".500Z"; '' is a

@@ -4,7 +4,7 @@
 **
 ** Covers: the moment accumulators and their finalizers (DataFusion's documented examples, NULL
 ** rules, retraction back to "never added", merge = one accumulator); the DISTINCT set, sorted
-** multiset, HyperLogLog, t-digest, value list and string box (operations, retraction sequences,
+** multiset, HyperLogLog, t-digest, value list, string box and join rows (operations, retraction sequences,
 ** merge, randomized checks against a plain reference); rt_obj_serialize/deserialize round trips
 ** and every truncated prefix of each serialization; the per-kind memory counters returning to
 ** zero. Finally it recomputes the every_aggregate peer test over ../shared's cars.json grouped by
@@ -755,6 +755,92 @@ static void test_strbox(void) {
   A->agg_free(first); A->agg_free(last); A->agg_free(mn); A->agg_free(mx); A->agg_free(m);
 }
 
+/* ---- join rows (join_rows.c) ----------------------------------------------------------- */
+
+/* The rows of a join-rows object, as "len:bytes" joined by '|'. */
+static char *jr_text(const void *obj, char *buf) {
+  uint32_t pos = 0, len = 0;
+  const unsigned char *p;
+  char *at = buf;
+  *at = 0;
+  while ((p = A->jrows_next(obj, &pos, &len)) != NULL)
+    at += sprintf(at, "%s%u:%.*s", at == buf ? "" : "|", len, (int)len, (const char *)p);
+  return buf;
+}
+
+static void test_join_rows(void) {
+  void *o = NULL;
+  char t[4096], fb[16];
+  uint32_t fl = 0;
+  CHECK(A->jrows_next(NULL, &(uint32_t){ 0 }, &fl) == NULL);
+  CHECK_I64(A->jrows_remove(C, &o, "x", 1), 0);
+  CHECK_I64(A->jrows_add(C, &o, "ab", 2), RT_OK);
+  CHECK_I64(A->jrows_add(C, &o, "", 0), RT_OK);
+  CHECK_I64(A->jrows_add(C, &o, "ab", 2), RT_OK);
+  CHECK_I64(A->jrows_add(C, &o, "cde", 3), RT_OK);
+  CHECK_STR(jr_text(o, t), "2:ab|0:|2:ab|3:cde");
+  void *copy = roundtrip(o, NULL);
+  CHECK(copy && same_bytes(o, copy));
+  rt_obj_free(copy);
+  CHECK_I64(A->jrows_remove(C, &o, "ab", 2), 1);          /* the last equal row */
+  CHECK_STR(jr_text(o, t), "2:ab|0:|3:cde");
+  CHECK_I64(A->jrows_remove(C, &o, "zz", 2), 0);
+  CHECK_I64(A->jrows_take_first(C, &o, fb, 1, &fl), 0);    /* does not fit: stays */
+  CHECK_I64(A->jrows_take_first(C, &o, fb, sizeof fb, &fl), 1);
+  CHECK(fl == 2 && memcmp(fb, "ab", 2) == 0);
+  CHECK_STR(jr_text(o, t), "0:|3:cde");
+  copy = roundtrip(o, NULL);                               /* the dead front is not serialized */
+  CHECK_STR(jr_text(copy, t), "0:|3:cde");
+  rt_obj_free(copy);
+  CHECK_I64(A->jrows_take_first(C, &o, fb, sizeof fb, &fl), 1);
+  CHECK_I64(fl, 0);
+  CHECK_I64(A->jrows_remove(C, &o, "cde", 3), 1);          /* empties: freed */
+  CHECK(o == NULL);
+  /* randomized against a plain array: adds, removes of a random present row, take_first */
+  enum { M = 3000 };
+  static char ref[M][8];
+  static uint32_t rlen[M];
+  int n = 0;
+  for (int step = 0; step < 20000; step++) {
+    uint64_t r = rnd();
+    if (n == 0 || r % 3 != 0) {
+      if (n == M) continue;
+      uint32_t len = (uint32_t)(r >> 8) % 8;
+      for (uint32_t i = 0; i < len; i++) ref[n][i] = (char)('a' + (r >> (16 + 2 * i)) % 3);
+      rlen[n] = len;
+      CHECK_I64(A->jrows_add(C, &o, ref[n], len), RT_OK);
+      n++;
+    } else if (r % 2) {
+      int k = (int)((r >> 8) % (uint64_t)n), last = k;
+      for (int j = 0; j < n; j++)
+        if (rlen[j] == rlen[k] && memcmp(ref[j], ref[k], rlen[k]) == 0) last = j;
+      CHECK_I64(A->jrows_remove(C, &o, ref[k], rlen[k]), 1);
+      memmove(ref[last], ref[last + 1], (size_t)(n - last - 1) * 8);
+      memmove(rlen + last, rlen + last + 1, (size_t)(n - last - 1) * sizeof rlen[0]);
+      n--;
+    } else {
+      CHECK_I64(A->jrows_take_first(C, &o, fb, sizeof fb, &fl), 1);
+      CHECK(fl == rlen[0] && memcmp(fb, ref[0], fl) == 0);
+      memmove(ref[0], ref[1], (size_t)(n - 1) * 8);
+      memmove(rlen, rlen + 1, (size_t)(n - 1) * sizeof rlen[0]);
+      n--;
+    }
+    CHECK((n == 0) == (o == NULL));
+  }
+  uint32_t pos = 0, len = 0;
+  int i = 0, bad = 0;
+  const unsigned char *p;
+  while ((p = A->jrows_next(o, &pos, &len)) != NULL) {
+    if (i >= n || len != rlen[i] || memcmp(p, ref[i], len)) bad++;
+    i++;
+  }
+  CHECK(bad == 0 && i == n);
+  copy = roundtrip(o, NULL);
+  CHECK(same_bytes(o, copy));
+  rt_obj_free(copy);
+  rt_obj_free(o);
+}
+
 static void test_obj_common(void) {
   size_t used = 7;
   Buf b = { 0 };
@@ -997,6 +1083,7 @@ UNIT_MAIN({
   test_list();
   test_list_ordered();
   test_strbox();
+  test_join_rows();
   test_obj_common();
   test_every_aggregate_golden();
   test_memory_returns_to_zero(before);
