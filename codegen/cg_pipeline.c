@@ -596,6 +596,18 @@ char *cg_generate(Cx *cx, const char *plan_text) {
     else cg_agg_stage(gen, aggs[i]);
   }
 
+  /* The layout hash so far covers the connectors' columns and the aggregates' shape; add every
+  ** type the stages emitted (rows, keys, accumulators, stored join/top-N/frame rows) and each
+  ** stage's name and number of state tables, so that a checkpoint is restored only by code whose
+  ** state layout is the same. Changes that leave the state alone (a filter, a projection into a
+  ** sink, a constant) keep the hash. */
+  const char *types_text = buf_cstr(&gen->types.out);
+  lh = fnv1a(lh, types_text, strlen(types_text));
+  for (int i = 0; i < gen->nstages; i++) {
+    lh = fnv1a(lh, gen->stages[i].name, strlen(gen->stages[i].name) + 1);
+    lh = fnv1a(lh, &gen->stages[i].nstates, sizeof gen->stages[i].nstates);
+  }
+
   /* assemble: head, types, functions, descriptors */
   em_raw(out, buf_cstr(&head->out));
   em_raw(out, buf_cstr(&gen->types.out));

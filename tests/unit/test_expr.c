@@ -262,6 +262,48 @@ static void determinism(void) {
   free(c1); free(c2);
 }
 
+/* The layout hash the generated C declares (the pipeline's "layout hash" line), or 0. */
+static unsigned long long layout_hash_of(const char *sql) {
+  char *c = NULL, *p = NULL, *d = NULL;
+  unsigned long long h = 0;
+  if (arroyo_compile_sql(NULL, sql, strlen(sql), &c, &p, &d) == 0) {
+    const char *at = strstr(c, "/* layout hash */");
+    const char *lit = at ? at : c;
+    while (lit > c && lit[-1] != '\n') lit--;
+    lit = strstr(lit, "UINT64_C(0x");
+    if (at && lit && lit < at) h = strtoull(lit + 11, NULL, 16);
+  }
+  free(c); free(p); free(d);
+  return h;
+}
+
+/* A checkpoint is restored only by code with the same state layout: the layout hash changes
+** with what a stateful stage stores (a join's stored columns, a top-N's kept rows, an
+** aggregate's accumulators) and stays when only stateless parts change (a filter). */
+static void layout_hash(void) {
+  const char *ddl =
+      "CREATE TABLE l (id BIGINT PRIMARY KEY, k BIGINT, a BIGINT, s TEXT) WITH (connector = 'single_file', path = 'x', "
+      "format = 'debezium_json', type = 'source');\n"
+      "CREATE TABLE r (id BIGINT PRIMARY KEY, k BIGINT, b BIGINT, t TEXT) WITH (connector = 'single_file', path = 'y', "
+      "format = 'debezium_json', type = 'source');\n"
+      "CREATE TABLE o WITH (connector = 'single_file', path = 'z', format = 'debezium_json', "
+      "type = 'sink');\n";
+  char q[4][1024];
+  snprintf(q[0], sizeof q[0], "%sINSERT INTO o SELECT l.a, r.b FROM l JOIN r ON l.k = r.k WHERE l.a > 1;", ddl);
+  snprintf(q[1], sizeof q[1], "%sINSERT INTO o SELECT l.a, r.b FROM l JOIN r ON l.k = r.k WHERE l.a > 7;", ddl);
+  snprintf(q[2], sizeof q[2], "%sINSERT INTO o SELECT l.a, r.b FROM l JOIN r ON l.k = r.k AND l.s < r.t WHERE l.a > 1;", ddl);
+  snprintf(q[3], sizeof q[3], "%sINSERT INTO o SELECT k, count(*) FROM l GROUP BY k;", ddl);
+  unsigned long long h[4];
+  for (int i = 0; i < 4; i++) {
+    h[i] = layout_hash_of(q[i]);
+    CHECK_MSG(h[i] != 0, "no layout hash in the C of query %d", i);
+  }
+  CHECK_MSG(h[0] == h[1], "a filter change altered the layout hash (%llx, %llx)", h[0], h[1]);
+  CHECK_MSG(h[0] != h[2], "a join storing two more columns (for its residual; same sink) kept the "
+            "layout hash %llx", h[0]);
+  CHECK(h[0] != h[3]);
+}
+
 /* All non-error cases as one query per row kind with gcc: results must equal tcc's. */
 static void gcc_agrees(void) {
   Buf sql = {0};
@@ -298,5 +340,6 @@ UNIT_MAIN({
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) run_case(&cases[i]);
   for (size_t i = 0; i < sizeof errs / sizeof errs[0]; i++) run_err(&errs[i]);
   determinism();
+  layout_hash();
   gcc_agrees();
 })
