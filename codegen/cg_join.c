@@ -33,6 +33,28 @@
 ** their reach by up to one bucket width; that is never visible, because the ON condition
 ** (which still holds the time bounds) is checked for every pair and a row that could still
 ** pair with them would be late. The result is append-only.
+** Time-bounded join (compiler/join.c plans it: an inner join of append-only inputs whose ON
+** bounds one side's event-time column t by expressions over the other side, lo <= t <= hi,
+** e.g. Nexmark q4's `b.datetime BETWEEN a.datetime AND a.expires`): the interval join's
+** machinery with per-row expiry. Watermarks bound rows' header ts (the event time): a row with
+** ts < watermark is late. The planner takes this plan only when t provably equals the row's
+** header ts (see is_event_time in join.c), so dropping t < watermark drops exactly the late
+** rows; every stored or probing t-side row then has t >= the watermark at its arrival.
+**   - a row of the bounding side (a) can meet no new t-side row once the watermark passes
+**     hi(a): it is stored in the bucket ending after hi(a) (a NULL bound: matches nothing);
+**   - a t-side row can meet no new bounding row once the watermark passes t - c, when lo(a)
+**     is a's event-time column plus a constant c (new a rows have lo >= watermark + c): it is
+**     stored in the bucket ending after t - c; a rows with event time < watermark are late.
+**     When lo is not of that form (any other expression) a new a row may reach arbitrarily far
+**     back: t-side rows are stored in one bucket that never ends (INT64_MAX - 1) and expire by
+**     the updating TTL, and a rows are never late (none of their columns is known to be their
+**     event time bound by the watermark; they meet every t-side row still stored).
+** Buckets are 1 s wide, or for a row whose expiry is more than 8 s past its own event time
+** the smallest power-of-two multiple of 1 s at least an eighth of that reach, so the live
+** buckets stay few (a probe visits each) and a row outlives its reach by at most
+** max(1 s, reach / 4), which is invisible for the reason given above. The bound expressions
+** are still checked for every pair by the residual (also their strictness: `<` is kept as
+** the weaker `<=` for expiry only). The result is append-only.
 ** Not yet: outer interval joins, outer updating joins with a residual condition.
 */
 #include <string.h>
@@ -49,6 +71,24 @@ static int fixed_size(SqlType t) {
 }
 
 static const char *row_type(Plan *J, int side) { return side ? "r" : "l"; }
+
+/* Interval and time-bounded joins: rows are stored by expiry bucket and dropped by the
+** watermark, late rows are dropped, the result is append-only. */
+static int timed(const Plan *J) { return J->interval || J->tbound; }
+
+/* The column of `side` whose value is its rows' event time for the late check, or -1: the
+** interval join's time columns; in a time-bounded join the bounded column, and on the other
+** side the event-time column under the lower bound (none when the bound is not of that form:
+** those rows are never late, see the header). */
+static int late_col(const Plan *J, int side) {
+  if (J->interval) return side ? J->ircol : J->ilcol;
+  if (J->tbound) return side == J->tside ? J->tcol : J->tlo_etcol;
+  return -1;
+}
+
+/* A time-bounded join whose bounded side cannot expire by the watermark (the lower bound is
+** not the other side's event time plus a constant): that side's table keeps the updating TTL. */
+static int tbound_keeps(const Plan *J, int side) { return J->tbound && side == J->tside && J->tlo_etcol < 0; }
 static void emit_rows_type(Gen *gen, Plan *J, int side);
 
 void cg_join_types(Gen *gen, Plan *J) {
@@ -122,11 +162,15 @@ void cg_join_types(Gen *gen, Plan *J) {
     em_line(ds, "{ \"n%d left rows by window\", sizeof(n%d_lval), 0, 0, 0, %d, n%d_l_keyrefs },", id, id, nref[0], id);
     em_line(ds, "{ \"n%d right rows by window\", sizeof(n%d_rval), 0, 0, 0, %d, n%d_r_keyrefs },", id, id, nref[1], id);
   } else {
-    /* interval joins expire rows by bucket (the watermark), updating joins by the TTL */
-    long long ttl = J->interval ? 0 : (long long)cx->cat->updating_ttl_ns;
-    const char *by = J->interval ? "key and expiry bucket" : "key";
-    em_line(ds, "{ \"n%d left rows by %s\", sizeof(n%d_lk), 1, n%d_objs, INT64_C(%lld) },", id, by, id, id, ttl);
-    em_line(ds, "{ \"n%d right rows by %s\", sizeof(n%d_rk), 1, n%d_objs, INT64_C(%lld) },", id, by, id, id, ttl);
+    /* interval and time-bounded joins expire rows by bucket (the watermark), updating joins
+    ** (and the bounded side of a time-bounded join that cannot expire) by the TTL */
+    for (int side = 0; side < 2; side++) {
+      int by_ttl = !timed(J) || tbound_keeps(J, side);
+      long long ttl = by_ttl ? (long long)cx->cat->updating_ttl_ns : 0;
+      const char *by = timed(J) ? "key and expiry bucket" : "key";
+      em_line(ds, "{ \"n%d %s rows by %s\", sizeof(n%d_%sk), 1, n%d_objs, INT64_C(%lld) },", id,
+              side ? "right" : "left", by, id, row_type(J, side), id, ttl);
+    }
   }
   em_close(ds, ";");
   em_line(ds, "%s", "");
@@ -135,7 +179,7 @@ void cg_join_types(Gen *gen, Plan *J) {
   st->states_sym = cx_printf(cx, "n%d_states", id);
   st->nstates = 2;
   st->process_fn = cx_printf(cx, "n%d_process", id);
-  if (windowed || J->interval) st->watermark_fn = cx_printf(cx, "n%d_on_watermark", id);
+  if (windowed || timed(J)) st->watermark_fn = cx_printf(cx, "n%d_on_watermark", id);
 }
 
 /* Hash one key value (both sides hash equal values equally: their key types agree). */
@@ -521,7 +565,8 @@ static void join_pack(Gen *gen, Plan *J, int side, JoinPack *jp) {
   jp->stored = cx_alloc(cx, (size_t)(ip->ncols ? ip->ncols : 1));
   jp->keyoff = cx_alloc(cx, sizeof(int) * (size_t)(ip->ncols ? ip->ncols : 1));
   for (int c = 0; c < ip->ncols; c++) { jp->stored[c] = used[base + c]; jp->keyoff[c] = -1; }
-  if (J->interval) jp->stored[side ? J->ircol : J->ilcol] = 1;
+  if (late_col(J, side) >= 0) jp->stored[late_col(J, side)] = 1;
+  if (J->tbound && side != J->tside) { expr_cols(J->tlo, jp->stored, ip->ncols); expr_cols(J->thi, jp->stored, ip->ncols); }
   /* key columns at fixed offsets: [knull] then per key [null flag][value] */
   BExpr **keys = side ? J->rkeys : J->exprs;
   int ko = 1;
@@ -639,6 +684,37 @@ static void emit_pack_fns(Gen *gen, Plan *J, int side) {
   em_close(em, NULL);
 }
 
+/* Time-bounded join, in a row's apply loop: `int64_t bucket`, the expiry bucket of the row `r`
+** of `side` (see the header); a row whose bounds are NULL matches nothing and is skipped. */
+static void emit_tbound_expiry(Gen *gen, Plan *J, int side) {
+  Cx *cx = gen->cx;
+  Emitter *em = gen->em;
+  Plan *ip = J->inputs[side];
+  int id = J->id;
+  if (side == J->tside) {
+    if (J->tlo_etcol >= 0)
+      em_line(em, "int64_t bucket = n%d_bucket(t - INT64_C(%lld), r->h.ts);   /* new partners have %s >= watermark %+lld ns */",
+              id, (long long)J->tlo_off, c_comment(cx, bexpr_text(cx, J->tlo)), (long long)J->tlo_off);
+    else
+      em_line(em, "int64_t bucket = INT64_MAX - 1;   /* the lower bound is no event time: kept until the TTL */");
+    return;
+  }
+  CgVal *in = cx_alloc(cx, sizeof(CgVal) * (size_t)(ip->ncols ? ip->ncols : 1));
+  for (int c = 0; c < ip->ncols; c++) {
+    in[c].v = cx_printf(cx, "r->c%d", c);
+    in[c].n = ip->cols[c].nullable ? cx_printf(cx, "r->_null.c%d", c) : "0";
+  }
+  Cg g = { cx, em, id, gen->tmp, "r->h" };
+  em_line(em, "/* the bounds this row sets on the other side's time: [%s, %s] */", c_comment(cx, bexpr_text(cx, J->tlo)),
+          c_comment(cx, bexpr_text(cx, J->thi)));
+  CgVal lo = cg_expr(&g, J->tlo, in);
+  if (strcmp(lo.n, "0")) em_line(em, "if (%s) continue;   /* NULL bound: matches nothing */", lo.n);
+  CgVal hi = cg_expr(&g, J->thi, in);
+  if (strcmp(hi.n, "0")) em_line(em, "if (%s) continue;   /* NULL bound: matches nothing */", hi.n);
+  gen->tmp = g.tmp;
+  em_line(em, "int64_t bucket = n%d_bucket(%s, r->h.ts);   /* new partners have time >= watermark */", id, hi.v);
+}
+
 static void updating_stage(Gen *gen, Plan *J) {
   Cx *cx = gen->cx;
   Emitter *em = gen->em;
@@ -664,6 +740,20 @@ static void updating_stage(Gen *gen, Plan *J) {
               (long long)width, (long long)width, (long long)width);
       em_close(em, NULL);
     }
+  if (J->tbound) {
+    em_line(em, "/* [n%d] the bucket of a row that can meet new partners until the watermark passes e (its", id);
+    em_line(em, "** event time `now`): the end of the slot holding e; slots 1 s wide, or for rows reaching more");
+    em_line(em, "** than 8 s ahead the smallest power-of-two multiple of 1 s that is at least an eighth of the");
+    em_line(em, "** reach, so a row outlives its reach by at most max(1 s, reach / 4) and few buckets are live");
+    em_line(em, "** (e is capped far below INT64_MAX, which means no bucket) */");
+    em_open(em, "static int64_t n%d_bucket(int64_t e, int64_t now) {", id);
+    em_line(em, "int64_t w = INT64_C(1000000000);");
+    em_line(em, "if (e > INT64_C(0x3fffffffffffffff)) e = INT64_C(0x3fffffffffffffff);");
+    em_line(em, "if (now < -INT64_C(0x3fffffffffffffff)) now = -INT64_C(0x3fffffffffffffff);");
+    em_line(em, "while (w < (INT64_C(1) << 58) && e > now && (e - now) / 8 > w) w *= 2;");
+    em_line(em, "return rt_floor_div(e, w) * w + w;");
+    em_close(em, NULL);
+  }
   for (int side = 0; side < 2; side++) {
     const char *me = row_type(J, side), *ot = row_type(J, !side);
     int mine_preserved = preserved(J, side), other_preserved = preserved(J, !side);
@@ -675,16 +765,17 @@ static void updating_stage(Gen *gen, Plan *J) {
     em_open(em, "static int n%d_apply_%s(RtCtx *ctx, const RtBatch *batch) {", id, me);
     em_line(em, "const row_n%d_%s *rows = (const row_n%d_%s *)batch->rows;", id, me, id, me);
     em_line(em, "int64_t i;");
-    if (J->interval) em_line(em, "int64_t late = 0, wm = rt->current_watermark(ctx);");
+    if (timed(J)) em_line(em, "int64_t late = 0, wm = rt->current_watermark(ctx);   /* rows behind it are late */");
     em_open(em, "for (i = 0; i < batch->n; i++) {");
     em_line(em, "const row_n%d_%s *r = &rows[i];", id, me);
     em_line(em, "int retract = r->h.retract;");
-    if (J->interval) {
-      int tc = side ? J->ircol : J->ilcol;
+    int tc = late_col(J, side);
+    if (tc >= 0) {
       em_line(em, "if (r->_null.c%d) continue;   /* no time: matches nothing */", tc);
-      em_line(em, "int64_t t = r->c%d;", tc);
+      em_line(em, "int64_t t = r->c%d;   /* the row's event time */", tc);
       em_line(em, "if (t < wm) { late++; continue; }   /* partners may already be gone */");
     }
+    if (J->tbound) emit_tbound_expiry(gen, J, side);
     emit_key(gen, J, side);
     em_open(em, "if (knull) {   /* a NULL key never matches */");
     if (mine_preserved)
@@ -703,6 +794,10 @@ static void updating_stage(Gen *gen, Plan *J) {
       em_line(em, "int created = 0;");
       em_line(em, "n%d_%sk *mine = (n%d_%sk *)rt->st_get(ctx, %d, n%d_bucket_%s(t), r->h.hash, kb, kl, 1, &created, 0);",
               id, me, id, me, side, id, me);
+    } else if (J->tbound) {
+      em_line(em, "int created = 0;");
+      em_line(em, "n%d_%sk *mine = (n%d_%sk *)rt->st_get(ctx, %d, bucket, r->h.hash, kb, kl, 1, &created, 0);",
+              id, me, id, me, side);
       em_line(em, "if (!mine) return -1;");
     } else {
       em_line(em, "int created = 0;");
@@ -727,7 +822,7 @@ static void updating_stage(Gen *gen, Plan *J) {
     em_line(em, "mine->n++;");
     em_close(em, NULL);
     /* pairs with the other side's rows */
-    if (J->interval) {
+    if (timed(J)) {
       em_line(em, "int64_t ob;");
       em_open(em, "for (ob = rt->st_first_bucket(ctx, %d); ob != INT64_MAX; ob = rt->st_next_bucket(ctx, %d, ob)) {", !side, !side);
       em_line(em, "n%d_%sk *other = (n%d_%sk *)rt->st_get(ctx, %d, ob, r->h.hash, kb, kl, 0, 0, 0);", id, ot, id, ot, !side);
@@ -756,7 +851,7 @@ static void updating_stage(Gen *gen, Plan *J) {
               side ? cx_printf(cx, "n%d_pair(ctx, &o, 0, 0, r->h.ts)", id) : cx_printf(cx, "n%d_pair(ctx, 0, &o, 0, r->h.ts)", id));
     em_close(em, NULL);
     em_close(em, NULL);
-    if (J->interval) {
+    if (timed(J)) {
       em_close(em, NULL);
     } else {
       if (mine_preserved)
@@ -766,11 +861,11 @@ static void updating_stage(Gen *gen, Plan *J) {
     }
     em_line(em, "(void)created;");
     em_close(em, NULL);
-    if (J->interval) em_line(em, "if (late) rt->count_late(ctx, late);");
+    if (timed(J)) em_line(em, "if (late) rt->count_late(ctx, late);");
     em_line(em, "return 0;");
     em_close(em, NULL);
   }
-  if (J->interval) {
+  if (timed(J)) {
     em_line(em, "/* [n%d] rows whose bucket ended at or before the watermark can meet no new partner */", id);
     em_open(em, "static int n%d_on_watermark(RtCtx *ctx, int64_t wm) {", id);
     em_line(em, "int side;");
@@ -781,7 +876,7 @@ static void updating_stage(Gen *gen, Plan *J) {
     em_line(em, "return 0;");
     em_close(em, NULL);
   }
-  em_line(em, "/* [n%d] %s join */", id, J->interval ? "interval" : "updating");
+  em_line(em, "/* [n%d] %s join */", id, J->interval ? "interval" : J->tbound ? "time-bounded" : "updating");
   em_open(em, "static int n%d_process(RtCtx *ctx, int input, const RtBatch *batch) {", id);
   em_open(em, "switch (input) {");
   for (int i = 0; i < st->nins; i++) {

@@ -438,6 +438,15 @@ struct Plan {
   int interval;          /* interval join: right.t - left.t must lie in [ilo, ihi] */
   int ilcol, ircol;      /* the TIMESTAMP columns of each side (right's index in its input) */
   int64_t ilo, ihi;      /* bounds in ns */
+  /* time-bounded join (join.c): inputs[tside] column tcol (that side's event time) must lie in
+  ** [tlo, thi], expressions over the other side's input columns (not both constant offsets:
+  ** that is an interval join). tlo_etcol: when tlo is the other side's event-time column plus
+  ** tlo_off ns, that column; else -1 (then the tside rows cannot expire by the watermark). */
+  int tbound;
+  int tside, tcol;
+  BExpr *tlo, *thi;
+  int tlo_etcol;
+  int64_t tlo_off;
   /* P_TOPN: ROW_NUMBER() OVER (PARTITION BY exprs[0..nkeys) ORDER BY order[...]); output is
   ** the input's columns followed by the row number. wincol = the partition's window key, or
   ** -1 for an updating top-N (over.c), which keeps the first `limit` rows of each partition. */

@@ -10,6 +10,14 @@
 ** aggregates) the join is windowed: rows meet only within the same window and the result is
 ** append-only, emitted when the window closes. Otherwise it is an updating join (results are
 ** retracted when input rows are). Outer joins pad the missing side with NULLs.
+** Interval join: INNER, append-only inputs, the ON bounds right.t - left.t between two
+** constants (col +/- INTERVAL on both sides; the time columns are not checked to be event
+** times). Time-bounded join (plan_time_bounds): INNER, append-only inputs, not an interval
+** join, and the ON has `t >= lo` and `t <= hi` (>, < too; BETWEEN is split into those) with t
+** a column of one side that is provably that side's event time (is_event_time) and lo, hi
+** expressions over the other side only; lo of the form `event-time column [+/- INTERVAL]` of
+** the other side lets t's side expire by the watermark too (codegen/cg_join.c header).
+** Anything else stays an updating join.
 ** Not here: the run-time algorithms (codegen/cg_join.c).
 */
 #include <string.h>
@@ -101,6 +109,101 @@ static void time_bound(const BExpr *c, int nl, int *lcol, int *rcol, int64_t *lo
     if (!*has_hi || v < *hi) *hi = v;
     *has_hi = 1;
   }
+}
+
+/* ---- time-bounded joins ---------------------------------------------------------------- */
+/* Whether `e`, bound over the columns of p, is always the event time of p's rows (their
+** header ts, which the watermark bounds) or NULL. Proven only along plain paths: a source
+** table's event-time column (event_time_field / WATERMARK FOR: the decoder sets the header
+** from it), the `datetime` field of a nexmark struct column (connectors/nexmark.c sets the
+** header to the datetime of the row's event, and the other two structs are NULL), passed
+** through filters and projections that copy the column unchanged. Anything else (a computed
+** value, an aggregate's, a union's or another join's output) is not proven. */
+static int is_event_time(const Plan *p, const BExpr *e) {
+  if (e->t.kind != RT_TIMESTAMP) return 0;
+  if (e->kind == B_FIELD && e->nargs == 1 && e->args[0]->kind == B_COL && e->args[0]->t.kind == RT_STRUCT) {
+    /* follow the struct column down to its source */
+    const Plan *q = p;
+    int c = e->args[0]->colidx;
+    for (;;) {
+      if (q->kind == P_FILTER) { q = q->inputs[0]; continue; }
+      if (q->kind == P_PROJECT && q->exprs[c]->kind == B_COL) { c = q->exprs[c]->colidx; q = q->inputs[0]; continue; }
+      break;
+    }
+    return q->kind == P_SCAN && q->table && q->table->connector && !strcmp(q->table->connector, "nexmark") &&
+           e->text && strlen(e->text) > 9 && !strcmp(e->text + strlen(e->text) - 9, ".datetime");
+  }
+  if (e->kind != B_COL) return 0;
+  int c = e->colidx;
+  switch (p->kind) {
+    case P_SCAN: return p->table && p->table->event_time_col == c;
+    case P_FILTER: return is_event_time(p->inputs[0], e);
+    case P_PROJECT: return is_event_time(p->inputs[0], p->exprs[c]);
+    default: return 0;
+  }
+}
+
+/* A conjunct `t op x` (or `x op t`) where t is a column of side `tside` and x an expression
+** over the other side only: which bound of t it sets (1 lower, 2 upper, 0 none), t's column
+** (over the join's output) and x. */
+static int bound_of(const BExpr *c, int nl, int tside, int *tcol, const BExpr **x) {
+  if (c->kind != B_OP || c->nargs != 2) return 0;
+  OpKind op = c->op;
+  if (op != OP_LT && op != OP_LE && op != OP_GT && op != OP_GE) return 0;
+  int want = tside ? 2 : 1, other = tside ? 1 : 2;
+  for (int i = 0; i < 2; i++) {
+    const BExpr *a = c->args[i], *b = c->args[!i];
+    if (a->kind != B_COL || a->t.kind != RT_TIMESTAMP || sides_of(a, nl) != want) continue;
+    if (b->t.kind != RT_TIMESTAMP || sides_of(b, nl) != other) continue;
+    int ge = op == OP_GE || op == OP_GT;
+    if (i) ge = !ge;   /* x op t: flip */
+    *tcol = a->colidx;
+    *x = b;
+    return ge ? 1 : 2;
+  }
+  return 0;
+}
+
+/* Plan j as a time-bounded join if its ON bounds one side's event-time column t on both sides
+** by expressions over the other side (lo <= t <= hi; strictness is left to the residual,
+** which is still checked for every pair). Returns 1 when planned. */
+static int plan_time_bounds(Cx *cx, Plan *j, BExpr **conj, int nconj, int nl) {
+  for (int tside = 1; tside >= 0; tside--) {
+    int tcol = -1;
+    const BExpr *lo = NULL, *hi = NULL;
+    for (int i = 0; i < nconj; i++) {
+      int col;
+      const BExpr *x;
+      int k = bound_of(conj[i], nl, tside, &col, &x);
+      if (!k || (tcol >= 0 && col != tcol)) continue;
+      tcol = col;
+      if (k == 1 && !lo) lo = x;
+      if (k == 2 && !hi) hi = x;
+    }
+    if (!lo || !hi) continue;
+    Plan *T = j->inputs[tside], *O = j->inputs[!tside];
+    BExpr t;   /* t over its own input's columns */
+    memset(&t, 0, sizeof t);
+    t.kind = B_COL;
+    t.t = type_make(RT_TIMESTAMP);
+    t.colidx = tside ? tcol - nl : tcol;
+    if (!is_event_time(T, &t)) continue;   /* lateness and expiry need the event time */
+    j->tbound = 1;
+    j->tside = tside;
+    j->tcol = t.colidx;
+    /* the bounds reference the other side only: over its input's columns */
+    j->tlo = shift_cols(cx, lo, tside ? 0 : -nl);
+    j->thi = shift_cols(cx, hi, tside ? 0 : -nl);
+    j->tlo_etcol = -1;
+    int lc;
+    int64_t off;
+    if (col_plus(j->tlo, &lc, &off) && is_event_time(O, j->tlo->kind == B_COL ? j->tlo : j->tlo->args[0])) {
+      j->tlo_etcol = lc;
+      j->tlo_off = off;
+    }
+    return 1;
+  }
+  return 0;
 }
 
 static int window_col(Plan *p) {
@@ -213,6 +316,9 @@ Plan *join_bind(Cx *cx, Plan *left, const char *lqual, Plan *right, const char *
       j->ilo = lo;
       j->ihi = hi;
       j->updating = 0;   /* rows only expire: the result is append-only */
+    } else if (j->join == J_INNER && !left->updating && !right->updating &&
+               plan_time_bounds(cx, j, conj, nconj, nl)) {
+      j->updating = 0;   /* time-bounded join: rows only expire, the result is append-only */
     }
   }
   return j;
