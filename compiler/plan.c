@@ -204,7 +204,7 @@ static void explain_node(Cx *cx, Buf *b, Plan *p, int depth) {
       break;
     case P_JOIN: {
       static const char *const jn[] = { "", "inner", "left", "right", "full" };
-      buf_printf(b, "[n%d] %s %s join on ", p->id, p->lwin >= 0 ? "windowed" : p->interval ? "interval" : "updating",
+      buf_printf(b, "[n%d] %s %s join on ", p->id, p->lwin >= 0 ? "windowed" : p->interval ? "interval" : p->tbound ? "time-bounded" : "updating",
                  jn[p->join]);
       for (int i = 0; i < p->nkeys; i++)
         buf_printf(b, "%s%s = %s", i ? " AND " : "", bexpr_text(cx, p->exprs[i]), bexpr_text(cx, p->rkeys[i]));
@@ -212,6 +212,9 @@ static void explain_node(Cx *cx, Buf *b, Plan *p, int depth) {
       if (p->interval)
         buf_printf(b, " (right time - left time in [%llds, %llds])", (long long)(p->ilo / 1000000000LL),
                    (long long)(p->ihi / 1000000000LL));
+      if (p->tbound)
+        buf_printf(b, " (%s rows expire %s)", p->tside ? "right" : "left",
+                   p->tlo_etcol >= 0 ? "by the watermark" : "by the updating TTL");
       break;
     }
     case P_LOOKUP:
