@@ -115,11 +115,11 @@ static void time_bound(const BExpr *c, int nl, int *lcol, int *rcol, int64_t *lo
 /* Whether `e`, bound over the columns of p, is always the event time of p's rows (their
 ** header ts, which the watermark bounds) or NULL. Proven only along plain paths: a source
 ** table's event-time column (event_time_field / WATERMARK FOR: the decoder sets the header
-** from it), the `datetime` field of a nexmark struct column (connectors/nexmark.c sets the
+** from it; not a generated one), the `datetime` field of a nexmark struct column (connectors/nexmark.c sets the
 ** header to the datetime of the row's event, and the other two structs are NULL), passed
 ** through filters and projections that copy the column unchanged. Anything else (a computed
 ** value, an aggregate's, a union's or another join's output) is not proven. */
-static int is_event_time(const Plan *p, const BExpr *e) {
+static int is_event_time(Cx *cx, const Plan *p, const BExpr *e) {
   if (e->t.kind != RT_TIMESTAMP) return 0;
   if (e->kind == B_FIELD && e->nargs == 1 && e->args[0]->kind == B_COL && e->args[0]->t.kind == RT_STRUCT) {
     /* follow the struct column down to its source */
@@ -131,14 +131,15 @@ static int is_event_time(const Plan *p, const BExpr *e) {
       break;
     }
     return q->kind == P_SCAN && q->table && q->table->connector && !strcmp(q->table->connector, "nexmark") &&
-           e->text && strlen(e->text) > 9 && !strcmp(e->text + strlen(e->text) - 9, ".datetime");
+           !strcmp(struct_def(cx, e->args[0]->t)->fields[e->field].name, "datetime");
   }
   if (e->kind != B_COL) return 0;
   int c = e->colidx;
   switch (p->kind) {
-    case P_SCAN: return p->table && p->table->event_time_col == c;
-    case P_FILTER: return is_event_time(p->inputs[0], e);
-    case P_PROJECT: return is_event_time(p->inputs[0], p->exprs[c]);
+    case P_SCAN:   /* a generated column is computed after the decoder set the header */
+      return p->table && p->table->event_time_col == c && !p->table->cols[c].generated;
+    case P_FILTER: return is_event_time(cx, p->inputs[0], e);
+    case P_PROJECT: return is_event_time(cx, p->inputs[0], p->exprs[c]);
     default: return 0;
   }
 }
@@ -187,7 +188,7 @@ static int plan_time_bounds(Cx *cx, Plan *j, BExpr **conj, int nconj, int nl) {
     t.kind = B_COL;
     t.t = type_make(RT_TIMESTAMP);
     t.colidx = tside ? tcol - nl : tcol;
-    if (!is_event_time(T, &t)) continue;   /* lateness and expiry need the event time */
+    if (!is_event_time(cx, T, &t)) continue;   /* lateness and expiry need the event time */
     j->tbound = 1;
     j->tside = tside;
     j->tcol = t.colidx;
@@ -197,7 +198,7 @@ static int plan_time_bounds(Cx *cx, Plan *j, BExpr **conj, int nconj, int nl) {
     j->tlo_etcol = -1;
     int lc;
     int64_t off;
-    if (col_plus(j->tlo, &lc, &off) && is_event_time(O, j->tlo->kind == B_COL ? j->tlo : j->tlo->args[0])) {
+    if (col_plus(j->tlo, &lc, &off) && is_event_time(cx, O, j->tlo->kind == B_COL ? j->tlo : j->tlo->args[0])) {
       j->tlo_etcol = lc;
       j->tlo_off = off;
     }

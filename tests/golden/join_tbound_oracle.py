@@ -10,6 +10,8 @@ are late, SQLite (python's sqlite3) runs the test's join over the rows that are 
     delay). As in issue4_oracle.py the script does not assume where batches end: it asserts
     that every row is late for every batching with at most MAX_BATCH_SPAN rows per batch, or
     on time for every batching, and drops the late rows.
+  - join_tbound_swapped: join_tbound_q4 with the bids as the left input and the bounds as
+    `a.expires >= b.ts AND b.ts >= a.ts`; the same rows.
   - join_tbound_open (lo = a.opens, not an event time): auction rows are never late there (no
     lower bound from their event time, see codegen/cg_join.c), bids are classified as above.
 SQL's semantics do the rest: BETWEEN is inclusive, a NULL key or bound matches nothing,
@@ -132,17 +134,25 @@ def kept(rows, never_late):
     return out
 
 
-def golden(test, lo, never_late):
+Q4_JOIN = """FROM (SELECT * FROM ev WHERE s = 'A') a
+JOIN (SELECT * FROM ev WHERE s = 'B') b
+ON a.id = b.id AND b.ts BETWEEN a.%s AND a.expires"""
+# the same join with the bids on the left, written as two comparisons with the time column
+# on either side
+SWAPPED_JOIN = """FROM (SELECT * FROM ev WHERE s = 'B') b
+JOIN (SELECT * FROM ev WHERE s = 'A') a
+ON a.expires >= b.ts AND b.id = a.id AND b.ts >= a.ts"""
+
+
+def golden(test, lo, never_late, join=Q4_JOIN):
     db = sqlite3.connect(":memory:")
     db.execute("CREATE TABLE ev (ts, s, id, opens, expires, v)")
     for r in kept(ROWS, never_late):
         db.execute("INSERT INTO ev VALUES (?, ?, ?, ?, ?, ?)",
                    [ts_ns(r[c]) if c in ("ts", "opens", "expires") and r.get(c) else r.get(c)
                     for c in ("ts", "s", "id", "opens", "expires", "v")])
-    cur = db.execute("""SELECT a.id AS id, a.v AS av, b.v AS bv, a.ts AS ats, b.ts AS bts
-                        FROM (SELECT * FROM ev WHERE s = 'A') a
-                        JOIN (SELECT * FROM ev WHERE s = 'B') b
-                        ON a.id = b.id AND b.ts BETWEEN a.%s AND a.expires""" % lo)
+    cur = db.execute("SELECT a.id AS id, a.v AS av, b.v AS bv, a.ts AS ats, b.ts AS bts\n" +
+                     (join % lo if "%s" in join else join))
     names = [d[0] for d in cur.description]
     out = [dict(zip(names, r)) for r in cur.fetchall()]
     for r in out:
@@ -154,6 +164,7 @@ def golden(test, lo, never_late):
 put(INPUT, lines(ROWS))
 golden("join_tbound_q4", "ts", ())
 golden("join_tbound_open", "opens", ("A",))
+golden("join_tbound_swapped", "ts", (), SWAPPED_JOIN)
 
 if CHECK:
     for p in problems:
