@@ -23,35 +23,37 @@
 #include <string.h>
 #include "compiler.h"
 
+/* ---- ON-condition helpers, shared with lookup.c (declared in compiler.h) ---------------- */
 /* 1: references left columns (index < nl), 2: right columns, 3: both, 0: none. */
-static int sides_of(const BExpr *e, int nl) {
+int join_sides_of(const BExpr *e, int nl) {
   if (!e) return 0;
   int m = 0;
   if (e->kind == B_COL) m |= e->colidx < nl ? 1 : 2;
-  for (int i = 0; i < e->nargs; i++) m |= sides_of(e->args[i], nl);
-  m |= sides_of(e->else_, nl) | sides_of(e->operand, nl);
+  for (int i = 0; i < e->nargs; i++) m |= join_sides_of(e->args[i], nl);
+  m |= join_sides_of(e->else_, nl) | join_sides_of(e->operand, nl);
   return m;
 }
 
 /* A copy of e with every column index shifted by delta (right keys over the right input). */
-static BExpr *shift_cols(Cx *cx, const BExpr *e, int delta) {
+BExpr *join_shift_cols(Cx *cx, const BExpr *e, int delta) {
   if (!e) return NULL;
   BExpr *c = cx_alloc(cx, sizeof *c);
   *c = *e;
   if (c->kind == B_COL) c->colidx += delta;
   if (e->nargs) {
     c->args = cx_alloc(cx, sizeof(BExpr *) * (size_t)e->nargs);
-    for (int i = 0; i < e->nargs; i++) c->args[i] = shift_cols(cx, e->args[i], delta);
+    for (int i = 0; i < e->nargs; i++) c->args[i] = join_shift_cols(cx, e->args[i], delta);
   }
-  c->else_ = shift_cols(cx, e->else_, delta);
-  c->operand = shift_cols(cx, e->operand, delta);
+  c->else_ = join_shift_cols(cx, e->else_, delta);
+  c->operand = join_shift_cols(cx, e->operand, delta);
   return c;
 }
 
-static void split_and(Cx *cx, BExpr *e, BExpr ***v, int *n, int *cap) {
+/* Append the conjuncts of e (split at AND) to the arena vector *v (*n used, *cap allocated). */
+void join_split_and(Cx *cx, BExpr *e, BExpr ***v, int *n, int *cap) {
   if (e->kind == B_OP && e->op == OP_AND) {
-    split_and(cx, e->args[0], v, n, cap);
-    split_and(cx, e->args[1], v, n, cap);
+    join_split_and(cx, e->args[0], v, n, cap);
+    join_split_and(cx, e->args[1], v, n, cap);
     return;
   }
   if (*n == *cap) {
@@ -154,8 +156,8 @@ static int bound_of(const BExpr *c, int nl, int tside, int *tcol, const BExpr **
   int want = tside ? 2 : 1, other = tside ? 1 : 2;
   for (int i = 0; i < 2; i++) {
     const BExpr *a = c->args[i], *b = c->args[!i];
-    if (a->kind != B_COL || a->t.kind != RT_TIMESTAMP || sides_of(a, nl) != want) continue;
-    if (b->t.kind != RT_TIMESTAMP || sides_of(b, nl) != other) continue;
+    if (a->kind != B_COL || a->t.kind != RT_TIMESTAMP || join_sides_of(a, nl) != want) continue;
+    if (b->t.kind != RT_TIMESTAMP || join_sides_of(b, nl) != other) continue;
     int ge = op == OP_GE || op == OP_GT;
     if (i) ge = !ge;   /* x op t: flip */
     *tcol = a->colidx;
@@ -193,8 +195,8 @@ static int plan_time_bounds(Cx *cx, Plan *j, BExpr **conj, int nconj, int nl) {
     j->tside = tside;
     j->tcol = t.colidx;
     /* the bounds reference the other side only: over its input's columns */
-    j->tlo = shift_cols(cx, lo, tside ? 0 : -nl);
-    j->thi = shift_cols(cx, hi, tside ? 0 : -nl);
+    j->tlo = join_shift_cols(cx, lo, tside ? 0 : -nl);
+    j->thi = join_shift_cols(cx, hi, tside ? 0 : -nl);
     j->tlo_etcol = -1;
     int lc;
     int64_t off;
@@ -244,21 +246,21 @@ Plan *join_bind(Cx *cx, Plan *left, const char *lqual, Plan *right, const char *
     diag_error(cx, f->on->line, f->on->col, "the ON condition must be BOOLEAN, not %s", type_name(on->t));
   BExpr **conj = NULL;
   int nconj = 0, cap = 0;
-  split_and(cx, on, &conj, &nconj, &cap);
+  join_split_and(cx, on, &conj, &nconj, &cap);
   j->exprs = cx_alloc(cx, sizeof(BExpr *) * (size_t)nconj);
   j->rkeys = cx_alloc(cx, sizeof(BExpr *) * (size_t)nconj);
   BExpr *residual = NULL;
   for (int i = 0; i < nconj; i++) {
     BExpr *c = conj[i];
     if (c->kind == B_OP && c->op == OP_EQ) {
-      int a = sides_of(c->args[0], nl), b = sides_of(c->args[1], nl);
+      int a = join_sides_of(c->args[0], nl), b = join_sides_of(c->args[1], nl);
       if ((a == 1 && b == 2) || (a == 2 && b == 1)) {
         BExpr *l = a == 1 ? c->args[0] : c->args[1];
         BExpr *r = a == 1 ? c->args[1] : c->args[0];
         if (l->t.kind == T_ARRAY || l->t.kind == T_INTERVAL)
           diag_error(cx, c->line, c->col, "cannot join on a %s value", type_name(l->t));
         j->exprs[j->nkeys] = l;
-        j->rkeys[j->nkeys] = shift_cols(cx, r, -nl);
+        j->rkeys[j->nkeys] = join_shift_cols(cx, r, -nl);
         j->nkeys++;
         continue;
       }

@@ -19,46 +19,6 @@
 #include <string.h>
 #include "compiler.h"
 
-/* 1: references left columns (index < nl), 2: table columns, 3: both, 0: none. */
-static int sides_of(const BExpr *e, int nl) {
-  if (!e) return 0;
-  int m = 0;
-  if (e->kind == B_COL) m |= e->colidx < nl ? 1 : 2;
-  for (int i = 0; i < e->nargs; i++) m |= sides_of(e->args[i], nl);
-  m |= sides_of(e->else_, nl) | sides_of(e->operand, nl);
-  return m;
-}
-
-/* A copy of e with every column index shifted by delta (table keys over the table's columns). */
-static BExpr *shift_cols(Cx *cx, const BExpr *e, int delta) {
-  if (!e) return NULL;
-  BExpr *c = cx_alloc(cx, sizeof *c);
-  *c = *e;
-  if (c->kind == B_COL) c->colidx += delta;
-  if (e->nargs) {
-    c->args = cx_alloc(cx, sizeof(BExpr *) * (size_t)e->nargs);
-    for (int i = 0; i < e->nargs; i++) c->args[i] = shift_cols(cx, e->args[i], delta);
-  }
-  c->else_ = shift_cols(cx, e->else_, delta);
-  c->operand = shift_cols(cx, e->operand, delta);
-  return c;
-}
-
-static void split_and(Cx *cx, BExpr *e, BExpr ***v, int *n, int *cap) {
-  if (e->kind == B_OP && e->op == OP_AND) {
-    split_and(cx, e->args[0], v, n, cap);
-    split_and(cx, e->args[1], v, n, cap);
-    return;
-  }
-  if (*n == *cap) {
-    *cap = *cap ? *cap * 2 : 8;
-    BExpr **nv = cx_alloc(cx, sizeof(BExpr *) * (size_t)*cap);
-    if (*n) memcpy(nv, *v, sizeof(BExpr *) * (size_t)*n);
-    *v = nv;
-  }
-  (*v)[(*n)++] = e;
-}
-
 /* The right side of FOR SYSTEM_TIME AS OF must be a table the worker can read whole. */
 static void check_table(Cx *cx, Table *t, FromItem *f) {
   const char *why = NULL;
@@ -115,14 +75,14 @@ Plan *lookup_bind(Cx *cx, Plan *left, const char *lqual, Table *t, FromItem *f) 
     diag_error(cx, f->on->line, f->on->col, "the ON condition must be BOOLEAN, not %s", type_name(on->t));
   BExpr **conj = NULL;
   int nconj = 0, cap = 0;
-  split_and(cx, on, &conj, &nconj, &cap);
+  join_split_and(cx, on, &conj, &nconj, &cap);
   j->exprs = cx_alloc(cx, sizeof(BExpr *) * (size_t)nconj);
   j->rkeys = cx_alloc(cx, sizeof(BExpr *) * (size_t)nconj);
   BExpr *residual = NULL;
   for (int i = 0; i < nconj; i++) {
     BExpr *c = conj[i];
     if (c->kind == B_OP && c->op == OP_EQ) {
-      int a = sides_of(c->args[0], nl), b = sides_of(c->args[1], nl);
+      int a = join_sides_of(c->args[0], nl), b = join_sides_of(c->args[1], nl);
       if ((a == 1 && b == 2) || (a == 2 && b == 1)) {
         BExpr *l = a == 1 ? c->args[0] : c->args[1];
         BExpr *r = a == 1 ? c->args[1] : c->args[0];
@@ -130,7 +90,7 @@ Plan *lookup_bind(Cx *cx, Plan *left, const char *lqual, Table *t, FromItem *f) 
             l->t.kind == RT_STRUCT)
           diag_error(cx, c->line, c->col, "cannot join on a %s value", type_name(l->t));
         j->exprs[j->nkeys] = l;                      /* `=` cast both sides to one type */
-        j->rkeys[j->nkeys] = shift_cols(cx, r, -nl);
+        j->rkeys[j->nkeys] = join_shift_cols(cx, r, -nl);
         j->nkeys++;
         continue;
       }
