@@ -3,7 +3,8 @@
 
 For each query of bench/nexmark/queries/ (NEXMARK_MEM_QUERIES, default every one that
 compiles), compiled with gcc, run by bin/arroyo-worker --parallelism 1 over
-NEXMARK_MEM_EVENTS events (100 M: 10 s of event time at the generator's 100 ns per event),
+NEXMARK_MEM_EVENTS events (100 M: 10 s of event time at the generator's 100 ns per event;
+NEXMARK_MEM_EVENT_RATE=1000000 makes it 1 us per event, 100 s, so that 10 s windows close),
 sampling the worker's resident set every NEXMARK_MEM_SAMPLE seconds (bench/lib/rss.py).
 Reported per query: wall and CPU seconds, events per CPU second, peak RSS, RSS at the end of
 warm-up, min / max after warm-up, the growth (max of the second half of the post-warm-up
@@ -36,6 +37,10 @@ import benchlib  # noqa: E402
 import rss  # noqa: E402
 
 EVENTS = int(os.environ.get("NEXMARK_MEM_EVENTS", "100000000"))
+# event time per event: the queries' unthrottled source steps 100 ns (10 M events per second of
+# event time), so 100 M events are 10 s and no 10 s window closes before the end; a rate of
+# 1,000,000 (1 us) makes them 100 s, ten 10 s windows. 0 keeps the queries' own 100 ns.
+EVENT_RATE = int(os.environ.get("NEXMARK_MEM_EVENT_RATE", "0"))
 SAMPLE = float(os.environ.get("NEXMARK_MEM_SAMPLE", "0.5"))
 WARMUP = float(os.environ.get("NEXMARK_MEM_WARMUP", "0.25"))
 TIMEOUT = float(os.environ.get("NEXMARK_MEM_TIMEOUT", "600"))
@@ -60,6 +65,8 @@ def compile_query(work, q):
     """The query's .so (gcc), or (None, error text)."""
     with open(os.path.join(HERE, "queries", q + ".sql")) as f:
         sql = f.read().replace("$max_events", str(EVENTS))
+    if EVENT_RATE:
+        sql = sql.replace("event_rate = '0'", "event_rate = '%d'" % EVENT_RATE)
     path = os.path.join(work, q + ".sql")
     with open(path, "w") as f:
         f.write(sql)
@@ -87,9 +94,10 @@ def main():
     work = tempfile.mkdtemp(prefix="nexmark-mem.")
     head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
                           capture_output=True, text=True).stdout.strip()
+    step = 1e9 / EVENT_RATE if EVENT_RATE else 100.0   # ns of event time per event
     lines = ["Nexmark memory: %s, HEAD %s, gcc, --parallelism 1, %d events (%.1f s of event "
              "time), RSS every %.2f s, warm-up %.0f %% of the run, limits %.0f s and %s; "
-             "load average %s" % (time.strftime("%Y-%m-%d %H:%M"), head, EVENTS, EVENTS * 1e-7,
+             "load average %s" % (time.strftime("%Y-%m-%d %H:%M"), head, EVENTS, EVENTS * step * 1e-9,
                                   SAMPLE, WARMUP * 100, TIMEOUT, benchlib.fmt_kb(LIMIT_KB),
                                   open("/proc/loadavg").read().split()[0]), ""]
     t = benchlib.Table(["query", "status", "wall s", "CPU s", "events/s per core", "peak RSS",
