@@ -495,12 +495,10 @@ Plan *lookup_bind(Cx *cx, Plan *left, const char *lqual, Table *t, FromItem *f);
 
 /* join.c: a JOIN of `left` (qualifier lqual, or its columns' own) and f's table `right`. */
 Plan *join_bind(Cx *cx, Plan *left, const char *lqual, Plan *right, const char *rqual, FromItem *f);
-/* join.c, also used by lookup.c for ON conditions over [left columns | right columns]:
-** which sides e references (1 left: index < nl, 2 right, 3 both, 0 none); a copy of e with
-** every column index shifted by delta; the conjuncts of e appended to an arena vector. */
-int join_sides_of(const BExpr *e, int nl);
-BExpr *join_shift_cols(Cx *cx, const BExpr *e, int delta);
-void join_split_and(Cx *cx, BExpr *e, BExpr ***v, int *n, int *cap);
+/* join.c: bind ON over j's [left | right] columns into keys (j->exprs, j->rkeys, j->nkeys)
+** and the residual j->pred; scalar_keys also refuses window and struct keys. Returns the
+** number of conjuncts, *conj the conjuncts. */
+int join_bind_on(Cx *cx, Plan *j, Expr *on, int nl, int scalar_keys, BExpr ***conj);
 
 /* agg.c */
 int agg_is_aggregate_name(const char *name);

@@ -23,9 +23,9 @@
 #include <string.h>
 #include "compiler.h"
 
-/* ---- ON-condition helpers, shared with lookup.c (declared in compiler.h) ---------------- */
+/* ---- ON-condition helpers (join_bind_on serves join_bind and lookup_bind) ---------------- */
 /* 1: references left columns (index < nl), 2: right columns, 3: both, 0: none. */
-int join_sides_of(const BExpr *e, int nl) {
+static int join_sides_of(const BExpr *e, int nl) {
   if (!e) return 0;
   int m = 0;
   if (e->kind == B_COL) m |= e->colidx < nl ? 1 : 2;
@@ -35,7 +35,7 @@ int join_sides_of(const BExpr *e, int nl) {
 }
 
 /* A copy of e with every column index shifted by delta (right keys over the right input). */
-BExpr *join_shift_cols(Cx *cx, const BExpr *e, int delta) {
+static BExpr *join_shift_cols(Cx *cx, const BExpr *e, int delta) {
   if (!e) return NULL;
   BExpr *c = cx_alloc(cx, sizeof *c);
   *c = *e;
@@ -50,7 +50,7 @@ BExpr *join_shift_cols(Cx *cx, const BExpr *e, int delta) {
 }
 
 /* Append the conjuncts of e (split at AND) to the arena vector *v (*n used, *cap allocated). */
-void join_split_and(Cx *cx, BExpr *e, BExpr ***v, int *n, int *cap) {
+static void join_split_and(Cx *cx, BExpr *e, BExpr ***v, int *n, int *cap) {
   if (e->kind == B_OP && e->op == OP_AND) {
     join_split_and(cx, e->args[0], v, n, cap);
     join_split_and(cx, e->args[1], v, n, cap);
@@ -111,6 +111,54 @@ static void time_bound(const BExpr *c, int nl, int *lcol, int *rcol, int64_t *lo
     if (!*has_hi || v < *hi) *hi = v;
     *has_hi = 1;
   }
+}
+
+/* Bind the ON condition `on` over j's columns ([left | right], nl left ones) and split it:
+** each equality between an expression of one side and one of the other becomes a key
+** (j->exprs over the left columns, j->rkeys over the right input's, j->nkeys); the other
+** conjuncts, ANDed, are the residual j->pred (NULL if none). ARRAY and INTERVAL keys are
+** errors at their equality, and with scalar_keys also window and struct ones. Returns the
+** number of conjuncts and sets *conj to them. Shared by join_bind and lookup_bind. */
+int join_bind_on(Cx *cx, Plan *j, Expr *on_expr, int nl, int scalar_keys, BExpr ***conj) {
+  Scope sc = { j, NULL, NULL };
+  BExpr *on = bind_expr(cx, &sc, on_expr);
+  if (on->t.kind != RT_BOOL)
+    diag_error(cx, on_expr->line, on_expr->col, "the ON condition must be BOOLEAN, not %s", type_name(on->t));
+  int nconj = 0, cap = 0;
+  *conj = NULL;
+  join_split_and(cx, on, conj, &nconj, &cap);
+  j->exprs = cx_alloc(cx, sizeof(BExpr *) * (size_t)nconj);
+  j->rkeys = cx_alloc(cx, sizeof(BExpr *) * (size_t)nconj);
+  BExpr *residual = NULL;
+  for (int i = 0; i < nconj; i++) {
+    BExpr *c = (*conj)[i];
+    if (c->kind == B_OP && c->op == OP_EQ) {
+      int a = join_sides_of(c->args[0], nl), b = join_sides_of(c->args[1], nl);
+      if ((a == 1 && b == 2) || (a == 2 && b == 1)) {
+        BExpr *l = a == 1 ? c->args[0] : c->args[1];
+        BExpr *r = a == 1 ? c->args[1] : c->args[0];
+        if (l->t.kind == T_ARRAY || l->t.kind == T_INTERVAL ||
+            (scalar_keys && (l->t.kind == T_WINDOW || l->t.kind == RT_STRUCT)))
+          diag_error(cx, c->line, c->col, "cannot join on a %s value", type_name(l->t));
+        j->exprs[j->nkeys] = l;                      /* `=` cast both sides to one type */
+        j->rkeys[j->nkeys] = join_shift_cols(cx, r, -nl);
+        j->nkeys++;
+        continue;
+      }
+    }
+    if (!residual) { residual = c; continue; }
+    BExpr *and_ = bnew(cx, B_OP, NULL);
+    and_->op = OP_AND;
+    and_->t = type_make(RT_BOOL);
+    and_->nargs = 2;
+    and_->args = cx_alloc(cx, sizeof(BExpr *) * 2);
+    and_->args[0] = residual;
+    and_->args[1] = c;
+    and_->nullable = residual->nullable || c->nullable;
+    residual = and_;
+  }
+  j->pred = residual;
+  return nconj;
 }
 
 /* ---- time-bounded joins ---------------------------------------------------------------- */
@@ -240,43 +288,8 @@ Plan *join_bind(Cx *cx, Plan *left, const char *lqual, Plan *right, const char *
   plan_add_input(cx, j, left);
   plan_add_input(cx, j, right);
 
-  Scope sc = { j, NULL, NULL };
-  BExpr *on = bind_expr(cx, &sc, f->on);
-  if (on->t.kind != RT_BOOL)
-    diag_error(cx, f->on->line, f->on->col, "the ON condition must be BOOLEAN, not %s", type_name(on->t));
   BExpr **conj = NULL;
-  int nconj = 0, cap = 0;
-  join_split_and(cx, on, &conj, &nconj, &cap);
-  j->exprs = cx_alloc(cx, sizeof(BExpr *) * (size_t)nconj);
-  j->rkeys = cx_alloc(cx, sizeof(BExpr *) * (size_t)nconj);
-  BExpr *residual = NULL;
-  for (int i = 0; i < nconj; i++) {
-    BExpr *c = conj[i];
-    if (c->kind == B_OP && c->op == OP_EQ) {
-      int a = join_sides_of(c->args[0], nl), b = join_sides_of(c->args[1], nl);
-      if ((a == 1 && b == 2) || (a == 2 && b == 1)) {
-        BExpr *l = a == 1 ? c->args[0] : c->args[1];
-        BExpr *r = a == 1 ? c->args[1] : c->args[0];
-        if (l->t.kind == T_ARRAY || l->t.kind == T_INTERVAL)
-          diag_error(cx, c->line, c->col, "cannot join on a %s value", type_name(l->t));
-        j->exprs[j->nkeys] = l;
-        j->rkeys[j->nkeys] = join_shift_cols(cx, r, -nl);
-        j->nkeys++;
-        continue;
-      }
-    }
-    if (!residual) { residual = c; continue; }
-    BExpr *and_ = bnew(cx, B_OP, NULL);
-    and_->op = OP_AND;
-    and_->t = type_make(RT_BOOL);
-    and_->nargs = 2;
-    and_->args = cx_alloc(cx, sizeof(BExpr *) * 2);
-    and_->args[0] = residual;
-    and_->args[1] = c;
-    and_->nullable = residual->nullable || c->nullable;
-    residual = and_;
-  }
-  j->pred = residual;
+  int nconj = join_bind_on(cx, j, f->on, nl, 0, &conj);
   if (j->nkeys == 0)
     diag_error(cx, f->on->line, f->on->col,
                "a streaming join needs at least one equality between the two sides in ON "

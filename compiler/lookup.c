@@ -69,44 +69,8 @@ Plan *lookup_bind(Cx *cx, Plan *left, const char *lqual, Table *t, FromItem *f) 
   plan_add_input(cx, j, left);
   t->used = t->used ? t->used : 1;
 
-  Scope sc = { j, NULL, NULL };
-  BExpr *on = bind_expr(cx, &sc, f->on);
-  if (on->t.kind != RT_BOOL)
-    diag_error(cx, f->on->line, f->on->col, "the ON condition must be BOOLEAN, not %s", type_name(on->t));
-  BExpr **conj = NULL;
-  int nconj = 0, cap = 0;
-  join_split_and(cx, on, &conj, &nconj, &cap);
-  j->exprs = cx_alloc(cx, sizeof(BExpr *) * (size_t)nconj);
-  j->rkeys = cx_alloc(cx, sizeof(BExpr *) * (size_t)nconj);
-  BExpr *residual = NULL;
-  for (int i = 0; i < nconj; i++) {
-    BExpr *c = conj[i];
-    if (c->kind == B_OP && c->op == OP_EQ) {
-      int a = join_sides_of(c->args[0], nl), b = join_sides_of(c->args[1], nl);
-      if ((a == 1 && b == 2) || (a == 2 && b == 1)) {
-        BExpr *l = a == 1 ? c->args[0] : c->args[1];
-        BExpr *r = a == 1 ? c->args[1] : c->args[0];
-        if (l->t.kind == T_ARRAY || l->t.kind == T_INTERVAL || l->t.kind == T_WINDOW ||
-            l->t.kind == RT_STRUCT)
-          diag_error(cx, c->line, c->col, "cannot join on a %s value", type_name(l->t));
-        j->exprs[j->nkeys] = l;                      /* `=` cast both sides to one type */
-        j->rkeys[j->nkeys] = join_shift_cols(cx, r, -nl);
-        j->nkeys++;
-        continue;
-      }
-    }
-    if (!residual) { residual = c; continue; }
-    BExpr *and_ = bnew(cx, B_OP, NULL);
-    and_->op = OP_AND;
-    and_->t = type_make(RT_BOOL);
-    and_->nargs = 2;
-    and_->args = cx_alloc(cx, sizeof(BExpr *) * 2);
-    and_->args[0] = residual;
-    and_->args[1] = c;
-    and_->nullable = residual->nullable || c->nullable;
-    residual = and_;
-  }
-  j->pred = residual;
+  BExpr **conj;
+  join_bind_on(cx, j, f->on, nl, 1, &conj);
   if (j->nkeys == 0)
     diag_error(cx, f->on->line, f->on->col,
                "a lookup join needs at least one equality between a left-side expression and a "
