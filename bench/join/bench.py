@@ -228,12 +228,7 @@ def snapshot_bin(work):
     return state
 
 
-def loadavg():
-    try:
-        with open("/proc/loadavg") as f:
-            return " ".join(f.read().split()[:3])
-    except OSError:
-        return "?"
+loadavg = benchlib.loadavg
 
 
 def machine():

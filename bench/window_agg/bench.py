@@ -32,7 +32,6 @@ directory, default $TMPDIR/arroyo-bench/window_agg), BENCH_OUT (also append the 
 """
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -127,55 +126,20 @@ def rows_out(r):
 
 
 def code_state():
-    """Which code was measured: HEAD, uncommitted changes under the directories the worker
-    and the compiler are built from, and when bin/ was built (others change the tree while
-    benchmarks run)."""
-    def git(*args):
-        p = subprocess.run(["git", "-C", ROOT] + list(args), stdout=subprocess.PIPE,
-                           stderr=subprocess.DEVNULL, text=True)
-        return p.stdout.rstrip("\n") if p.returncode == 0 else ""
-    head = git("rev-parse", "--short", "HEAD").strip() or "?"
-    dirty = git("status", "--porcelain", "--", "runtime", "connectors", "compiler", "codegen")
-    dirs = sorted({line[3:].split("/")[0] for line in dirty.splitlines() if line[3:]})
-    try:
-        built = time.strftime("%H:%M", time.localtime(os.path.getmtime(
-            os.path.join(ROOT, "bin", "arroyo-worker"))))
-    except OSError:
-        built = "?"
-    return "HEAD %s%s, bin/arroyo-worker built %s" % (
-        head, " + uncommitted changes in " + ", ".join(d + "/" for d in dirs) if dirs else "", built)
+    """Which code was measured (benchlib.code_state of this checkout)."""
+    return benchlib.code_state(ROOT)
 
 
 def snapshot_bin(work):
-    """Copy bin/arroyo-compile, bin/arroyo-worker and runtime/abi.h (the one header generated
-    code includes; the compiler reads it at every compile) into work/bin and use the copies
-    from now on (ARROYO_RUNTIME_DIR points the compiler at the copied header): others rebuild
-    bin/ and edit abi.h while a benchmark runs, and medians over a mix of binaries would
-    compare nothing. Returns the code state (code_state()) at the time of the copy."""
+    """Copy the binaries and runtime/abi.h into work/bin (benchlib.snapshot_bin) and use the
+    copies from now on (BIN): others rebuild bin/ and edit abi.h while a benchmark runs.
+    Returns the code state at the time of the copy."""
     global BIN
-    state = code_state()
-    dst = os.path.join(work, "bin")
-    inc = os.path.join(dst, "runtime")
-    os.makedirs(inc, exist_ok=True)
-    for src, to in ((os.path.join(ROOT, "bin", "arroyo-compile"), os.path.join(dst, "arroyo-compile")),
-                    (os.path.join(ROOT, "bin", "arroyo-worker"), os.path.join(dst, "arroyo-worker")),
-                    (os.path.join(ROOT, "runtime", "abi.h"), os.path.join(inc, "abi.h"))):
-        shutil.copy2(src, to + ".tmp")
-        os.replace(to + ".tmp", to)
-    if os.path.getmtime(os.path.join(ROOT, "runtime", "abi.h")) > \
-            os.path.getmtime(os.path.join(ROOT, "bin", "arroyo-worker")):
-        state += " (WARNING: runtime/abi.h is newer than bin/arroyo-worker: run make)"
-    os.environ["ARROYO_RUNTIME_DIR"] = inc
-    BIN = dst
+    BIN, state = benchlib.snapshot_bin(ROOT, work)
     return state
 
 
-def loadavg():
-    try:
-        with open("/proc/loadavg") as f:
-            return " ".join(f.read().split()[:3])
-    except OSError:
-        return "?"
+loadavg = benchlib.loadavg
 
 
 def main():
