@@ -36,6 +36,9 @@ int over_only_inserts(const Plan *p) {
       return 1;
     case P_JOIN:
       return p->join == J_INNER && over_only_inserts(p->inputs[0]) && over_only_inserts(p->inputs[1]);
+    case P_LOOKUP:
+      /* the table never changes, so even a LEFT lookup's padded rows are never retracted */
+      return over_only_inserts(p->inputs[0]);
     default:
       return 0;
   }
