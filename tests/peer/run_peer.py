@@ -18,7 +18,9 @@ with bin/arroyo-compile (--udf for every tests/udfs/*.c, --backend tcc|gcc) and 
 bin/arroyo-worker under a timeout. The output is compared with the golden using the README's
 "Comparison semantics" (see compare_outputs below). Extension used by our golden tests only: a
 script that never mentions $output_path is compared on the worker's stdout instead (plain
-SELECT scripts, whose rows go to stdout).
+SELECT scripts, whose rows go to stdout). Another: each "-- stderr: <text>" line of a script
+names a text the worker's stderr must contain in a plain run at parallelism 1 (e.g. a sink's
+summary counts); other modes do not check it.
 
 Optional checks used for tests/golden (off for the peer suite, whose README does not ask them):
   --check-determinism  compile each passing-kind test twice with --emit-c; the C must be
@@ -308,6 +310,9 @@ class Test:
             f for f in set(re.findall(r"\$input_dir/*([A-Za-z0-9_.\-/]+)", self.sql))
             if not os.path.exists(os.path.join(suite, "inputs", f)))
         self.uses_stdout = "$output_path" not in self.sql
+        # our extension: "-- stderr: <text>" lines in the script; a plain run at parallelism 1
+        # must print each <text> on the worker's stderr (e.g. a sink's summary counts)
+        self.stderr_texts = [m.strip() for m in re.findall(r"^-- stderr: (.+)$", self.sql, re.M)]
         self.suite = suite
 
     def input_files(self):
@@ -558,6 +563,10 @@ class Runner:
         # from several subtasks: the debezium replay then checks the final state only
         ordered = self.args.parallelism == 1 and not self.args.checkpoints
         ok, reason, diff = compare_outputs(out_text, golden_text, test.pk, ordered)
+        if ok and ordered:
+            for want in test.stderr_texts:
+                if want not in werr:
+                    return Result(label, "FAIL", "worker stderr lacks %r" % want, tail(werr))
         if ok:
             return Result(label, "PASS")
         return Result(label, "FAIL", reason, diff)

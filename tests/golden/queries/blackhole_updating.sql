@@ -4,8 +4,8 @@
 -- source goes to the blackhole and to a debezium_json sink, which is compared on its final
 -- state (as in debezium.sql: ids 1 and 4 remain). Through WHERE qty > 1 the stream is
 -- +1(qty 2), -1(qty 2), +1(qty 5), +3, +4, -3: the blackhole's summary line reads
--- "6 rows written (4 insertions, 2 retractions)" (checked by hand; the runner does not
--- compare stderr).
+-- "6 rows written (4 insertions, 2 retractions)", checked by the runner:
+-- stderr: sink 'counted' (blackhole): 6 rows written (4 insertions, 2 retractions)
 CREATE TABLE src (
   id INT PRIMARY KEY,
   name TEXT,
