@@ -23,9 +23,20 @@
 ** joined with the other side's rows for its key; a retraction removes an equal packed row and
 ** retracts the pairs it made. For outer joins a preserved row without partners is emitted
 ** padded with NULLs, and that padded row is retracted when its first partner arrives (and
-** re-emitted when its last partner leaves). State is bounded by the updating TTL.
-** Interval join (an inner join of append-only inputs whose ON bounds right.t - left.t to
-** [lo, hi]): like the updating join, but a row arriving behind the watermark is late (its
+** re-emitted when its last partner leaves). Without a residual condition every row of a key
+** pairs with every row of the other side's key, so "no partners" is "the other side has no
+** rows for the key". With one, each stored row of a preserved side starts with a u32 count of
+** the other side's stored rows that pass the whole ON with it (see `matched`): a row arriving
+** or retracted walks the other side's rows anyway (for its pairs) and moves the count of each
+** one it pairs with; a count leaving 0 retracts that row's padded row, one returning to 0
+** emits it again; the row's own count is the number of pairs it made. This is what Flink's
+** outer join state keeps (a record with its number of associations); recomputing a row's
+** partners instead would cost a walk of the other side per pair. Rows equal but for the count
+** are interchangeable (their counts are equal), so a retraction finds its row ignoring the
+** count. A row forgotten by the TTL is not a retraction: counts and padded rows stay. State
+** is bounded by the updating TTL.
+** Interval join (a join of append-only inputs whose ON bounds right.t - left.t to [lo, hi],
+** where both t are provably their rows' event times, see compiler/join.c): like the updating join, but a row arriving behind the watermark is late (its
 ** partners may be gone), and a row is stored under the bucket that ends after the last time
 ** it can meet a new partner (left t + hi, right t - lo), buckets max((hi - lo) / 8, 1 s)
 ** wide; when the watermark reaches a bucket's end the whole bucket is dropped, with no timer
@@ -33,7 +44,7 @@
 ** their reach by up to one bucket width; that is never visible, because the ON condition
 ** (which still holds the time bounds) is checked for every pair and a row that could still
 ** pair with them would be late. The result is append-only.
-** Time-bounded join (compiler/join.c plans it: an inner join of append-only inputs whose ON
+** Time-bounded join (compiler/join.c plans it: a join of append-only inputs whose ON
 ** bounds one side's event-time column t by expressions over the other side, lo <= t <= hi,
 ** e.g. Nexmark q4's `b.datetime BETWEEN a.datetime AND a.expires`): the interval join's
 ** machinery with per-row expiry. Watermarks bound rows' header ts (the event time): a row with
@@ -55,7 +66,18 @@
 ** max(1 s, reach / 4), which is invisible for the reason given above. The bound expressions
 ** are still checked for every pair by the residual (also their strictness: `<` is kept as
 ** the weaker `<=` for expiry only). The result is append-only.
-** Not yet: outer interval joins, outer updating joins with a residual condition.
+** Outer interval and time-bounded joins: a stored row of a preserved side starts with a u32
+** matched flag, set when a row of the other side pairs with it (or when it pairs on arrival).
+** When the watermark reaches a bucket's end, before the bucket is dropped, its rows of a
+** preserved side whose flag is still 0 are emitted padded with NULLs (time: the bucket's end
+** - 1; no partner can arrive any more, see above). A preserved row that can never pair (NULL
+** key, time or bound) and a late preserved row are emitted padded at once; a late row is not
+** joined (its partners may be gone; Flink's interval join joins it against what it still
+** buffers, then pads it if nothing matched). compiler/join.c does not plan a time-bounded
+** join whose bounded side is preserved but never expires (lower bound not an event time):
+** it stays an updating join. The output stays append-only.
+** Not here: windowed joins of updating inputs, joins without a key equality (refused in
+** compiler/join.c).
 */
 #include <string.h>
 #include "codegen.h"
@@ -96,8 +118,6 @@ void cg_join_types(Gen *gen, Plan *J) {
   Emitter *ty = &gen->types, *ds = &gen->descs;
   int id = J->id;
   int windowed = J->lwin >= 0;
-  if (!windowed && J->pred && J->join != J_INNER)
-    diag_error(cx, 1, 1, "an outer join without windows cannot have conditions beyond key equalities yet");
   for (int side = 0; side < 2; side++) {
     Plan *in = J->inputs[side];
     for (int c = 0; c < in->ncols; c++)
@@ -335,9 +355,17 @@ static void emit_pair_fns(Gen *gen, Plan *J) {
   em_line(em, "%s", "");
 }
 
-static int preserved(Plan *J, int side) {
+static int preserved(const Plan *J, int side) {
   return J->join == J_FULL || (side == 0 && J->join == J_LEFT) || (side == 1 && J->join == J_RIGHT);
 }
+
+/* Whether the stored rows of `side` carry a match prefix (JoinPack.tag, a u32 before the null
+** bitmap): the preserved side of an outer updating join with a residual condition (the number
+** of the other side's stored rows the row pairs with; 0 while its padded row is out) and of an
+** outer interval or time-bounded join (1 once it has paired; rows still 0 when their bucket
+** ends are emitted padded). Without a residual every row of a key pairs with every row of the
+** other side's key, so the other side's row count says it and no prefix is kept. */
+static int matched(const Plan *J, int side) { return preserved(J, side) && (J->pred || timed(J)); }
 
 /* ---- windowed join ---------------------------------------------------------------- */
 static void windowed_stage(Gen *gen, Plan *J) {
@@ -521,6 +549,7 @@ typedef struct JoinPack {
   int bitmap;           /* bytes of the null bitmap */
   int fixed;            /* packed bytes without string contents */
   int cap;              /* bytes of the inline row slot in the state value */
+  int tag;              /* bytes of the match prefix before the bitmap: 4 (see matched) or 0 */
 } JoinPack;
 
 static void expr_cols(const BExpr *e, uint8_t *used, int n) {
@@ -592,7 +621,8 @@ static void join_pack(Gen *gen, Plan *J, int side, JoinPack *jp) {
   }
   jp->nstored = n;
   jp->bitmap = n ? (n + 7) / 8 : 1;
-  jp->fixed = jp->bitmap + fixed;
+  jp->tag = matched(J, side) ? 4 : 0;
+  jp->fixed = jp->tag + jp->bitmap + fixed;
   /* the inline slot: the fixed part plus 64 bytes per string column (a guess at typical
   ** short strings; longer rows go to `more`), at most 256, and rounded so that the value
   ** (more 8, n 4, first_len 2, first) is a multiple of 8 */
@@ -612,6 +642,8 @@ static void emit_rows_type(Gen *gen, Plan *J, int side) {
   em_line(&gen->types, "  void *more;          /* RtObj join rows (rt->jrows_*): rows 2.. in arrival order, or NULL */");
   em_line(&gen->types, "  uint32_t n;          /* live rows */");
   em_line(&gen->types, "  uint16_t first_len;  /* bytes of the inline row; 0: none */");
+  if (jp.tag)
+    em_line(&gen->types, "  /* each packed row starts with a u32 match count (a matched flag in timed joins) */");
   em_line(&gen->types, "  uint8_t first[%d];", jp.cap);
   em_line(&gen->types, "} n%d_%sk;", J->id, s);
 }
@@ -624,7 +656,8 @@ static void emit_pack_fns(Gen *gen, Plan *J, int side) {
   const char *rt_ = row_type(J, side);
   JoinPack jp;
   join_pack(gen, J, side, &jp);
-  em_line(em, "/* [n%d] %s rows packed: [null bitmap %d] then the stored columns (", id, side ? "right" : "left", jp.bitmap);
+  em_line(em, "/* [n%d] %s rows packed: %s[null bitmap %d] then the stored columns (", id, side ? "right" : "left",
+          jp.tag ? "[u32 matches] " : "", jp.bitmap);
   {
     char *cols = "";
     for (int c = 0; c < ip->ncols; c++)
@@ -639,13 +672,13 @@ static void emit_pack_fns(Gen *gen, Plan *J, int side) {
   em_line(em, "return n;");
   em_close(em, NULL);
   em_open(em, "static uint32_t n%d_pack_%s(const row_n%d_%s *r, unsigned char *p) {", id, rt_, id, rt_);
-  em_line(em, "uint32_t o = %d;", jp.bitmap);
-  em_line(em, "rt_zero(p, %d);", jp.bitmap);
+  em_line(em, "uint32_t o = %d;", jp.tag + jp.bitmap);
+  em_line(em, "rt_zero(p, %d);%s", jp.tag + jp.bitmap, jp.tag ? "   /* the match count starts at 0 */" : "");
   int bit = 0;
   for (int c = 0; c < ip->ncols; c++) {
     if (!jp.stored[c]) continue;
     SqlType t = ip->cols[c].t;
-    em_line(em, "if (r->_null.c%d) p[%d] |= %d;", c, bit >> 3, 1 << (bit & 7));
+    em_line(em, "if (r->_null.c%d) p[%d] |= %d;", c, jp.tag + (bit >> 3), 1 << (bit & 7));
     if (type_is_stringy(t)) {
       em_line(em, "{ uint32_t len = r->_null.c%d ? 0 : (uint32_t)r->c%d.len; rt_put_bytes(p + o, &len, 4); o += 4;", c, c);
       em_line(em, "  rt_put_bytes(p + o, r->c%d.ptr, len); o += len; }", c);
@@ -659,7 +692,7 @@ static void emit_pack_fns(Gen *gen, Plan *J, int side) {
   em_line(em, "return o;");
   em_close(em, NULL);
   em_open(em, "static void n%d_unpack_%s(const unsigned char *p, const unsigned char *kb, row_n%d_%s *r) {", id, rt_, id, rt_);
-  em_line(em, "uint32_t o = %d;", jp.bitmap);
+  em_line(em, "uint32_t o = %d;", jp.tag + jp.bitmap);
   em_line(em, "r->h.ts = 0; r->h.hash = 0; r->h.retract = 0;");
   bit = 0;
   for (int c = 0; c < ip->ncols; c++) {
@@ -673,7 +706,7 @@ static void emit_pack_fns(Gen *gen, Plan *J, int side) {
       em_line(em, "r->_null.c%d = 1; rt_zero(&r->c%d, (int64_t)sizeof r->c%d);   /* not kept */", c, c, c);
       continue;
     }
-    em_line(em, "r->_null.c%d = (uint8_t)((p[%d] >> %d) & 1);", c, bit >> 3, bit & 7);
+    em_line(em, "r->_null.c%d = (uint8_t)((p[%d] >> %d) & 1);", c, jp.tag + (bit >> 3), bit & 7);
     if (type_is_stringy(t))
       em_line(em, "{ uint32_t len; rt_put_bytes(&len, p + o, 4); o += 4; r->c%d.ptr = (const char *)p + o; r->c%d.len = len; o += len; }", c, c);
     else
@@ -685,8 +718,9 @@ static void emit_pack_fns(Gen *gen, Plan *J, int side) {
 }
 
 /* Time-bounded join, in a row's apply loop: `int64_t bucket`, the expiry bucket of the row `r`
-** of `side` (see the header); a row whose bounds are NULL matches nothing and is skipped. */
-static void emit_tbound_expiry(Gen *gen, Plan *J, int side) {
+** of `side` (see the header); a row whose bounds are NULL matches nothing and is skipped
+** (after `pad_now`, which emits it padded when its side is preserved). */
+static void emit_tbound_expiry(Gen *gen, Plan *J, int side, const char *pad_now) {
   Cx *cx = gen->cx;
   Emitter *em = gen->em;
   Plan *ip = J->inputs[side];
@@ -708,9 +742,9 @@ static void emit_tbound_expiry(Gen *gen, Plan *J, int side) {
   em_line(em, "/* the bounds this row sets on the other side's time: [%s, %s] */", c_comment(cx, bexpr_text(cx, J->tlo)),
           c_comment(cx, bexpr_text(cx, J->thi)));
   CgVal lo = cg_expr(&g, J->tlo, in);
-  if (strcmp(lo.n, "0")) em_line(em, "if (%s) continue;   /* NULL bound: matches nothing */", lo.n);
+  if (strcmp(lo.n, "0")) em_line(em, "if (%s) { %scontinue; }   /* NULL bound: matches nothing */", lo.n, pad_now);
   CgVal hi = cg_expr(&g, J->thi, in);
-  if (strcmp(hi.n, "0")) em_line(em, "if (%s) continue;   /* NULL bound: matches nothing */", hi.n);
+  if (strcmp(hi.n, "0")) em_line(em, "if (%s) { %scontinue; }   /* NULL bound: matches nothing */", hi.n, pad_now);
   gen->tmp = g.tmp;
   em_line(em, "int64_t bucket = n%d_bucket(%s, r->h.ts);   /* new partners have time >= watermark */", id, hi.v);
 }
@@ -766,21 +800,31 @@ static void updating_stage(Gen *gen, Plan *J) {
     em_line(em, "const row_n%d_%s *rows = (const row_n%d_%s *)batch->rows;", id, me, id, me);
     em_line(em, "int64_t i;");
     if (timed(J)) em_line(em, "int64_t late = 0, wm = rt->current_watermark(ctx);   /* rows behind it are late */");
+    /* a preserved row that can never pair (no time, a NULL bound, late) goes out padded at once */
+    const char *pad_now = !mine_preserved ? ""
+                          : side ? cx_printf(cx, "if (n%d_pair(ctx, 0, r, 0, r->h.ts)) return -1; ", id)
+                                 : cx_printf(cx, "if (n%d_pair(ctx, r, 0, 0, r->h.ts)) return -1; ", id);
+    const char *pad_me = side ? cx_printf(cx, "n%d_pair(ctx, 0, r, %%s, r->h.ts)", id)
+                              : cx_printf(cx, "n%d_pair(ctx, r, 0, %%s, r->h.ts)", id);
+    const char *pad_o = side ? cx_printf(cx, "n%d_pair(ctx, &o, 0, %%s, r->h.ts)", id)
+                             : cx_printf(cx, "n%d_pair(ctx, 0, &o, %%s, r->h.ts)", id);
+    int counts_other = matched(J, !side) && !timed(J);   /* o's stored match count changes */
     em_open(em, "for (i = 0; i < batch->n; i++) {");
     em_line(em, "const row_n%d_%s *r = &rows[i];", id, me);
     em_line(em, "int retract = r->h.retract;");
     int tc = late_col(J, side);
     if (tc >= 0) {
-      em_line(em, "if (r->_null.c%d) continue;   /* no time: matches nothing */", tc);
+      em_line(em, "if (r->_null.c%d) { %scontinue; }   /* no time: matches nothing */", tc, pad_now);
       em_line(em, "int64_t t = r->c%d;   /* the row's event time */", tc);
-      em_line(em, "if (t < wm) { late++; continue; }   /* partners may already be gone */");
+      if (mine_preserved)
+        em_line(em, "if (t < wm) { %scontinue; }   /* late: not joined (partners may be gone), padded at once */", pad_now);
+      else
+        em_line(em, "if (t < wm) { late++; continue; }   /* partners may already be gone */");
     }
-    if (J->tbound) emit_tbound_expiry(gen, J, side);
+    if (J->tbound) emit_tbound_expiry(gen, J, side, pad_now);
     emit_key(gen, J, side);
     em_open(em, "if (knull) {   /* a NULL key never matches */");
-    if (mine_preserved)
-      em_line(em, "if (%s) return -1;", side ? cx_printf(cx, "n%d_pair(ctx, 0, r, retract, r->h.ts)", id)
-                                            : cx_printf(cx, "n%d_pair(ctx, r, 0, retract, r->h.ts)", id));
+    if (mine_preserved) em_line(em, "if (%s) return -1;", cx_printf(cx, pad_me, "retract"));
     em_line(em, "continue;");
     em_close(em, NULL);
     em_line(em, "kl = ko;");
@@ -789,11 +833,12 @@ static void updating_stage(Gen *gen, Plan *J) {
     em_line(em, "unsigned char *pk = pn <= sizeof pbuf ? pbuf : (unsigned char *)rt->alloc(ctx, pn);");
     em_line(em, "n%d_pack_%s(r, pk);", id, me);
     if (J->interval) {
-      /* append-only inputs: store the row in its expiry bucket, then meet the other side's rows
-      ** of this key in every live bucket */
+      /* append-only inputs: meet the other side's rows of this key in every live bucket, then
+      ** store the row in its expiry bucket */
       em_line(em, "int created = 0;");
       em_line(em, "n%d_%sk *mine = (n%d_%sk *)rt->st_get(ctx, %d, n%d_bucket_%s(t), r->h.hash, kb, kl, 1, &created, 0);",
               id, me, id, me, side, id, me);
+      em_line(em, "if (!mine) return -1;");
     } else if (J->tbound) {
       em_line(em, "int created = 0;");
       em_line(em, "n%d_%sk *mine = (n%d_%sk *)rt->st_get(ctx, %d, bucket, r->h.hash, kb, kl, 1, &created, 0);",
@@ -805,23 +850,41 @@ static void updating_stage(Gen *gen, Plan *J) {
               id, me, id, me, side);
       em_line(em, "if (!mine) continue;   /* retraction of a row we do not have */");
     }
+    /* a retraction takes its row out first; an insertion is stored after meeting the other side
+    ** (its match count is known then) */
+    if (jp.tag) em_line(em, "uint32_t mine_matches = 0;   /* the retracted row's partners; 0: its padded row is out */");
     em_open(em, "if (retract) {");
-    em_line(em, "int found = mine->more ? rt->jrows_remove(ctx, &mine->more, pk, pn) : 0;");
-    em_open(em, "if (!found && mine->first_len == pn && rt_str_eq(rt_str((const char *)mine->first, pn), rt_str((const char *)pk, pn))) {");
-    em_line(em, "uint32_t fl = 0;");
-    em_line(em, "found = 1;");
-    em_line(em, "mine->first_len = 0;   /* the next row moves inline, if it fits */");
-    em_line(em, "if (mine->more && rt->jrows_take_first(ctx, &mine->more, mine->first, %d, &fl)) mine->first_len = (uint16_t)fl;", jp.cap);
-    em_close(em, NULL);
+    if (jp.tag) {
+      /* rows equal but for the match prefix are interchangeable (equal rows have equal counts) */
+      em_line(em, "int found = 0;");
+      em_open(em, "if (mine->first_len == pn && rt_str_eq(rt_str((const char *)mine->first + 4, pn - 4), rt_str((const char *)pk + 4, pn - 4))) {");
+      em_line(em, "uint32_t fl = 0;");
+      em_line(em, "found = 1;");
+      em_line(em, "rt_put_bytes(&mine_matches, mine->first, 4);");
+      em_line(em, "mine->first_len = 0;   /* the next row moves inline, if it fits */");
+      em_line(em, "if (mine->more && rt->jrows_take_first(ctx, &mine->more, mine->first, %d, &fl)) mine->first_len = (uint16_t)fl;", jp.cap);
+      em_close(em, NULL);
+      em_open(em, "else if (mine->more) {   /* find an equal row, then remove exactly its bytes */");
+      em_line(em, "uint32_t mpos = 0, mlen = 0;");
+      em_line(em, "const unsigned char *mp;");
+      em_line(em, "for (mp = rt->jrows_next(mine->more, &mpos, &mlen); mp; mp = rt->jrows_next(mine->more, &mpos, &mlen))");
+      em_line(em, "  if (mlen == pn && rt_str_eq(rt_str((const char *)mp + 4, pn - 4), rt_str((const char *)pk + 4, pn - 4))) break;");
+      em_line(em, "if (mp) { rt_put_bytes(pk, mp, 4); rt_put_bytes(&mine_matches, mp, 4); found = rt->jrows_remove(ctx, &mine->more, pk, pn); }");
+      em_close(em, NULL);
+    } else {
+      em_line(em, "int found = mine->more ? rt->jrows_remove(ctx, &mine->more, pk, pn) : 0;");
+      em_open(em, "if (!found && mine->first_len == pn && rt_str_eq(rt_str((const char *)mine->first, pn), rt_str((const char *)pk, pn))) {");
+      em_line(em, "uint32_t fl = 0;");
+      em_line(em, "found = 1;");
+      em_line(em, "mine->first_len = 0;   /* the next row moves inline, if it fits */");
+      em_line(em, "if (mine->more && rt->jrows_take_first(ctx, &mine->more, mine->first, %d, &fl)) mine->first_len = (uint16_t)fl;", jp.cap);
+      em_close(em, NULL);
+    }
     em_line(em, "if (!found) continue;   /* never seen: nothing to take back */");
     em_line(em, "mine->n--;");
     em_close(em, NULL);
-    em_open(em, "else {");
-    em_line(em, "if (!mine->first_len && !mine->more && pn <= %d) { rt_put_bytes(mine->first, pk, pn); mine->first_len = (uint16_t)pn; }", jp.cap);
-    em_line(em, "else if (rt->jrows_add(ctx, &mine->more, pk, pn)) return -1;");
-    em_line(em, "mine->n++;");
-    em_close(em, NULL);
     /* pairs with the other side's rows */
+    em_line(em, "int64_t matches = 0;   /* rows of the other side that pair with r */");
     if (timed(J)) {
       em_line(em, "int64_t ob;");
       em_open(em, "for (ob = rt->st_first_bucket(ctx, %d); ob != INT64_MAX; ob = rt->st_next_bucket(ctx, %d, ob)) {", !side, !side);
@@ -839,40 +902,89 @@ static void updating_stage(Gen *gen, Plan *J) {
     em_line(em, "int ok = 0;");
     em_line(em, "if (n%d_match(ctx, %s, %s, &ok)) return -1;", id, side ? "&o" : "r", side ? "r" : "&o");
     em_line(em, "if (!ok) continue;");
-    if (other_preserved) {
-      /* the other row was padded while it had no partner: first partner arrives / last leaves */
-      em_line(em, "if (!retract && mine->n == 1 && %s) return -1;   /* no longer unmatched */",
-              side ? cx_printf(cx, "n%d_pair(ctx, &o, 0, 1, r->h.ts)", id) : cx_printf(cx, "n%d_pair(ctx, 0, &o, 1, r->h.ts)", id));
+    em_line(em, "matches++;");
+    if (matched(J, !side) && timed(J)) {
+      em_line(em, "{ uint32_t om; rt_put_bytes(&om, op, 4); if (!om) { om = 1; rt_put_bytes((unsigned char *)op, &om, 4); } }   /* o paired: never padded */");
+    } else if (counts_other) {
+      /* o was padded while it had no partner: its first partner arrives / its last leaves */
+      em_line(em, "uint32_t om;   /* o's partners among this side's stored rows */");
+      em_line(em, "int o_unpadded = 0, o_padded = 0;");
+      em_line(em, "rt_put_bytes(&om, op, 4);");
+      em_line(em, "if (!retract) { o_unpadded = om == 0; om++; } else if (om) { om--; o_padded = om == 0; }");
+      em_line(em, "rt_put_bytes((unsigned char *)op, &om, 4);");
+      em_line(em, "if (o_unpadded && %s) return -1;   /* no longer unmatched */", cx_printf(cx, pad_o, "1"));
+    } else if (other_preserved) {
+      /* no residual: every row of the key pairs, so "unmatched" is "no rows on this side" */
+      em_line(em, "if (!retract && mine->n == 0 && %s) return -1;   /* no longer unmatched */", cx_printf(cx, pad_o, "1"));
     }
     em_line(em, "if (%s) return -1;", side ? cx_printf(cx, "n%d_pair(ctx, &o, r, retract, r->h.ts)", id)
                                           : cx_printf(cx, "n%d_pair(ctx, r, &o, retract, r->h.ts)", id));
-    if (other_preserved)
-      em_line(em, "if (retract && mine->n == 0 && %s) return -1;   /* unmatched again */",
-              side ? cx_printf(cx, "n%d_pair(ctx, &o, 0, 0, r->h.ts)", id) : cx_printf(cx, "n%d_pair(ctx, 0, &o, 0, r->h.ts)", id));
+    if (counts_other)
+      em_line(em, "if (o_padded && %s) return -1;   /* unmatched again */", cx_printf(cx, pad_o, "0"));
+    else if (other_preserved && !timed(J))
+      em_line(em, "if (retract && mine->n == 0 && %s) return -1;   /* unmatched again */", cx_printf(cx, pad_o, "0"));
     em_close(em, NULL);
     em_close(em, NULL);
-    if (timed(J)) {
-      em_close(em, NULL);
-    } else {
-      if (mine_preserved)
-        em_line(em, "if (nother == 0 && %s) return -1;   /* no partner: padded */",
-                side ? cx_printf(cx, "n%d_pair(ctx, 0, r, retract, r->h.ts)", id) : cx_printf(cx, "n%d_pair(ctx, r, 0, retract, r->h.ts)", id));
-      em_line(em, "if (mine->n == 0) rt->st_remove(ctx, %d, 0, r->h.hash, kb, kl);", side);
+    if (timed(J)) em_close(em, NULL);
+    if (mine_preserved) {
+      if (jp.tag && timed(J)) {
+        em_line(em, "if (matches) { uint32_t m = 1; rt_put_bytes(pk, &m, 4); }   /* paired: never padded */");
+      } else if (jp.tag) {
+        em_line(em, "if (!retract && matches == 0 && %s) return -1;   /* no partner: padded */", cx_printf(cx, pad_me, "0"));
+        em_line(em, "if (retract && mine_matches == 0 && %s) return -1;   /* it was out padded */", cx_printf(cx, pad_me, "1"));
+        em_line(em, "if (!retract) { uint32_t m = (uint32_t)matches; rt_put_bytes(pk, &m, 4); }");
+      } else {
+        em_line(em, "if (nother == 0 && %s) return -1;   /* no partner: padded */", cx_printf(cx, pad_me, "retract"));
+      }
     }
-    em_line(em, "(void)created;");
+    em_open(em, "if (!retract) {");
+    em_line(em, "if (!mine->first_len && !mine->more && pn <= %d) { rt_put_bytes(mine->first, pk, pn); mine->first_len = (uint16_t)pn; }", jp.cap);
+    em_line(em, "else if (rt->jrows_add(ctx, &mine->more, pk, pn)) return -1;");
+    em_line(em, "mine->n++;");
+    em_close(em, NULL);
+    if (!timed(J)) em_line(em, "if (mine->n == 0) rt->st_remove(ctx, %d, 0, r->h.hash, kb, kl);", side);
+    em_line(em, "(void)created; (void)matches;");
     em_close(em, NULL);
     if (timed(J)) em_line(em, "if (late) rt->count_late(ctx, late);");
     em_line(em, "return 0;");
     em_close(em, NULL);
   }
   if (timed(J)) {
-    em_line(em, "/* [n%d] rows whose bucket ended at or before the watermark can meet no new partner */", id);
+    for (int side = 0; side < 2; side++) {
+      if (!matched(J, side)) continue;
+      const char *s_ = row_type(J, side);
+      em_line(em, "/* [n%d] the %s rows of one key in a bucket that ends: those that never paired (and now never", id,
+              side ? "right" : "left");
+      em_line(em, "** can) are emitted padded with NULLs, at the bucket's last instant */");
+      em_open(em, "static int n%d_unmatched_%s(RtCtx *ctx, void *arg, int64_t bucket, const void *key, uint32_t keylen, void *value) {",
+              id, s_);
+      em_line(em, "const n%d_%sk *e = (const n%d_%sk *)value;", id, s_, id, s_);
+      em_line(em, "uint32_t pos = 0, len = e->first_len;");
+      em_line(em, "const unsigned char *p = len ? e->first : rt->jrows_next(e->more, &pos, &len);");
+      em_open(em, "for (; p; p = rt->jrows_next(e->more, &pos, &len)) {");
+      em_line(em, "uint32_t m;");
+      em_line(em, "row_n%d_%s r;", id, s_);
+      em_line(em, "rt_put_bytes(&m, p, 4);");
+      em_line(em, "if (m) continue;   /* it paired */");
+      em_line(em, "n%d_unpack_%s(p, (const unsigned char *)key, &r);", id, s_);
+      em_line(em, "if (%s) return -1;", side ? cx_printf(cx, "n%d_pair(ctx, 0, &r, 0, bucket - 1)", id)
+                                            : cx_printf(cx, "n%d_pair(ctx, &r, 0, 0, bucket - 1)", id));
+      em_close(em, NULL);
+      em_line(em, "(void)arg; (void)keylen;");
+      em_line(em, "return 0;");
+      em_close(em, NULL);
+    }
+    em_line(em, "/* [n%d] rows whose bucket ended at or before the watermark can meet no new partner%s */", id,
+            matched(J, 0) || matched(J, 1) ? " (the unpaired ones of a preserved side go out padded first)" : "");
     em_open(em, "static int n%d_on_watermark(RtCtx *ctx, int64_t wm) {", id);
-    em_line(em, "int side;");
-    em_open(em, "for (side = 0; side < 2; side++) {");
     em_line(em, "int64_t b;");
-    em_line(em, "while ((b = rt->st_first_bucket(ctx, side)) != INT64_MAX && b <= wm) rt->st_drop_bucket(ctx, side, b);");
-    em_close(em, NULL);
+    for (int side = 0; side < 2; side++) {
+      em_open(em, "while ((b = rt->st_first_bucket(ctx, %d)) != INT64_MAX && b <= wm) {", side);
+      if (matched(J, side))
+        em_line(em, "if (rt->st_visit_bucket(ctx, %d, b, n%d_unmatched_%s, 0)) return -1;", side, id, row_type(J, side));
+      em_line(em, "rt->st_drop_bucket(ctx, %d, b);", side);
+      em_close(em, NULL);
+    }
     em_line(em, "return 0;");
     em_close(em, NULL);
   }

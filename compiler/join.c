@@ -10,14 +10,17 @@
 ** aggregates) the join is windowed: rows meet only within the same window and the result is
 ** append-only, emitted when the window closes. Otherwise it is an updating join (results are
 ** retracted when input rows are). Outer joins pad the missing side with NULLs.
-** Interval join: INNER, append-only inputs, the ON bounds right.t - left.t between two
-** constants (col +/- INTERVAL on both sides; the time columns are not checked to be event
-** times). Time-bounded join (plan_time_bounds): INNER, append-only inputs, not an interval
-** join, and the ON has `t >= lo` and `t <= hi` (>, < too; BETWEEN is split into those) with t
+** Interval join: append-only inputs, the ON bounds right.t - left.t between two constants
+** (col +/- INTERVAL on both sides) and both time columns are provably their side's event time
+** (is_event_time; otherwise rows would be late or expire by a watermark that does not bound
+** them). Time-bounded join (plan_time_bounds): append-only inputs, not an interval join, and
+** the ON has `t >= lo` and `t <= hi` (>, < too; BETWEEN is split into those) with t
 ** a column of one side that is provably that side's event time (is_event_time) and lo, hi
 ** expressions over the other side only; lo of the form `event-time column [+/- INTERVAL]` of
-** the other side lets t's side expire by the watermark too (codegen/cg_join.c header).
-** Anything else stays an updating join.
+** the other side lets t's side expire by the watermark too (codegen/cg_join.c header); an
+** outer join whose t side is preserved needs that (its unpaired rows are emitted padded when
+** they expire). Both kinds may be INNER, LEFT, RIGHT or FULL. Anything else stays an updating
+** join (outer ones with any residual condition).
 ** Not here: the run-time algorithms (codegen/cg_join.c).
 */
 #include <string.h>
@@ -239,22 +242,38 @@ static int plan_time_bounds(Cx *cx, Plan *j, BExpr **conj, int nconj, int nl) {
     t.t = type_make(RT_TIMESTAMP);
     t.colidx = tside ? tcol - nl : tcol;
     if (!is_event_time(cx, T, &t)) continue;   /* lateness and expiry need the event time */
+    int lo_col;
+    int64_t lo_off;
+    BExpr *tlo = join_shift_cols(cx, lo, tside ? 0 : -nl);
+    int lo_is_event_time = col_plus(tlo, &lo_col, &lo_off) && is_event_time(cx, O, tlo->kind == B_COL ? tlo : tlo->args[0]);
+    /* a preserved t side is emitted padded when its rows expire: they must expire */
+    if (!lo_is_event_time && (j->join == J_FULL || j->join == (tside ? J_RIGHT : J_LEFT))) continue;
     j->tbound = 1;
     j->tside = tside;
     j->tcol = t.colidx;
     /* the bounds reference the other side only: over its input's columns */
-    j->tlo = join_shift_cols(cx, lo, tside ? 0 : -nl);
+    j->tlo = tlo;
     j->thi = join_shift_cols(cx, hi, tside ? 0 : -nl);
-    j->tlo_etcol = -1;
-    int lc;
-    int64_t off;
-    if (col_plus(j->tlo, &lc, &off) && is_event_time(cx, O, j->tlo->kind == B_COL ? j->tlo : j->tlo->args[0])) {
-      j->tlo_etcol = lc;
-      j->tlo_off = off;
-    }
+    j->tlo_etcol = lo_is_event_time ? lo_col : -1;
+    j->tlo_off = lo_is_event_time ? lo_off : 0;
     return 1;
   }
   return 0;
+}
+
+/* Whether the interval join's time columns (lcol over j's output, a left column; rcol a right
+** one) are both provably their rows' event times, which lateness and expiry by the watermark
+** need. Otherwise the join is planned as a time-bounded or an updating one. */
+static int interval_times_are_event_times(Cx *cx, const Plan *j, int lcol, int rcol) {
+  int nl = j->inputs[0]->ncols;
+  BExpr t;
+  memset(&t, 0, sizeof t);
+  t.kind = B_COL;
+  t.t = type_make(RT_TIMESTAMP);
+  t.colidx = lcol;
+  if (!is_event_time(cx, j->inputs[0], &t)) return 0;
+  t.colidx = rcol - nl;
+  return is_event_time(cx, j->inputs[1], &t);
 }
 
 static int window_col(Plan *p) {
@@ -320,10 +339,7 @@ Plan *join_bind(Cx *cx, Plan *left, const char *lqual, Plan *right, const char *
     int lcol = -1, rcol = -1, has_lo = 0, has_hi = 0;
     int64_t lo = 0, hi = 0;
     for (int i = 0; i < nconj; i++) time_bound(conj[i], nl, &lcol, &rcol, &lo, &has_lo, &hi, &has_hi);
-    if (has_lo && has_hi && !left->updating && !right->updating) {
-      if (j->join != J_INNER)
-        diag_error(cx, f->join_line, f->join_col,
-                   "%s interval joins are not supported yet (only INNER)", join_name(f->join));
+    if (has_lo && has_hi && !left->updating && !right->updating && interval_times_are_event_times(cx, j, lcol, rcol)) {
       if (lo > hi)
         diag_error(cx, f->on->line, f->on->col, "the time bounds of this interval join can never hold");
       j->interval = 1;
@@ -332,8 +348,7 @@ Plan *join_bind(Cx *cx, Plan *left, const char *lqual, Plan *right, const char *
       j->ilo = lo;
       j->ihi = hi;
       j->updating = 0;   /* rows only expire: the result is append-only */
-    } else if (j->join == J_INNER && !left->updating && !right->updating &&
-               plan_time_bounds(cx, j, conj, nconj, nl)) {
+    } else if (!left->updating && !right->updating && plan_time_bounds(cx, j, conj, nconj, nl)) {
       j->updating = 0;   /* time-bounded join: rows only expire, the result is append-only */
     }
   }

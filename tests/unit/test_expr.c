@@ -288,13 +288,14 @@ static void layout_hash(void) {
       "format = 'debezium_json', type = 'source');\n"
       "CREATE TABLE o WITH (connector = 'single_file', path = 'z', format = 'debezium_json', "
       "type = 'sink');\n";
-  char q[4][1024];
+  char q[5][1024];
   snprintf(q[0], sizeof q[0], "%sINSERT INTO o SELECT l.a, r.b FROM l JOIN r ON l.k = r.k WHERE l.a > 1;", ddl);
   snprintf(q[1], sizeof q[1], "%sINSERT INTO o SELECT l.a, r.b FROM l JOIN r ON l.k = r.k WHERE l.a > 7;", ddl);
   snprintf(q[2], sizeof q[2], "%sINSERT INTO o SELECT l.a, r.b FROM l JOIN r ON l.k = r.k AND l.s < r.t WHERE l.a > 1;", ddl);
   snprintf(q[3], sizeof q[3], "%sINSERT INTO o SELECT k, count(*) FROM l GROUP BY k;", ddl);
-  unsigned long long h[4];
-  for (int i = 0; i < 4; i++) {
+  snprintf(q[4], sizeof q[4], "%sINSERT INTO o SELECT l.a, r.b FROM l LEFT JOIN r ON l.k = r.k AND l.s < r.t WHERE l.a > 1;", ddl);
+  unsigned long long h[5];
+  for (int i = 0; i < 5; i++) {
     h[i] = layout_hash_of(q[i]);
     CHECK_MSG(h[i] != 0, "no layout hash in the C of query %d", i);
   }
@@ -302,6 +303,8 @@ static void layout_hash(void) {
   CHECK_MSG(h[0] != h[2], "a join storing two more columns (for its residual; same sink) kept the "
             "layout hash %llx", h[0]);
   CHECK(h[0] != h[3]);
+  CHECK_MSG(h[2] != h[4], "a LEFT join whose left rows carry a match count (residual) kept the inner join's "
+            "layout hash %llx", h[2]);
 }
 
 /* All non-error cases as one query per row kind with gcc: results must equal tcc's. */
