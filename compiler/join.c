@@ -170,10 +170,25 @@ int join_bind_on(Cx *cx, Plan *j, Expr *on_expr, int nl, int scalar_keys, BExpr 
 ** table's event-time column (event_time_field / WATERMARK FOR: the decoder sets the header
 ** from it; not a generated one), the `datetime` field of a nexmark struct column (connectors/nexmark.c sets the
 ** header to the datetime of the row's event, and the other two structs are NULL), passed
-** through filters and projections that copy the column unchanged. Anything else (a computed
-** value, an aggregate's, a union's or another join's output) is not proven. */
+** through filters and projections that copy the column unchanged. Also accepted: the `end`
+** of a windowed aggregate's window column (its rows' event time is end - 1 ns, codegen/cg_agg.c
+** emit_window_row): what the interval and time-bounded joins need is that a row whose value
+** is behind the watermark is late and that rows arriving later have values at or after it,
+** which holds for any value that is never below the event time. Anything else (a computed
+** value, a window start, a union's or another join's output) is not proven. */
 static int is_event_time(Cx *cx, const Plan *p, const BExpr *e) {
   if (e->t.kind != RT_TIMESTAMP) return 0;
+  if (e->kind == B_FIELD && e->nargs == 1 && e->args[0]->kind == B_COL && e->args[0]->t.kind == T_WINDOW) {
+    if (e->field != 1) return 0;   /* only `end` (field 0 is start) */
+    const Plan *q = p;
+    int c = e->args[0]->colidx;
+    for (;;) {
+      if (q->kind == P_FILTER) { q = q->inputs[0]; continue; }
+      if (q->kind == P_PROJECT && q->exprs[c]->kind == B_COL) { c = q->exprs[c]->colidx; q = q->inputs[0]; continue; }
+      break;
+    }
+    return q->kind == P_AGGREGATE && q->win.kind != W_NONE && q->wincol == c;
+  }
   if (e->kind == B_FIELD && e->nargs == 1 && e->args[0]->kind == B_COL && e->args[0]->t.kind == RT_STRUCT) {
     /* follow the struct column down to its source */
     const Plan *q = p;

@@ -18,7 +18,9 @@ event times:
   - join_tbound_left, join_tbound_full, join_tbound_open_left: outer versions of the
     time-bounded goldens (tbound.json, written by join_tbound_oracle.py, read here);
   - join_outer_interval_full: a FULL interval join of join_left.json / join_right.json, where
-    no row is late (run at parallelism 3 and with checkpoints too).
+    no row is late (run at parallelism 3 and with checkpoints too);
+  - join_outer_window_end: a LEFT interval join of raw rows with a tumbling aggregate's
+    window end (join_win_left.json, join_win_right.json; no row is late).
 
 The expected outputs are computed here INDEPENDENTLY of arroyo-c, with SQLite (python's
 sqlite3, 3.39 or later for RIGHT and FULL JOIN) running the test's join:
@@ -389,6 +391,28 @@ def outer_interval_full():
 
 
 outer_interval_full()
+
+
+# ---- 7. a LEFT interval join with a windowed aggregate's window end (Nexmark q7's shape) --------
+#  join_win_left.json's rows (wl) meet the per-minute, per-k max of join_win_right.json (wr)
+#  whose window end lies in [ts, ts + 1 minute] (the window holding ts, and the one before when
+#  ts is a window end). window.end counts as an event time (never below its rows' event time).
+
+def outer_window_end():
+    db = sqlite3.connect(":memory:")
+    table(db, "wl", load("join_win_left.json"), ["ts", "k", "tag", "v"])
+    table(db, "wr", load("join_win_right.json"), ["ts", "k", "tag", "v"])
+    MIN = 60 * SEC
+    rows = q(db, """WITH m AS (SELECT (ts / ?) * ? + ? AS wend, k, max(v) AS mx FROM wr GROUP BY 1, 2)
+                    SELECT b.k AS k, b.v AS v, b.ts AS ts, m.wend AS wend, m.mx AS mx
+                    FROM wl b LEFT JOIN m ON b.k = m.k AND b.ts BETWEEN m.wend - ? AND m.wend""",
+             MIN, MIN, MIN, MIN)
+    for r in rows:
+        r["ts"], r["wend"] = fmt_ts(r["ts"]), fmt_ts(r["wend"])
+    write_golden("join_outer_window_end", rows)
+
+
+outer_window_end()
 
 if CHECK:
     for p in problems:
