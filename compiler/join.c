@@ -321,6 +321,16 @@ Plan *join_bind(Cx *cx, Plan *left, const char *lqual, Plan *right, const char *
   }
   plan_add_input(cx, j, left);
   plan_add_input(cx, j, right);
+  /* both inputs are shipped to the join stage whole, as flat rows (codegen/cg_join.c) */
+  for (int side = 0; side < 2; side++) {
+    Plan *in = side ? right : left;
+    for (int c = 0; c < in->ncols; c++)
+      if (in->cols[c].t.kind == T_ARRAY || in->cols[c].t.kind == T_INTERVAL || in->cols[c].t.kind == RT_STRUCT)
+        diag_error(cx, f->join_line, f->join_col,
+                   "%s JOIN: its %s input's column '%s' is a %s, which cannot be shuffled to the join yet "
+                   "(select only the columns the join needs in a subquery)",
+                   join_name(f->join), side ? "right" : "left", in->cols[c].name, type_name(in->cols[c].t));
+  }
 
   BExpr **conj = NULL;
   int nconj = join_bind_on(cx, j, f->on, nl, 0, &conj);

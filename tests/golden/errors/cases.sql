@@ -144,3 +144,9 @@ CREATE TABLE t (k TEXT, a BIGINT) WITH (connector = 'single_file', path = '/dev/
 CREATE TABLE o WITH (connector = 'single_file', path = '/dev/null', format = 'debezium_json', type = 'sink');
 INSERT INTO o SELECT k, sum(a) OVER (PARTITION BY k ORDER BY a ROWS 2 PRECEDING) AS x,
   max(a) OVER (PARTITION BY k ORDER BY a ROWS 3 PRECEDING) AS y FROM t;
+
+-- case join_struct_input: 4:16: error: INNER JOIN: its left input's column 'person' is a STRUCT, which cannot be shuffled
+CREATE TABLE nexmark WITH (connector = 'nexmark', event_rate = '10');
+CREATE TABLE o WITH (connector = 'blackhole', type = 'sink');
+INSERT INTO o SELECT a.bid.price AS p
+FROM nexmark a JOIN nexmark b ON a.bid.auction = b.bid.auction;
