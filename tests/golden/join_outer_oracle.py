@@ -10,6 +10,7 @@ event times:
     deletes, on both sides, make pairs pass and fail the residual along the way;
   - join_cdc_dup_residual: a LEFT join of those sources through a GROUP BY that reads no id,
     so rows with equal (k, v) or (k, w) are stored as identical packed rows;
+  - join_cdc_self_residual: a FULL self join of outer_cdc_left.json ON x.k = y.k AND x.v < y.v;
   - join_upd_interval_no_event_time: an interval-shaped ON over a TIMESTAMP column `at` that is
     not the event time (the source's watermark is on ts): an updating join, nothing is late;
   - join_interval_one_event_time: the same with r.ts (the event time) bounded by l.at: a
@@ -261,6 +262,16 @@ def cdc_dup():
 
 
 cdc_dup()
+
+
+def cdc_self_residual():
+    # FULL self join of the left change file: each change reaches both sides of the join
+    rows = q(cdc_db(), """SELECT x.id AS x_id, y.id AS y_id, x.k AS k, x.v AS xv, y.v AS yv
+                          FROM l x FULL JOIN l y ON x.k = y.k AND x.v < y.v""")
+    write_debezium_golden("join_cdc_self_residual", rows, ["x_id", "y_id"])
+
+
+cdc_self_residual()
 
 
 # ---- 3. interval-shaped ON over a column that is not the event time --------------------------
