@@ -44,6 +44,17 @@
 ** their reach by up to one bucket width; that is never visible, because the ON condition
 ** (which still holds the time bounds) is checked for every pair and a row that could still
 ** pair with them would be late. The result is append-only.
+** Interval join with a sparse side (INNER; Plan.logside, compiler/join.c: one input is a
+** windowed aggregate without GROUP BY keys, so at most one row per window, e.g. Nexmark q7's
+** per-window maximum): the other, dense side is not indexed by key. Its rows are appended to
+** their expiry bucket as a log (rt->st_append: entry key = [key bytes][u64 arrival seq][packed
+** row], the seq making it unique for a restore, which indexes; value = the key's hash and
+** length), so storing a row costs no index probe and no per-key block. A dense row probes the
+** sparse side's live buckets by key as above (small); a sparse row, stored as above, scans
+** every live bucket of the log in order and pairs the rows whose hash and key bytes equal its
+** own (then the residual). Each pair is still made once, by the later of its two rows, in the
+** same order as with both sides indexed. With one sparse row per window and buckets dropped by
+** the watermark, each dense row is visited about once per window end in its reach.
 ** Time-bounded join (compiler/join.c plans it: a join of append-only inputs whose ON
 ** bounds one side's event-time column t by expressions over the other side, lo <= t <= hi,
 ** e.g. Nexmark q4's `b.datetime BETWEEN a.datetime AND a.expires`): the interval join's
@@ -111,7 +122,10 @@ static int late_col(const Plan *J, int side) {
 /* A time-bounded join whose bounded side cannot expire by the watermark (the lower bound is
 ** not the other side's event time plus a constant): that side's table keeps the updating TTL. */
 static int tbound_keeps(const Plan *J, int side) { return J->tbound && side == J->tside && J->tlo_etcol < 0; }
+/* An interval join's dense side, kept as an unindexed log (the other side is sparse). */
+static int logged(const Plan *J, int side) { return J->interval && J->lwin < 0 && J->logside == side; }
 static void emit_rows_type(Gen *gen, Plan *J, int side);
+static void emit_log_type(Gen *gen, Plan *J, int side);
 
 void cg_join_types(Gen *gen, Plan *J) {
   Cx *cx = gen->cx;
@@ -153,12 +167,16 @@ void cg_join_types(Gen *gen, Plan *J) {
   if (windowed) {
     em_line(ty, "typedef struct n%d_list { void **rows; int64_t n; } n%d_list;", id, id);
   } else {
-    emit_rows_type(gen, J, 0);
-    emit_rows_type(gen, J, 1);
+    for (int side = 0; side < 2; side++)
+      if (logged(J, side)) emit_log_type(gen, J, side);
+      else emit_rows_type(gen, J, side);
   }
   em_line(ty, "%s", "");
   em_open(ds, "static const uint32_t n%d_objs[] = {", id);
-  em_line(ds, "%s", windowed ? "0" : cx_printf(cx, "(uint32_t)offsetof(n%d_lk, more)   /* the same in n%d_rk */", id, id));
+  if (windowed) em_line(ds, "0");
+  else if (logged(J, 0) || logged(J, 1))
+    em_line(ds, "(uint32_t)offsetof(n%d_%sk, more)", id, row_type(J, !J->logside));
+  else em_line(ds, "(uint32_t)offsetof(n%d_lk, more)   /* the same in n%d_rk */", id, id);
   em_close(ds, ";");
   int nref[2] = { 0, 0 };
   if (windowed)
@@ -181,6 +199,11 @@ void cg_join_types(Gen *gen, Plan *J) {
     /* interval and time-bounded joins expire rows by bucket (the watermark), updating joins
     ** (and the bounded side of a time-bounded join that cannot expire) by the TTL */
     for (int side = 0; side < 2; side++) {
+      if (logged(J, side)) {
+        em_line(ds, "{ \"n%d %s rows by expiry bucket, a log (not indexed)\", sizeof(n%d_%slog), 0, 0, INT64_C(0) },",
+                id, side ? "right" : "left", id, row_type(J, side));
+        continue;
+      }
       int by_ttl = !timed(J) || tbound_keeps(J, side);
       long long ttl = by_ttl ? (long long)cx->cat->updating_ttl_ns : 0;
       const char *by = timed(J) ? "key and expiry bucket" : "key";
@@ -644,6 +667,17 @@ static void emit_rows_type(Gen *gen, Plan *J, int side) {
   em_line(&gen->types, "} n%d_%sk;", J->id, s);
 }
 
+/* The value of a logged row's entry: n<id>_<side>log (see the header). */
+static void emit_log_type(Gen *gen, Plan *J, int side) {
+  const char *s = row_type(J, side);
+  em_line(&gen->types, "typedef struct n%d_%slog {   /* one %s row of the log; entry key: [join key][u64 arrival seq][packed row] */",
+          J->id, s, side ? "right" : "left");
+  em_line(&gen->types, "  uint64_t hash;       /* the join key's hash (the row's routing hash) */");
+  em_line(&gen->types, "  uint32_t klen;       /* bytes of the join key at the start of the entry key */");
+  em_line(&gen->types, "  uint32_t pad_;");
+  em_line(&gen->types, "} n%d_%slog;", J->id, s);
+}
+
 /* n<id>_packsize_<s>(r), n<id>_pack_<s>(r, p) -> bytes, n<id>_unpack_<s>(p, kb, r) */
 static void emit_pack_fns(Gen *gen, Plan *J, int side) {
   Emitter *em = gen->em;
@@ -745,6 +779,103 @@ static void emit_tbound_expiry(Gen *gen, Plan *J, int side, const char *pad_now)
   em_line(em, "int64_t bucket = n%d_bucket(%s, r->h.ts);   /* new partners have time >= watermark */", id, hi.v);
 }
 
+/* An interval join with a logged side: n<id>_meet_<log side>, called for each entry of the log
+** while a row of the sparse side scans it (n<id>_scan: that row and its key), emits the pair
+** when the keys are equal (hash first) and the residual holds. */
+static void emit_log_scan(Gen *gen, Plan *J) {
+  Emitter *em = gen->em;
+  int id = J->id, ls = J->logside;
+  const char *lg = row_type(J, ls), *sp = row_type(J, !ls);
+  em_line(em, "/* [n%d] a %s row scanning the %s log: the row, its key bytes and key hash */", id,
+          ls ? "left" : "right", ls ? "right" : "left");
+  em_line(em, "typedef struct n%d_scan { const row_n%d_%s *r; const unsigned char *kb; uint32_t kl; uint64_t hash; } n%d_scan;",
+          id, id, sp, id);
+  em_open(em, "static int n%d_same_key(const unsigned char *a, const unsigned char *b, uint32_t n) {", id);
+  em_line(em, "uint32_t i = 0;");
+  em_line(em, "for (; i + 8 <= n; i += 8) { uint64_t x, y; rt_put_bytes(&x, a + i, 8); rt_put_bytes(&y, b + i, 8); if (x != y) return 0; }");
+  em_line(em, "for (; i < n; i++) if (a[i] != b[i]) return 0;");
+  em_line(em, "return 1;");
+  em_close(em, NULL);
+  em_line(em, "/* [n%d] one %s row of the log meets the scanning row: a pair if the keys are equal and the residual holds */",
+          id, ls ? "right" : "left");
+  em_open(em, "static int n%d_meet_%s(RtCtx *ctx, void *arg, int64_t bucket, const void *key, uint32_t keylen, void *value) {", id, lg);
+  em_line(em, "const n%d_scan *s = (const n%d_scan *)arg;", id, id);
+  em_line(em, "const n%d_%slog *v = (const n%d_%slog *)value;", id, lg, id, lg);
+  em_line(em, "const unsigned char *k = (const unsigned char *)key;");
+  em_line(em, "if (v->hash != s->hash || v->klen != s->kl || !n%d_same_key(k, s->kb, s->kl)) return 0;", id);
+  em_line(em, "row_n%d_%s o;", id, lg);
+  em_line(em, "n%d_unpack_%s(k + v->klen + 8, k, &o);   /* the packed row follows the key and the seq */", id, lg);
+  em_line(em, "int ok = 0;");
+  em_line(em, "if (n%d_match(ctx, %s, %s, &ok)) return -1;", id, ls ? "s->r" : "&o", ls ? "&o" : "s->r");
+  em_line(em, "if (!ok) return 0;");
+  em_line(em, "(void)bucket; (void)keylen;");
+  em_line(em, "return n%d_pair(ctx, %s, %s, 0, s->r->h.ts) ? -1 : 0;", id, ls ? "s->r" : "&o", ls ? "&o" : "s->r");
+  em_close(em, NULL);
+}
+
+/* The rest of n<id>_apply_<side>'s loop body for an interval join with a logged side, after
+** the key (kb, kl) is known and not NULL; closes the loop and the function. The inputs are
+** append-only and the join INNER: nothing is retracted or padded. The dense side appends the
+** row to the log and probes the sparse side's rows of its key in every live bucket; the sparse
+** side stores the row by key, then scans the log (n<id>_meet_<log side>). */
+static void emit_logged_apply_rest(Gen *gen, Plan *J, int side) {
+  Emitter *em = gen->em;
+  int id = J->id;
+  const char *me = row_type(J, side), *ot = row_type(J, !side);
+  if (logged(J, side)) {
+    /* packed straight into the entry key */
+    em_line(em, "int64_t seq = rt->next_seq(ctx);   /* makes the entry key unique: a restore indexes it */");
+    em_line(em, "uint32_t pn = n%d_packsize_%s(r);", id, me);
+    em_line(em, "void *ek = 0;");
+    em_line(em, "n%d_%slog *mine = (n%d_%slog *)rt->st_append(ctx, %d, n%d_bucket_%s(t), rt_hash_unique(r->h.hash, seq), 0, kl + 8 + pn, &ek);",
+            id, me, id, me, side, id, me);
+    em_line(em, "if (!mine) return -1;");
+    em_line(em, "rt_put_bytes(ek, kb, kl);");
+    em_line(em, "rt_put_bytes((unsigned char *)ek + kl, &seq, 8);");
+    em_line(em, "n%d_pack_%s(r, (unsigned char *)ek + kl + 8);", id, me);
+    em_line(em, "mine->hash = r->h.hash;");
+    em_line(em, "mine->klen = kl;");
+    em_line(em, "int64_t ob;");
+    em_open(em, "for (ob = rt->st_first_bucket(ctx, %d); ob != INT64_MAX; ob = rt->st_next_bucket(ctx, %d, ob)) {", !side, !side);
+    em_line(em, "n%d_%sk *other = (n%d_%sk *)rt->st_get(ctx, %d, ob, r->h.hash, kb, kl, 0, 0, 0);", id, ot, id, ot, !side);
+    em_line(em, "if (!other) continue;");
+    em_line(em, "uint32_t pos = 0, len = other->first_len;");
+    em_line(em, "const unsigned char *op = len ? other->first : rt->jrows_next(other->more, &pos, &len);");
+    em_open(em, "for (; op; op = rt->jrows_next(other->more, &pos, &len)) {");
+    em_line(em, "row_n%d_%s o;", id, ot);
+    em_line(em, "n%d_unpack_%s(op, kb, &o);", id, ot);
+    em_line(em, "int ok = 0;");
+    em_line(em, "if (n%d_match(ctx, %s, %s, &ok)) return -1;", id, side ? "&o" : "r", side ? "r" : "&o");
+    em_line(em, "if (!ok) continue;");
+    em_line(em, "if (n%d_pair(ctx, %s, %s, 0, r->h.ts)) return -1;", id, side ? "&o" : "r", side ? "r" : "&o");
+    em_close(em, NULL);
+    em_close(em, NULL);
+  } else {
+    JoinPack jp;
+    join_pack(gen, J, side, &jp);
+    em_line(em, "unsigned char pbuf[256];");
+    em_line(em, "uint32_t pn = n%d_packsize_%s(r);", id, me);
+    em_line(em, "unsigned char *pk = pn <= sizeof pbuf ? pbuf : (unsigned char *)rt->alloc(ctx, pn);");
+    em_line(em, "n%d_pack_%s(r, pk);", id, me);
+    em_line(em, "n%d_%sk *mine = (n%d_%sk *)rt->st_get(ctx, %d, n%d_bucket_%s(t), r->h.hash, kb, kl, 1, 0, 0);",
+            id, me, id, me, side, id, me);
+    em_line(em, "if (!mine) return -1;");
+    em_line(em, "if (!mine->first_len && !mine->more && pn <= %d) { rt_put_bytes(mine->first, pk, pn); mine->first_len = (uint16_t)pn; }", jp.cap);
+    em_line(em, "else if (rt->jrows_add(ctx, &mine->more, pk, pn)) return -1;");
+    em_line(em, "mine->n++;");
+    em_line(em, "n%d_scan sc;", id);
+    em_line(em, "sc.r = r; sc.kb = kb; sc.kl = kl; sc.hash = r->h.hash;");
+    em_line(em, "int64_t ob;");
+    em_line(em, "for (ob = rt->st_first_bucket(ctx, %d); ob != INT64_MAX; ob = rt->st_next_bucket(ctx, %d, ob))", !side, !side);
+    em_line(em, "  if (rt->st_visit_bucket(ctx, %d, ob, n%d_meet_%s, &sc)) return -1;", !side, id, ot);
+  }
+  em_line(em, "(void)retract;");
+  em_close(em, NULL);
+  em_line(em, "if (late) rt->count_late(ctx, late);");
+  em_line(em, "return 0;");
+  em_close(em, NULL);
+}
+
 static void updating_stage(Gen *gen, Plan *J) {
   Cx *cx = gen->cx;
   Emitter *em = gen->em;
@@ -784,14 +915,20 @@ static void updating_stage(Gen *gen, Plan *J) {
     em_line(em, "return rt_floor_div(e, w) * w + w;");
     em_close(em, NULL);
   }
+  if (logged(J, 0) || logged(J, 1)) emit_log_scan(gen, J);
   for (int side = 0; side < 2; side++) {
     const char *me = row_type(J, side), *ot = row_type(J, !side);
     int mine_preserved = preserved(J, side), other_preserved = preserved(J, !side);
+    int with_log = logged(J, 0) || logged(J, 1);
     JoinPack jp;
     join_pack(gen, J, side, &jp);
     gen->tmp = 0;
-    em_line(em, "/* [n%d] a batch of %s rows: store or forget each, and emit or retract its pairs */", id,
-            side ? "right" : "left");
+    if (logged(J, side))
+      em_line(em, "/* [n%d] a batch of %s rows: append each to the log, and emit its pairs with the %s rows */", id,
+              side ? "right" : "left", side ? "left" : "right");
+    else
+      em_line(em, "/* [n%d] a batch of %s rows: store or forget each, and emit or retract its pairs */", id,
+              side ? "right" : "left");
     em_open(em, "static int n%d_apply_%s(RtCtx *ctx, const RtBatch *batch) {", id, me);
     em_line(em, "const row_n%d_%s *rows = (const row_n%d_%s *)batch->rows;", id, me, id, me);
     em_line(em, "int64_t i;");
@@ -824,6 +961,10 @@ static void updating_stage(Gen *gen, Plan *J) {
     em_line(em, "continue;");
     em_close(em, NULL);
     em_line(em, "kl = ko;");
+    if (with_log) {
+      emit_logged_apply_rest(gen, J, side);
+      continue;
+    }
     em_line(em, "unsigned char pbuf[256];");
     em_line(em, "uint32_t pn = n%d_packsize_%s(r);", id, me);
     em_line(em, "unsigned char *pk = pn <= sizeof pbuf ? pbuf : (unsigned char *)rt->alloc(ctx, pn);");

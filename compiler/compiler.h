@@ -438,6 +438,9 @@ struct Plan {
   int interval;          /* interval join: right.t - left.t must lie in [ilo, ihi] */
   int ilcol, ircol;      /* the TIMESTAMP columns of each side (right's index in its input) */
   int64_t ilo, ihi;      /* bounds in ns */
+  int logside;           /* interval join: the side kept as an unindexed log because the other
+                         ** is sparse (at most one row per window: see sparse_input in join.c),
+                         ** or -1: both sides indexed by key */
   /* time-bounded join (join.c): inputs[tside] column tcol (that side's event time) must lie in
   ** [tlo, thi], expressions over the other side's input columns (not both constant offsets:
   ** that is an interval join). tlo_etcol: when tlo is the other side's event-time column plus

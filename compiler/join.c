@@ -21,6 +21,8 @@
 ** outer join whose t side is preserved needs that (its unpaired rows are emitted padded when
 ** they expire). Both kinds may be INNER, LEFT, RIGHT or FULL. Anything else stays an updating
 ** join (outer ones with any residual condition).
+** An INNER interval join one of whose sides is sparse (sparse_input: a windowed aggregate
+** without GROUP BY keys) keeps the other, dense side as an unindexed log (Plan.logside).
 ** Not here: the run-time algorithms (codegen/cg_join.c).
 */
 #include <string.h>
@@ -291,6 +293,16 @@ static int interval_times_are_event_times(Cx *cx, const Plan *j, int lcol, int r
   return is_event_time(cx, j->inputs[1], &t);
 }
 
+/* Whether p's rows come from a windowed aggregate without GROUP BY keys, through filters and
+** projections only, so there is at most one row per window (such an aggregate runs on one
+** subtask, or keyed by its input's window). An INNER interval join of such a sparse side with
+** a dense one keeps the dense side as an unindexed log and scans it when the rare sparse rows
+** arrive (codegen/cg_join.c); outer ones do not (their rows carry match counts). */
+static int sparse_input(const Plan *p) {
+  while (p->kind == P_FILTER || p->kind == P_PROJECT) p = p->inputs[0];
+  return p->kind == P_AGGREGATE && p->win.kind != W_NONE && p->nkeys == 0 && !p->updating;
+}
+
 static int window_col(Plan *p) {
   for (int i = 0; i < p->ncols; i++) if (p->cols[i].t.kind == T_WINDOW) return i;
   return -1;
@@ -309,6 +321,7 @@ Plan *join_bind(Cx *cx, Plan *left, const char *lqual, Plan *right, const char *
   int nl = left->ncols, nr = right->ncols;
   Plan *j = plan_new(cx, P_JOIN, nl + nr);
   j->join = f->join;
+  j->logside = -1;
   for (int i = 0; i < nl; i++) {
     j->cols[i] = left->cols[i];
     if (lqual) j->cols[i].qual = lqual;
@@ -373,6 +386,8 @@ Plan *join_bind(Cx *cx, Plan *left, const char *lqual, Plan *right, const char *
       j->ilo = lo;
       j->ihi = hi;
       j->updating = 0;   /* rows only expire: the result is append-only */
+      int lsparse = sparse_input(left), rsparse = sparse_input(right);
+      if (j->join == J_INNER && lsparse != rsparse) j->logside = rsparse ? 0 : 1;
     } else if (!left->updating && !right->updating && plan_time_bounds(cx, j, conj, nconj, nl)) {
       j->updating = 0;   /* time-bounded join: rows only expire, the result is append-only */
     }

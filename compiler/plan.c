@@ -212,6 +212,9 @@ static void explain_node(Cx *cx, Buf *b, Plan *p, int depth) {
       if (p->interval)
         buf_printf(b, " (right time - left time in [%llds, %llds])", (long long)(p->ilo / 1000000000LL),
                    (long long)(p->ihi / 1000000000LL));
+      if (p->interval && p->logside >= 0)
+        buf_printf(b, " (%s rows kept as a log: the %s side has at most one row per window)",
+                   p->logside ? "right" : "left", p->logside ? "left" : "right");
       if (p->tbound)
         buf_printf(b, " (%s rows expire %s)", p->tside ? "right" : "left",
                    p->tlo_etcol >= 0 ? "by the watermark" : "by the updating TTL");

@@ -581,6 +581,17 @@ typedef struct RtApi {
   int (*jrows_remove)(RtCtx *ctx, void **obj, const void *p, uint32_t n);
   const unsigned char *(*jrows_next)(const void *obj, uint32_t *pos, uint32_t *len);
   int (*jrows_take_first)(RtCtx *ctx, void **obj, void *buf, uint32_t cap, uint32_t *len);
+
+  /* ---- ABI 2: state logs (runtime/state.c; an interval join's dense side) ---- */
+  /* Append an entry with a zeroed value to the end of `bucket` WITHOUT indexing it: st_get and
+  ** st_remove never find it; st_visit_bucket (insertion order), st_drop_bucket and checkpoints
+  ** see it like any entry. key NULL leaves the keylen key bytes for the caller to write
+  ** through *key_copy at once (the entry's own key copy, writable). Keys must still be unique
+  ** in the bucket (e.g. end in an arrival sequence): a restore inserts the entries indexed.
+  ** hash routes the entry on a restore at another parallelism, as for st_get. An error
+  ** (recorded; NULL) for a table with a ttl. */
+  void *(*st_append)(RtCtx *ctx, int table, int64_t bucket, uint64_t hash, const void *key,
+                     uint32_t keylen, void **key_copy);
 } RtApi;
 
 /* The one symbol a pipeline .so exports. Called once per load; the .so keeps `api`. */

@@ -190,6 +190,7 @@ static const RtApi api = {
   .jrows_remove = jrows_remove,
   .jrows_next = jrows_next,
   .jrows_take_first = jrows_take_first,
+  .st_append = st_append,
 };
 
 const RtApi *rt_api(void) { return &api; }

@@ -75,6 +75,12 @@
 **           (stable). Entries stamped INT64_MIN (created before the first watermark) are at
 **           the head; st_expire restamps them with `now` and moves them to the tail, so their
 **           idle time counts from the first watermark.
+**   log     st_append links an entry into its bucket's list without indexing it (an interval
+**           join's dense side: rows are only ever scanned in order, never looked up by key).
+**           st_get, st_remove and st_expire do not see such entries (so st_append refuses ttl
+**           tables); visits, bucket drops and snapshots do. A restore inserts them with
+**           st_insert, indexed, which is why their keys must be unique too. A bucket's count
+**           includes them, so its index may be sized larger than its indexed entries need.
 **   timers  a binary heap of (time, seq, key hash, key copy) per table; seq makes equal times
 **           fire in insertion order. Keys up to 16 bytes are stored in the heap item.
 */
@@ -797,13 +803,13 @@ static inline StateTable *table_of(RtCtx *ctx, int table) {
   return NULL;
 }
 
-/* A new entry in b (key known absent); clock stamps it for ttl. NULL when the table has no
+/* A new entry at the tail of b's list, not indexed (st_append; ent_insert indexes it); clock
+** stamps it for ttl; key NULL leaves the key bytes to the caller. NULL when the table has no
 ** slab numbers left (65535 slabs: about 128 GiB, or 65535 entries over HUGE_SLOT bytes). */
-static char *ent_insert(StateTable *t, Bucket *b, uint64_t hash, const void *key,
-                        uint32_t keylen, int64_t clock) {
+static char *ent_link(StateTable *t, Bucket *b, uint64_t hash, const void *key,
+                      uint32_t keylen, int64_t clock, uint32_t *handle) {
   uint32_t h = slot_alloc(t, (t->koff + keylen + 15u) & ~15u);
   if (h == NIL) return NULL;
-  if ((uint64_t)(b->count + 1) * 4 > (uint64_t)3 << b->bits) idx_grow(t, b);
   char *e = ent(t, h);
   EntHdr *x = hdr(e);
   x->hash = hash;
@@ -819,10 +825,20 @@ static char *ent_insert(StateTable *t, Bucket *b, uint64_t hash, const void *key
     ttlf(t, e)->access = clock;
     ttl_append(t, h, e);
   }
-  if (keylen) memcpy(kptr(t, e), key, keylen);
-  idx_put(b->slots, b->bits, (uint64_t)tag_of(hash) << 32 | h);
+  if (keylen && key) memcpy(kptr(t, e), key, keylen);
   b->count++;
   t->entries++;
+  *handle = h;
+  return e;
+}
+
+/* A new entry in b (key known absent), indexed. */
+static char *ent_insert(StateTable *t, Bucket *b, uint64_t hash, const void *key,
+                        uint32_t keylen, int64_t clock) {
+  if ((uint64_t)(b->count + 1) * 4 > (uint64_t)3 << b->bits) idx_grow(t, b);
+  uint32_t h;
+  char *e = ent_link(t, b, hash, key, keylen, clock, &h);
+  if (e) idx_put(b->slots, b->bits, (uint64_t)tag_of(hash) << 32 | h);
   return e;
 }
 
@@ -894,6 +910,37 @@ void *st_get(RtCtx *ctx, int table, int64_t bucket, uint64_t hash, const void *k
     if (!create) return NULL;
   }
   return get_slow(ctx, t, bucket, hash, key, keylen, create, created, key_copy);
+}
+
+/* See "log" in the header. No ttl: st_expire finds an expiring entry through the index. */
+void *st_append(RtCtx *ctx, int table, int64_t bucket, uint64_t hash, const void *key,
+                uint32_t keylen, void **key_copy) {
+  StateTable *t = table_of(ctx, table);
+  if (!t) return NULL;
+  if (t->ttl) {
+    rt_error(ctx, NULL, "state table %s has a ttl: entries cannot be appended unindexed", t->name);
+    return NULL;
+  }
+  if (keylen > KLEN_MASK) {
+    rt_error(ctx, NULL, "state table %s: key of %u bytes is over the 1 GiB limit", t->name, keylen);
+    return NULL;
+  }
+  Bucket *b = t->cur;
+  if (!b || b->id != bucket) {
+    uint32_t at;
+    b = bucket_find(t, bucket, &at);
+    if (!b) b = bucket_new(t, bucket, at);
+    t->cur = b;
+  }
+  uint32_t h;
+  char *e = ent_link(t, b, hash, key, keylen, ctx->watermark, &h);
+  if (!e) {
+    rt_error(ctx, NULL, "state table %s: out of slab numbers (too much state in one subtask, "
+             "or too many entries over %u bytes)", t->name, HUGE_SLOT);
+    return NULL;
+  }
+  if (key_copy) *key_copy = kptr(t, e);
+  return e + VOFF;
 }
 
 /* Take entry h (found at `at` in bucket b) out of the table and release it. */

@@ -8,7 +8,8 @@
 ** incremental index migration), bucket order and dropping (memory flat over many windows),
 ** touched visits (removal during and before the visit, early stop), timers (order, ties,
 ** re-adding inside fire, bucket-0 value), TTL expiry and its access order (restore order sorted), hash-range visits that partition the
-** key space, RtObj freeing, and the bounds check on the table index.
+** key space, unindexed appends (st_append) and their snapshot, RtObj freeing, and the bounds
+** check on the table index.
 ** It does not measure speed (bench/state does).
 */
 #include <stdlib.h>
@@ -808,6 +809,69 @@ static void test_objs(void) {
   CHECK_I64(aobj_mem_bytes(RT_OBJ_NONE), base);
 }
 
+/* ---- unindexed appends (st_append: an interval join's log) ----------------------------- */
+
+/* Log entries sit in their bucket's order with indexed ones, are invisible to st_get and
+** st_remove, are dropped with the bucket, and a snapshot restored by hash ranges brings each
+** back exactly once (indexed, since their keys are unique). */
+static void test_append(void) {
+  StateTable *t = mk(sizeof(Val), 0, 0, NULL);
+  use(t);
+  for (uint64_t k = 1; k <= 6; k++) {
+    if (k == 3) get(10, 100, 1, NULL);                 /* an indexed entry in between */
+    void *kc = NULL;
+    Val *v = A->st_append(ctx, 0, k % 2 ? 10 : 20, H(k), k == 5 ? NULL : &k, 8, &kc);
+    CHECK(v != NULL && kc != NULL && v->a == 0 && v->b == 0);
+    if (k == 5) memcpy(kc, &k, 8);                     /* key NULL: the caller writes it */
+    v->a = (int64_t)k;
+  }
+  CHECK_I64(stat_entries(t), 7);
+  CHECK(get(10, 1, 0, NULL) == NULL && get(20, 2, 0, NULL) == NULL);   /* not indexed */
+  uint64_t one = 1;
+  CHECK_I64(A->st_remove(ctx, 0, 10, H(1), &one, 8), 0);
+  Seen s;
+  memset(&s, 0, sizeof s);
+  CHECK_I64(A->st_visit_bucket(ctx, 0, 10, collect, &s), 0);
+  CHECK(s.n == 4 && s.keys[0] == 1 && s.keys[1] == 100 && s.keys[2] == 3 && s.keys[3] == 5);
+  CHECK_I64(A->st_first_bucket(ctx, 0), 10);
+  CHECK_I64(A->st_next_bucket(ctx, 0, 10), 20);
+  /* snapshot, then restore in three hash ranges: each entry once, in order, values intact */
+  for (uint64_t k = 7; k < 3000; k++) {
+    Val *v = A->st_append(ctx, 0, 20, rnd(), &k, 8, NULL);
+    v->a = (int64_t)k;
+  }
+  Buf b = { 0 };
+  CHECK_I64(st_snapshot(t, &b), 0);
+  int64_t total = 0, bad = 0;
+  for (uint32_t i = 0; i < 3; i++) {
+    StateTable *r = mk(sizeof(Val), 0, 0, NULL);
+    uint64_t lo, hi;
+    char err[256];
+    st_owner_range(i, 3, &lo, &hi);
+    CHECK_I64(st_restore(r, b.p, b.len, lo, hi, err, sizeof err), 0);
+    use(r);
+    memset(&s, 0, sizeof s);
+    A->st_visit_bucket(ctx, 0, 20, collect, &s);
+    total += s.n;
+    for (int j = 1; j < s.n && j < 64; j++) bad += s.keys[j] <= s.keys[j - 1];
+    done(r);
+  }
+  use(t);
+  CHECK_I64(bad, 0);
+  CHECK_I64(total, 2996);   /* bucket 20: 2, 4, 6 and 7 .. 2999 */
+  buf_free(&b);
+  CHECK_I64(A->st_drop_bucket(ctx, 0, 20), 2996);
+  CHECK_I64(A->st_drop_bucket(ctx, 0, 10), 4);
+  CHECK_I64(stat_entries(t), 0);
+  done(t);
+  /* a ttl table refuses: st_expire could not find the entry */
+  t = mk(sizeof(Val), 1000, 0, NULL);
+  use(t);
+  uint64_t k = 1;
+  CHECK(A->st_append(ctx, 0, 0, H(k), &k, 8, NULL) == NULL);
+  done(t);
+}
+
 UNIT_MAIN(
   A = rt_api();
   ctx = rt_ctx_new();
@@ -822,6 +886,7 @@ UNIT_MAIN(
   test_ttl_order();
   test_ranges();
   test_hot_key();
+  test_append();
   test_objs();
   test_model();
   rt_ctx_free(ctx);
