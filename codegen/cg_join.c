@@ -126,6 +126,7 @@ static int tbound_keeps(const Plan *J, int side) { return J->tbound && side == J
 static int logged(const Plan *J, int side) { return J->interval && J->lwin < 0 && J->logside == side; }
 static void emit_rows_type(Gen *gen, Plan *J, int side);
 static void emit_log_type(Gen *gen, Plan *J, int side);
+static void join_reads(Gen *gen, Plan *J, int side, uint8_t *need);
 
 void cg_join_types(Gen *gen, Plan *J) {
   Cx *cx = gen->cx;
@@ -253,7 +254,14 @@ void cg_join_input(Gen *gen, Plan *J, const CgVal *in, const char *hdr) {
     em_open(em, "{");
     em_line(em, "row_n%d_%s %s;", J->id, rt_, o);
     em_line(em, "%s.h.ts = %s.ts; %s.h.retract = %s.retract;", o, hdr, o, hdr);
+    uint8_t *need = cx_alloc(cx, (size_t)(ip->ncols ? ip->ncols : 1));
+    join_reads(gen, J, side, need);
     for (int c = 0; c < ip->ncols; c++) {
+      if (!need[c]) {   /* never read by the join stage: shipped as NULL, its strings not copied */
+        em_line(em, "rt_zero(&%s.c%d, (int64_t)sizeof %s.c%d); %s._null.c%d = 1;   /* %s: not read */", o, c, o, c, o, c,
+                c_comment(cx, ip->cols[c].name));
+        continue;
+      }
       cg_assign(em, cx_printf(cx, "%s.c%d", o, c), ip->cols[c].t, in[c].v);
       em_line(em, "%s._null.c%d = %s;", o, c, in[c].n);
     }
@@ -649,6 +657,22 @@ static void join_pack(Gen *gen, Plan *J, int side, JoinPack *jp) {
   if (need > 256) need = jp->fixed > 256 ? jp->fixed : 256;
   if (need > 4096) need = 4096;
   jp->cap = ((14 + need + 7) / 8) * 8 - 14;
+}
+
+/* The columns of side's input that the join stage reads (need[c] = 1): those its parents and
+** the residual read, the key expressions' columns, the time columns of interval and
+** time-bounded joins and the window. cg_join_input ships the others as NULL, so the edge
+** (which deep-copies strings) copies none of their bytes: Nexmark q7's bids carry url and
+** channel, which the join never reads. */
+static void join_reads(Gen *gen, Plan *J, int side, uint8_t *need) {
+  Plan *ip = J->inputs[side];
+  JoinPack jp;
+  join_pack(gen, J, side, &jp);
+  for (int c = 0; c < ip->ncols; c++) need[c] = jp.stored[c] || jp.keyoff[c] >= 0;
+  BExpr **keys = side ? J->rkeys : J->exprs;
+  for (int k = 0; k < J->nkeys; k++) expr_cols(keys[k], need, ip->ncols);
+  int wc = side ? J->rwin : J->lwin;
+  if (wc >= 0) need[wc] = 1;
 }
 
 /* The value of a key's entry: n<id>_<side>k (see cg_join_types). */
