@@ -34,6 +34,16 @@
 **           than HUGE_SLOT get a slab of their own, freed with the entry. Memory is therefore
 **           the high-water mark of live entries per class, flat for windows that come and go.
 **           Limit: 65535 slabs per table (about 128 GiB of entries); st_get then fails.
+**   compact a table whose descriptor gives key_hash (abi.h) has entries
+**           [EntTtl 16][value][klen 4][key bytes], 8-byte aligned and sized in multiples of 8:
+**           no hash (key_hash(key) recomputes it for expiry and snapshots, and every insert
+**           checks that the caller's hash is that one), no insertion-order links (its visits
+**           walk the ttl list, which every entry of a compact table is on, with or without a
+**           ttl: access order, or insertion order when no ttl restamps) and no bucket number
+**           (a compact table holds one live bucket; st_get into another is an error). For an
+**           updating join's key with one 9-byte row and an 8-byte key that is a 40-byte slot
+**           instead of 80. Size classes step by 8 bytes for every table; ordinary tables round
+**           to 16.
 **   bucket  each bucket (a window or pane start; 0 for updating state) has its own hash index
 **           and its own insertion-order list. Buckets sit in an array sorted by id: few are
 **           live at a time and new ones usually go at the end. A per-bucket index makes
@@ -103,7 +113,7 @@
 #define HUGE_PAGE (2u << 20)
 #define SLAB_FIRST 16u                            /* slots in a class's first slab */
 #define HUGE_SLOT 4096u                           /* bigger entries get a slab of their own */
-#define NCLASS (HUGE_SLOT / 16)                   /* size classes: 16, 32, ... HUGE_SLOT */
+#define NCLASS (HUGE_SLOT / 8)                    /* size classes: 8, 16, ... HUGE_SLOT */
 #define NIL 0u                                    /* no entry (slab 0 is never used) */
 #define TOMB 0xFFFFFFFFu                          /* removed from an old (migrating) index */
 #define KLEN_MASK 0x3FFFFFFFu                     /* key length bits of EntTrl.klen */
@@ -125,8 +135,9 @@ typedef struct EntHdr {
 
 typedef struct EntTrl {
   uint32_t klen;       /* key length (KLEN_MASK bits) | F_TOUCHED | F_DEAD */
-  uint32_t bno;        /* the bucket's number in StateTable.bpool */
+  uint32_t bno;        /* the bucket's number in StateTable.bpool (absent in compact tables) */
 } EntTrl;
+#define TRL_COMPACT 4u /* a compact entry's trailer: klen only */
 
 typedef struct EntTtl {
   int64_t access;      /* watermark at the last hit / touch / creation (INT64_MIN: before any) */
@@ -138,7 +149,7 @@ typedef struct EntTtl {
 
 typedef struct Slab {
   char *base;          /* cap slots of slot_size bytes; NULL once a huge slab is freed */
-  uint32_t slot_size;  /* bytes per slot, a multiple of 16 */
+  uint32_t slot_size;  /* bytes per slot, a multiple of 8 (16 in ordinary tables) */
   uint32_t cap;        /* slots (1: a huge slab, one entry of its own) */
 } Slab;
 
@@ -185,7 +196,11 @@ struct StateTable {
   uint32_t *keyref_offsets;/* their offsets (copy) */
   RtStateDesc desc;        /* the descriptor as st_new copied it (points at the fields above) */
   uint32_t toff;           /* trailer offset in an entry */
+  uint32_t yoff;           /* EntTtl offset in an entry (listed tables) */
   uint32_t koff;           /* key offset in an entry */
+  uint32_t align;          /* slot sizes are multiples of this: 16, compact 8 */
+  int listed;              /* entries are on the ttl list: ttl tables and compact ones */
+  uint64_t (*key_hash)(const void *key, uint32_t keylen);   /* compact tables (see header) */
 
   Slab *slabs;             /* slab directory; [0] unused so that handle 0 is NIL */
   uint32_t nslabs;         /* slab numbers in use (including 0) */
@@ -193,7 +208,7 @@ struct StateTable {
   uint32_t *free_slabs;    /* numbers of freed huge slabs, reused first */
   uint32_t nfree_slabs;
   uint32_t free_slabs_cap;
-  SizeClass *classes;      /* NCLASS size classes, by slot size / 16 - 1 */
+  SizeClass *classes;      /* NCLASS size classes, by slot size / 8 - 1 */
 
   Bucket **sorted;         /* live buckets by ascending id */
   uint32_t nbuckets;
@@ -308,11 +323,23 @@ static inline char *ent(const StateTable *t, uint32_t h) {
 }
 static inline EntHdr *hdr(char *e) { return (EntHdr *)e; }
 static inline EntTrl *trl(const StateTable *t, char *e) { return (EntTrl *)(e + t->toff); }
-static inline EntTtl *ttlf(const StateTable *t, char *e) {
-  return (EntTtl *)(e + t->toff + sizeof(EntTrl));
-}
+static inline EntTtl *ttlf(const StateTable *t, char *e) { return (EntTtl *)(e + t->yoff); }
 static inline char *kptr(const StateTable *t, char *e) { return e + t->koff; }
 static inline uint32_t klen_of(const StateTable *t, char *e) { return trl(t, e)->klen & KLEN_MASK; }
+
+/* The key hash of a live entry: stored, or recomputed from the key in compact tables. */
+static inline uint64_t ent_hash(const StateTable *t, char *e) {
+  return t->key_hash ? t->key_hash(kptr(t, e), klen_of(t, e)) : hdr(e)->hash;
+}
+
+/* Bucket walks: the bucket's insertion-order list, or in a compact table (one bucket) the
+** ttl list. ent_next is read before the entry may be released. */
+static inline uint32_t ent_first(const StateTable *t, const Bucket *b) {
+  return t->key_hash ? t->ttl_head : b->head;
+}
+static inline uint32_t ent_next(const StateTable *t, char *e) {
+  return t->key_hash ? ((EntTtl *)(e + t->yoff))->next : hdr(e)->next;
+}
 
 /* ---- ttl list (see "ttl" in the header) ---------------------------------------------- */
 
@@ -404,12 +431,12 @@ static uint32_t slab_new(StateTable *t, uint32_t slot_size, uint32_t cap) {
   return sno;
 }
 
-/* A slot of `size` bytes (a multiple of 16): reuse a free one, else carve from the class's
+/* A slot of `size` bytes (a multiple of 8): reuse a free one, else carve from the class's
 ** newest slab, else start a slab twice the size of the previous one (up to SLAB_BYTES).
 ** NIL when the table ran out of slab numbers. */
 static uint32_t slot_alloc(StateTable *t, uint32_t size) {
   if (size > HUGE_SLOT) return slab_new(t, size, 1) << SLAB_SHIFT;
-  SizeClass *c = &t->classes[size / 16 - 1];
+  SizeClass *c = &t->classes[size / 8 - 1];
   if (c->free_head != NIL) {
     uint32_t h = c->free_head;
     memcpy(&c->free_head, ent(t, h), sizeof(uint32_t));
@@ -441,7 +468,7 @@ static void slot_free(StateTable *t, uint32_t h) {
     return;
   }
   char *e = ent(t, h);
-  SizeClass *c = &t->classes[s->slot_size / 16 - 1];
+  SizeClass *c = &t->classes[s->slot_size / 8 - 1];
   trl(t, e)->klen = F_DEAD;
   memcpy(e, &c->free_head, sizeof(uint32_t));
   c->free_head = h;
@@ -464,22 +491,23 @@ static void objs_free(const StateTable *t, char *e) {
 ** (its `next` then holds its own handle). */
 static void ent_release(StateTable *t, uint32_t h, char *e) {
   objs_free(t, e);
-  if (t->ttl) ttl_unlink(t, e);
+  if (t->listed) ttl_unlink(t, e);
   EntTrl *r = trl(t, e);
   if (r->klen & F_TOUCHED) {
     r->klen = F_TOUCHED | F_DEAD;
-    hdr(e)->next = h;
+    if (t->key_hash) ttlf(t, e)->next = h; else hdr(e)->next = h;
   } else {
     slot_free(t, h);
   }
 }
 
 static void list_unlink(StateTable *t, Bucket *b, char *e) {
+  b->count--;
+  t->entries--;
+  if (t->key_hash) return;                 /* compact: the ttl list is the only list */
   EntHdr *x = hdr(e);
   if (x->prev != NIL) hdr(ent(t, x->prev))->next = x->next; else b->head = x->next;
   if (x->next != NIL) hdr(ent(t, x->next))->prev = x->prev; else b->tail = x->prev;
-  b->count--;
-  t->entries--;
 }
 
 /* ---- index -------------------------------------------------------------------------- */
@@ -689,6 +717,21 @@ static void bucket_free(StateTable *t, Bucket *b) {
   t->bytes -= (int64_t)sizeof *b;
 }
 
+/* The bucket of a live entry. */
+static inline Bucket *ent_bucket(const StateTable *t, char *e) {
+  return t->key_hash ? t->sorted[0] : t->bpool[trl(t, e)->bno];
+}
+
+/* A compact table may get a new bucket (to be inserted at *at) only when it has none live: an
+** emptied one (st_remove leaves it) is freed first. */
+static int compact_room(StateTable *t, uint32_t *at) {
+  if (t->nbuckets && t->sorted[0]->count == 0) {
+    bucket_free(t, t->sorted[0]);
+    *at = 0;
+  }
+  return t->nbuckets == 0;
+}
+
 /* ---- ttl ------------------------------------------------------------------------------ */
 
 /* now - stamp >= ttl, without overflow (stamp may be INT64_MIN, now INT64_MAX). */
@@ -740,8 +783,20 @@ StateTable *st_new(const RtStateDesc *desc) {
   t->desc.ttl_ns = t->ttl;
   t->desc.nkeyrefs = t->nkeyrefs;
   t->desc.keyref_offsets = t->keyref_offsets;
-  t->toff = VOFF + ((t->value_size + 7u) & ~7u);
-  t->koff = t->toff + (uint32_t)sizeof(EntTrl) + (t->ttl ? (uint32_t)sizeof(EntTtl) : 0);
+  t->key_hash = desc->key_hash;
+  t->desc.key_hash = t->key_hash;
+  t->listed = t->ttl || t->key_hash;
+  if (t->key_hash) {                      /* [EntTtl][value][klen][key], see "compact" */
+    t->yoff = 0;
+    t->toff = VOFF + ((t->value_size + 3u) & ~3u);
+    t->koff = t->toff + TRL_COMPACT;
+    t->align = 8;
+  } else {                                /* [EntHdr][value][EntTrl][EntTtl if ttl][key] */
+    t->toff = VOFF + ((t->value_size + 7u) & ~7u);
+    t->yoff = t->toff + (uint32_t)sizeof(EntTrl);
+    t->koff = t->yoff + (t->ttl ? (uint32_t)sizeof(EntTtl) : 0);
+    t->align = 16;
+  }
   t->slabs = grow_array32(t, t->slabs, &t->slabs_cap, 1, sizeof(Slab));
   t->nslabs = 1;                          /* slab 0 stays empty: handle 0 is NIL */
   t->classes = xcalloc(NCLASS, sizeof(SizeClass));
@@ -754,9 +809,9 @@ void st_free(StateTable *t) {
   if (!t) return;
   if (t->nobjs) {
     for (uint32_t i = 0; i < t->nbuckets; i++)
-      for (uint32_t h = t->sorted[i]->head; h != NIL;) {
+      for (uint32_t h = ent_first(t, t->sorted[i]); h != NIL;) {
         char *e = ent(t, h);
-        h = hdr(e)->next;
+        h = ent_next(t, e);
         objs_free(t, e);
       }
   }
@@ -808,20 +863,22 @@ static inline StateTable *table_of(RtCtx *ctx, int table) {
 ** slab numbers left (65535 slabs: about 128 GiB, or 65535 entries over HUGE_SLOT bytes). */
 static char *ent_link(StateTable *t, Bucket *b, uint64_t hash, const void *key,
                       uint32_t keylen, int64_t clock, uint32_t *handle) {
-  uint32_t h = slot_alloc(t, (t->koff + keylen + 15u) & ~15u);
+  uint32_t h = slot_alloc(t, (t->koff + keylen + t->align - 1) & ~(t->align - 1));
   if (h == NIL) return NULL;
   char *e = ent(t, h);
-  EntHdr *x = hdr(e);
-  x->hash = hash;
-  x->next = NIL;
-  x->prev = b->tail;
-  if (b->tail != NIL) hdr(ent(t, b->tail))->next = h; else b->head = h;
-  b->tail = h;
-  memset(e + VOFF, 0, t->value_size);
   EntTrl *r = trl(t, e);
   r->klen = keylen;
-  r->bno = b->bno;
-  if (t->ttl) {
+  if (!t->key_hash) {
+    EntHdr *x = hdr(e);
+    x->hash = hash;
+    x->next = NIL;
+    x->prev = b->tail;
+    if (b->tail != NIL) hdr(ent(t, b->tail))->next = h; else b->head = h;
+    b->tail = h;
+    r->bno = b->bno;
+  }
+  memset(e + VOFF, 0, t->value_size);
+  if (t->listed) {
     ttlf(t, e)->access = clock;
     ttl_append(t, h, e);
   }
@@ -855,6 +912,11 @@ __attribute__((noinline)) static void *get_slow(RtCtx *ctx, StateTable *t, int64
     b = bucket_find(t, bucket, &at);
     if (!b) {
       if (!create) return NULL;
+      if (t->key_hash && !compact_room(t, &at)) {
+        rt_error(ctx, NULL, "state table %s: compact, so one bucket at a time (has %lld, asked "
+                 "for %lld)", t->name, (long long)t->sorted[0]->id, (long long)bucket);
+        return NULL;
+      }
       b = bucket_new(t, bucket, at);
     }
     t->cur = b;
@@ -870,6 +932,11 @@ __attribute__((noinline)) static void *get_slow(RtCtx *ctx, StateTable *t, int64
     if (keylen > KLEN_MASK) {
       rt_error(ctx, NULL, "state table %s: key of %u bytes is over the 1 GiB limit", t->name,
                keylen);
+      return NULL;
+    }
+    if (t->key_hash && t->key_hash(key, keylen) != hash) {
+      rt_error(ctx, NULL, "state table %s: the key's hash %016llx is not its key_hash %016llx",
+               t->name, (unsigned long long)hash, (unsigned long long)t->key_hash(key, keylen));
       return NULL;
     }
     e = ent_insert(t, b, hash, key, keylen, ctx->watermark);
@@ -917,8 +984,9 @@ void *st_append(RtCtx *ctx, int table, int64_t bucket, uint64_t hash, const void
                 uint32_t keylen, void **key_copy) {
   StateTable *t = table_of(ctx, table);
   if (!t) return NULL;
-  if (t->ttl) {
-    rt_error(ctx, NULL, "state table %s has a ttl: entries cannot be appended unindexed", t->name);
+  if (t->ttl || t->key_hash) {
+    rt_error(ctx, NULL, "state table %s has a ttl or is compact: entries cannot be appended "
+             "unindexed", t->name);
     return NULL;
   }
   if (keylen > KLEN_MASK) {
@@ -994,9 +1062,9 @@ int st_visit_bucket(RtCtx *ctx, int table, int64_t bucket, RtVisitFn fn, void *a
   if (!t) return RT_ERR;
   Bucket *b = bucket_find(t, bucket, NULL);
   if (!b) return 0;
-  for (uint32_t h = b->head; h != NIL;) {
+  for (uint32_t h = ent_first(t, b); h != NIL;) {
     char *e = ent(t, h);
-    h = hdr(e)->next;
+    h = ent_next(t, e);
     int rc = fn(ctx, arg, bucket, kptr(t, e), klen_of(t, e), e + VOFF);
     if (rc) return rc;
   }
@@ -1010,9 +1078,9 @@ int st_drop_bucket(RtCtx *ctx, int table, int64_t bucket) {
   Bucket *b = bucket_find(t, bucket, NULL);
   if (!b) return 0;
   int64_t n = 0;
-  for (uint32_t h = b->head; h != NIL; n++) {
+  for (uint32_t h = ent_first(t, b); h != NIL; n++) {
     char *e = ent(t, h);
-    uint32_t next = hdr(e)->next;
+    uint32_t next = ent_next(t, e);
     ent_release(t, h, e);
     h = next;
   }
@@ -1052,10 +1120,10 @@ int st_visit_touched(RtCtx *ctx, int table, RtVisitFn fn, void *arg) {
     EntTrl *r = trl(t, e);
     r->klen &= ~F_TOUCHED;
     if (r->klen & F_DEAD) {
-      slot_free(t, hdr(e)->next);
+      slot_free(t, t->key_hash ? ttlf(t, e)->next : hdr(e)->next);
       continue;
     }
-    rc = fn(ctx, arg, t->bpool[r->bno]->id, kptr(t, e), r->klen & KLEN_MASK, e + VOFF);
+    rc = fn(ctx, arg, ent_bucket(t, e)->id, kptr(t, e), r->klen & KLEN_MASK, e + VOFF);
     if (rc) break;
   }
   if (i < n) {
@@ -1179,11 +1247,10 @@ int st_expire(StateTable *t, RtCtx *ctx, int64_t now, RtVisitFn on_expire, void 
       continue;
     }
     if (!ttl_due(y->access, now, t->ttl)) break;
-    EntTrl *r = trl(t, e);
-    Bucket *b = t->bpool[r->bno];
-    uint32_t klen = r->klen & KLEN_MASK;
+    Bucket *b = ent_bucket(t, e);
+    uint32_t klen = klen_of(t, e);
     IdxPos at;
-    uint32_t h = idx_find(t, b, hdr(e)->hash, kptr(t, e), klen, &at);
+    uint32_t h = idx_find(t, b, ent_hash(t, e), kptr(t, e), klen, &at);
     if (h != h0) { ttl_unlink(t, e); continue; }   /* cannot happen: a live entry is indexed */
     int rc = on_expire ? on_expire(ctx, arg, b->id, kptr(t, e), klen, e + VOFF) : 0;
     ent_remove(t, b, h, &at);
@@ -1201,11 +1268,12 @@ static inline int in_range(uint64_t h, uint64_t lo, uint64_t hi) {
 int st_visit_range(StateTable *t, uint64_t lo, uint64_t hi, StEntryFn fn, void *arg) {
   for (uint32_t i = 0; i < t->nbuckets; i++) {
     Bucket *b = t->sorted[i];
-    for (uint32_t h = b->head; h != NIL;) {
+    for (uint32_t h = ent_first(t, b); h != NIL;) {
       char *e = ent(t, h);
-      h = hdr(e)->next;
-      if (!in_range(hdr(e)->hash, lo, hi)) continue;
-      int rc = fn(arg, b->id, hdr(e)->hash, kptr(t, e), klen_of(t, e), e + VOFF);
+      h = ent_next(t, e);
+      uint64_t hash = ent_hash(t, e);
+      if (!in_range(hash, lo, hi)) continue;
+      int rc = fn(arg, b->id, hash, kptr(t, e), klen_of(t, e), e + VOFF);
       if (rc) return rc;
     }
   }
@@ -1264,7 +1332,10 @@ static Bucket *bucket_for_restore(StateTable *t, int64_t id) {
   if (!b || b->id != id) {
     uint32_t at;
     b = bucket_find(t, id, &at);
-    if (!b) b = bucket_new(t, id, at);
+    if (!b) {
+      if (t->key_hash && !compact_room(t, &at)) return NULL;
+      b = bucket_new(t, id, at);
+    }
     t->cur = b;
   }
   if (b->old) idx_migrate(t, b, UINT32_MAX);
@@ -1274,6 +1345,7 @@ static Bucket *bucket_for_restore(StateTable *t, int64_t id) {
 /* Rehash once into an index big enough for n more entries at load <= 3/4. */
 void st_reserve(StateTable *t, int64_t bucket, uint64_t n) {
   Bucket *b = bucket_for_restore(t, bucket);
+  if (!b) return;                          /* st_insert reports it */
   uint64_t need = (uint64_t)b->count + n;
   uint32_t bits = b->bits;
   while (bits < MAX_BITS && need * 4 > (uint64_t)3 << bits) bits++;
@@ -1300,7 +1372,9 @@ int st_insert(StateTable *t, int64_t bucket, uint64_t hash, const void *key, uin
               int64_t access, void **value, const void **key_copy) {
   *value = NULL;
   if (keylen > KLEN_MASK) return -1;
+  if (t->key_hash && t->key_hash(key, keylen) != hash) return -1;   /* not this table's key */
   Bucket *b = bucket_for_restore(t, bucket);
+  if (!b) return -1;                       /* a compact table's second bucket */
   if (idx_find(t, b, hash, key, keylen, NULL) != NIL) return 1;
   char *e = ent_insert(t, b, hash, key, keylen, access);
   if (!e) return -1;

@@ -8,8 +8,10 @@
 ** incremental index migration), bucket order and dropping (memory flat over many windows),
 ** touched visits (removal during and before the visit, early stop), timers (order, ties,
 ** re-adding inside fire, bucket-0 value), TTL expiry and its access order (restore order sorted), hash-range visits that partition the
-** key space, unindexed appends (st_append) and their snapshot, RtObj freeing, and the bounds
-** check on the table index.
+** key space, unindexed appends (st_append) and their snapshot, RtObj freeing, the bounds check
+** on the table index, and compact tables (many keys, deletes and slot reuse, the hash check, one
+** bucket, hash ranges, snapshot and restore whole and split, ttl expiry in access order, visits,
+** no-ttl tables with objects).
 ** It does not measure speed (bench/state does).
 */
 #include <stdlib.h>
@@ -872,6 +874,229 @@ static void test_append(void) {
   done(t);
 }
 
+/* ---- compact tables (desc.key_hash) --------------------------------------------------- */
+
+/* The updating join's shape: an 8-byte key, an 11-byte value (flags, a packed row), a ttl. */
+typedef struct CVal { uint8_t more; uint8_t len; uint8_t row[9]; } CVal;
+
+static uint64_t key_hash8(const void *key, uint32_t keylen) {
+  uint64_t k = 0;
+  memcpy(&k, key, keylen < 8 ? keylen : 8);
+  return H(k) ^ keylen;
+}
+static uint64_t CH(uint64_t k) { return key_hash8(&k, 8); }
+
+static StateTable *mk_compact(int64_t ttl, uint32_t nobjs, const uint32_t *offs, uint32_t vsize) {
+  RtStateDesc d;
+  memset(&d, 0, sizeof d);
+  d.name = "compact";
+  d.value_size = vsize;
+  d.ttl_ns = ttl;
+  d.nobjs = nobjs;
+  d.obj_offsets = offs;
+  d.key_hash = key_hash8;
+  StateTable *t = st_new(&d);
+  CHECK(t != NULL);
+  return t;
+}
+
+static CVal *cget(uint64_t k, int create) {
+  return A->st_get(ctx, 0, 0, CH(k), &k, 8, create, NULL, NULL);
+}
+
+static int csnap_cmp(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+typedef struct CAcc { uint64_t *keys; int64_t n; int bad; uint32_t owner, nparts; } CAcc;
+
+static int crange_fn(void *arg, int64_t bucket, uint64_t hash, const void *key, uint32_t keylen,
+                     void *value) {
+  CAcc *a = arg;
+  uint64_t k;
+  memcpy(&k, key, 8);
+  const CVal *v = value;
+  if (keylen != 8 || hash != CH(k) || bucket != 0 || v->len != 9 || v->row[0] != (uint8_t)k ||
+      (a->nparts && rt_hash_owner(hash, a->nparts) != a->owner)) a->bad++;
+  a->keys[a->n++] = k;
+  return 0;
+}
+
+static void test_compact(void) {
+  enum { N = 300000 };
+  ctx->watermark = 0;
+  ctx->failed = 0; ctx->err[0] = 0;
+  StateTable *t = mk_compact(1000, 0, NULL, sizeof(CVal));
+  StateTable *o = mk(sizeof(CVal), 1000, 0, NULL);   /* the same in an ordinary table */
+  tabs[0] = t; tabs[1] = o;
+  ctx->tables = tabs;
+  ctx->ntables = 2;
+  int created = 0, bad = 0;
+  for (uint64_t k = 0; k < N; k++) {
+    ctx->watermark = (int64_t)(k / 1000);
+    CVal *v = A->st_get(ctx, 0, 0, CH(k), &k, 8, 1, &created, NULL);
+    if (!v || !created || ((uintptr_t)v & 7) || v->len) { bad++; continue; }
+    v->len = 9;
+    memset(v->row, (uint8_t)k, 9);
+    CVal *w = A->st_get(ctx, 1, 0, CH(k), &k, 8, 1, NULL, NULL);
+    *w = *v;
+  }
+  CHECK_I64(bad, 0);
+  CHECK_I64(stat_entries(t), N);
+  /* 40-byte slots (16 ttl + 12 value + 4 klen + 8 key) against 80: the index is the same */
+  int64_t bc = stat_bytes(t), bo = stat_bytes(o);
+  CHECK_MSG(bc < bo - (int64_t)N * 20, "compact %lld bytes, ordinary %lld", (long long)bc,
+            (long long)bo);
+  CHECK_MSG(bc < (int64_t)N * 40 + ((int64_t)8 << 20) + (4 << 20), "compact %lld bytes",
+            (long long)bc);
+  /* deletes (every third key), then lookups */
+  for (uint64_t k = 0; k < N; k += 3) CHECK_I64(A->st_remove(ctx, 0, 0, CH(k), &k, 8), 1);
+  for (uint64_t k = 0; k < N; k++) {
+    CVal *v = cget(k, 0);
+    if ((k % 3 == 0) != (v == NULL) || (v && v->row[8] != (uint8_t)k)) bad++;
+  }
+  CHECK_I64(bad, 0);
+  CHECK_I64(stat_entries(t), N - (N + 2) / 3);
+  /* freed slots are reused: reinserting the deleted keys does not grow the table */
+  int64_t before = stat_bytes(t);
+  for (uint64_t k = 0; k < N; k += 3) {
+    CVal *v = cget(k, 1);
+    v->len = 9;
+    memset(v->row, (uint8_t)k, 9);
+  }
+  CHECK_I64(stat_bytes(t), before);
+  CHECK_I64(stat_entries(t), N);
+
+  /* a wrong hash on insert and a second bucket are errors; lookups of absent keys are not */
+  uint64_t k0 = N + 5;
+  CHECK(A->st_get(ctx, 0, 0, 12345, &k0, 8, 0, NULL, NULL) == NULL && !ctx->failed);
+  CHECK(A->st_get(ctx, 0, 0, 12345, &k0, 8, 1, NULL, NULL) == NULL);
+  CHECK(ctx->failed && strstr(ctx->err, "key_hash") != NULL);
+  ctx->failed = 0; ctx->err[0] = 0;
+  CHECK(A->st_get(ctx, 0, 7, CH(k0), &k0, 8, 1, NULL, NULL) == NULL);
+  CHECK(ctx->failed && strstr(ctx->err, "one bucket") != NULL);
+  ctx->failed = 0; ctx->err[0] = 0;
+  CHECK(A->st_get(ctx, 0, 7, CH(k0), &k0, 8, 0, NULL, NULL) == NULL && !ctx->failed);
+  CHECK(A->st_append(ctx, 0, 0, CH(k0), &k0, 8, NULL) == NULL && ctx->failed);   /* all indexed */
+  ctx->failed = 0; ctx->err[0] = 0;
+
+  /* hash ranges (restore at another parallelism): every entry once, with its key_hash */
+  uint64_t *keys = malloc(sizeof(uint64_t) * N);
+  CAcc a;
+  memset(&a, 0, sizeof a);
+  a.keys = keys;
+  for (uint32_t i = 0; i < 3; i++) {
+    uint64_t lo, hi;
+    st_owner_range(i, 3, &lo, &hi);
+    a.owner = i; a.nparts = 3;
+    CHECK_I64(st_visit_range(t, lo, hi, crange_fn, &a), 0);
+  }
+  CHECK_I64(a.n, N);
+  CHECK_I64(a.bad, 0);
+  qsort(keys, N, sizeof *keys, csnap_cmp);
+  for (uint64_t k = 0; k < N; k++) bad += keys[k] != k;
+  CHECK_I64(bad, 0);
+
+  /* snapshot and restore, whole and split in three: the same entries, stamps and order */
+  Buf b;
+  memset(&b, 0, sizeof b);
+  CHECK_I64(st_snapshot(t, &b), 0);
+  char err[256] = "";
+  StateTable *r = mk_compact(1000, 0, NULL, sizeof(CVal));
+  CHECK_MSG(st_restore(r, b.p, b.len, 0, 0, err, sizeof err) == 0, "%s", err);
+  CHECK_I64(stat_entries(r), N);
+  Buf b2;
+  memset(&b2, 0, sizeof b2);
+  CHECK_I64(st_snapshot(r, &b2), 0);
+  CHECK(b.len == b2.len && memcmp(b.p, b2.p, b.len) == 0);
+  int64_t split = 0;
+  for (uint32_t i = 0; i < 3; i++) {
+    uint64_t lo, hi;
+    st_owner_range(i, 3, &lo, &hi);
+    StateTable *p = mk_compact(1000, 0, NULL, sizeof(CVal));
+    CHECK_MSG(st_restore(p, b.p, b.len, lo, hi, err, sizeof err) == 0, "%s", err);
+    memset(&a, 0, sizeof a);
+    a.keys = keys; a.owner = i; a.nparts = 3;
+    st_visit_all(p, crange_fn, &a);
+    CHECK_I64(a.bad, 0);
+    split += a.n;
+    st_free(p);
+  }
+  CHECK_I64(split, N);
+  buf_free(&b); buf_free(&b2);
+
+  /* ttl: access order, counted; restored stamps expire alike */
+  CHECK_I64(st_expire(t, ctx, INT64_MAX, NULL, NULL), 0);
+  CHECK_I64(stat_entries(t), 0);
+  st_free(r);
+  for (uint64_t k = 0; k < 3000; k++) {
+    ctx->watermark = 1000 + (int64_t)(k / 1000);
+    CVal *v = cget(k, 1);
+    v->len = 9;
+    memset(v->row, (uint8_t)k, 9);
+  }
+  uint64_t hot = 5;
+  CHECK(cget(hot, 0) != NULL);                 /* a hit at 1002 refreshes key 5 */
+  memset(&b, 0, sizeof b);
+  CHECK_I64(st_snapshot(t, &b), 0);
+  r = mk_compact(1000, 0, NULL, sizeof(CVal));
+  CHECK_MSG(st_restore(r, b.p, b.len, 0, 0, err, sizeof err) == 0, "%s", err);
+  buf_free(&b);
+  Seen s;
+  memset(&s, 0, sizeof s);
+  CHECK_I64(st_expire(t, ctx, 2000, on_expire, &s), 0);   /* stamp 1000 is due */
+  CHECK_I64(s.n, 999);
+  int order_ok = 1;
+  for (int i = 0; i < 64; i++) order_ok &= s.keys[i] == (uint64_t)i + (i >= 5);
+  CHECK(order_ok);
+  CHECK(cget(hot, 0) != NULL && cget(4, 0) == NULL && cget(1000, 0) != NULL);
+  StStats st;
+  st_stats(t, &st);
+  CHECK_I64(st.expired, 300000 + 999);
+  CHECK_I64(st_expire(r, ctx, 2000, NULL, NULL), 0);
+  CHECK_I64(stat_entries(r), 2001);
+  CHECK_I64(st_expire(r, ctx, 2001, NULL, NULL), 0);
+  CHECK_I64(stat_entries(r), 1001);             /* stamped 1002, the hot key among them */
+  CHECK_I64(st_expire(t, ctx, INT64_MAX, NULL, NULL), 0);
+  CHECK_I64(stat_entries(t), 0);
+  int64_t wm = 1002;
+  /* visits follow the ttl list: insertion order while nothing is re-accessed */
+  ctx->watermark = wm + 1;
+  for (uint64_t k = 10; k > 0; k--) cget(k, 1)->len = 9;
+  memset(&s, 0, sizeof s);
+  CHECK_I64(A->st_visit_bucket(ctx, 0, 0, collect, &s), 0);
+  CHECK(s.n == 10 && s.keys[0] == 10 && s.keys[9] == 1);
+  /* an emptied bucket may be replaced by another one; dropping frees everything */
+  for (uint64_t k = 1; k <= 10; k++) CHECK_I64(A->st_remove(ctx, 0, 0, CH(k), &k, 8), 1);
+  CHECK(A->st_get(ctx, 0, 9, CH(k0), &k0, 8, 1, NULL, NULL) != NULL && !ctx->failed);
+  CHECK_I64(A->st_drop_bucket(ctx, 0, 9), 1);
+  CHECK_I64(stat_entries(t), 0);
+  free(keys);
+  st_free(r);
+  st_free(o);
+  done(t);
+
+  /* no ttl: still listed (visits, snapshots), objects freed with their entries */
+  uint32_t off = 0;
+  int64_t base = aobj_mem_bytes(RT_OBJ_NONE);
+  StateTable *z = mk_compact(0, 1, &off, 16);
+  use(z);
+  for (uint64_t k = 0; k < 1000; k++) {
+    void **v = A->st_get(ctx, 0, 0, CH(k), &k, 8, 1, NULL, NULL);
+    CHECK_I64(A->agg_list_add(ctx, v, &k, 8, 0), 0);
+  }
+  memset(&s, 0, sizeof s);
+  CHECK_I64(A->st_visit_bucket(ctx, 0, 0, collect, &s), 0);
+  CHECK(s.n == 1000 && s.keys[0] == 0 && s.keys[63] == 63);
+  for (uint64_t k = 0; k < 1000; k += 2) CHECK_I64(A->st_remove(ctx, 0, 0, CH(k), &k, 8), 1);
+  CHECK_I64(st_expire(z, ctx, INT64_MAX, NULL, NULL), 0);   /* no ttl: nothing expires */
+  CHECK_I64(stat_entries(z), 500);
+  done(z);
+  CHECK_I64(aobj_mem_bytes(RT_OBJ_NONE), base);
+  ctx->watermark = INT64_MIN;
+}
+
 UNIT_MAIN(
   A = rt_api();
   ctx = rt_ctx_new();
@@ -888,6 +1113,7 @@ UNIT_MAIN(
   test_hot_key();
   test_append();
   test_objs();
+  test_compact();
   test_model();
   rt_ctx_free(ctx);
 )
