@@ -15,11 +15,18 @@
 ** emitted, and for outer joins the unmatched rows with the other side NULL (right rows are
 ** marked when they match). Then the window's rows are freed. The output is append-only.
 **
-** Updating join (no windows): each side keeps, per key, its live rows in one state entry
-** (table `side`, bucket 0): the first row packed inline in the value, later ones in a
-** runtime/join_rows.c object (one growable block per key, no allocation per row). A row is
-** packed with only the columns someone reads (key columns come back from the key bytes,
-** unread ones are not kept), NULLs as a bitmap (see JoinPack). An inserted row is stored and
+** Updating join (no windows): each side keeps, per key, its live rows in state (bucket 0): the
+** first row packed inline in the value of table `side`, later ones in a runtime/join_rows.c
+** object (one growable block per key, no allocation per row) in the value of table 2 + side
+** under the same key, which exists only while the key has such rows (`more` says so) and is
+** looked up whenever the first table's entry is, so both keep the same TTL stamp and expire
+** together. A row is packed with only the columns someone reads (key columns come back from
+** the key bytes, unread ones are not kept), NULLs as a bitmap (see JoinPack). The key bytes
+** are the key values alone (see emit_key), and the tables are compact (runtime/state.c: no
+** stored hash, n<id>_keyhash_<side> recomputes it from the key bytes; no insertion-order
+** links): a key with one 9-byte packed row and an 8-byte key takes a 40-byte state slot plus
+** its index slot (issue 4's memory target). Interval and time-bounded joins keep the rows 2..
+** object in the first table's value (n<id>_<side>k.more), in ordinary tables (several buckets). An inserted row is stored and
 ** joined with the other side's rows for its key; a retraction removes an equal packed row and
 ** retracts the pairs it made. For outer joins a preserved row without partners is emitted
 ** padded with NULLs, and that padded row is retracted when its first partner arrives (and
@@ -109,6 +116,9 @@ static const char *row_type(Plan *J, int side) { return side ? "r" : "l"; }
 ** watermark, late rows are dropped, the result is append-only. */
 static int timed(const Plan *J) { return J->interval || J->tbound; }
 
+/* Updating joins (not timed, not windowed) keep their rows in compact tables: see the header. */
+static int compact(const Plan *J) { return J->lwin < 0 && !timed(J); }
+
 /* The column of `side` whose value is its rows' event time for the late check, or -1: the
 ** interval join's time columns; in a time-bounded join the bounded column, and on the other
 ** side the event-time column under the lower bound (none when the bound is not of that form:
@@ -175,6 +185,7 @@ void cg_join_types(Gen *gen, Plan *J) {
   em_line(ty, "%s", "");
   em_open(ds, "static const uint32_t n%d_objs[] = {", id);
   if (windowed) em_line(ds, "0");
+  else if (compact(J)) em_line(ds, "(uint32_t)offsetof(n%d_lm, rows)   /* the same in n%d_rm */", id, id);
   else if (logged(J, 0) || logged(J, 1))
     em_line(ds, "(uint32_t)offsetof(n%d_%sk, more)", id, row_type(J, !J->logside));
   else em_line(ds, "(uint32_t)offsetof(n%d_lk, more)   /* the same in n%d_rk */", id, id);
@@ -196,6 +207,12 @@ void cg_join_types(Gen *gen, Plan *J) {
   if (windowed) {
     em_line(ds, "{ \"n%d left rows by window\", sizeof(n%d_lval), 0, 0, 0, %d, n%d_l_keyrefs },", id, id, nref[0], id);
     em_line(ds, "{ \"n%d right rows by window\", sizeof(n%d_rval), 0, 0, 0, %d, n%d_r_keyrefs },", id, id, nref[1], id);
+  } else if (compact(J)) {
+    /* tables 0, 1: a key's first row; 2, 3: its rows 2.. (see the header); compact, by the TTL */
+    for (int t = 0; t < 4; t++)
+      em_line(ds, "{ \"n%d %s rows%s by key\", sizeof(n%d_%s%s), %d, %s, INT64_C(%lld), 0, 0, n%d_keyhash_%s },", id,
+              t & 1 ? "right" : "left", t < 2 ? "" : " 2..", id, row_type(J, t & 1), t < 2 ? "k" : "m", t < 2 ? 0 : 1,
+              t < 2 ? "0" : cx_printf(cx, "n%d_objs", id), (long long)cx->cat->updating_ttl_ns, id, row_type(J, t & 1));
   } else {
     /* interval and time-bounded joins expire rows by bucket (the watermark), updating joins
     ** (and the bounded side of a time-bounded join that cannot expire) by the TTL */
@@ -217,7 +234,7 @@ void cg_join_types(Gen *gen, Plan *J) {
 
   StageGen *st = &gen->stages[J->stage];
   st->states_sym = cx_printf(cx, "n%d_states", id);
-  st->nstates = 2;
+  st->nstates = compact(J) ? 4 : 2;
   st->process_fn = cx_printf(cx, "n%d_process", id);
   if (windowed || timed(J)) st->watermark_fn = cx_printf(cx, "n%d_on_watermark", id);
 }
@@ -281,8 +298,13 @@ void cg_join_input(Gen *gen, Plan *J, const CgVal *in, const char *hdr) {
   }
 }
 
-/* Serialize the join key of the row `r` (side `side`) into kb/kl; knull = a key is NULL. */
+/* Serialize the join key of the row `r` (side `side`) into kb/kl; knull = a key is NULL.
+** Windowed joins: [knull] then per key [null flag][value] (a NULL key's row is kept, under a
+** unique key). Updating, interval and time-bounded joins never store or look up a NULL key,
+** so their key bytes are the values alone: per key its fixed-size bytes, or a string's u32
+** length and bytes (n<id>_keyhash_<side> reads them back). */
 static void emit_key(Gen *gen, Plan *J, int side) {
+  int flags = J->lwin >= 0;
   Cx *cx = gen->cx;
   Emitter *em = gen->em;
   Plan *ip = J->inputs[side];
@@ -294,24 +316,24 @@ static void emit_key(Gen *gen, Plan *J, int side) {
   }
   Cg g = { cx, em, J->id, gen->tmp, "r->h" };
   CgVal *kv = cx_alloc(cx, sizeof(CgVal) * (size_t)J->nkeys);
-  int fixed = 1;
+  int fixed = flags;
   for (int k = 0; k < J->nkeys; k++) {
     kv[k] = cg_expr(&g, keys[k], in);
-    fixed += 1 + (type_is_stringy(keys[k]->t) ? 4 : keys[k]->t.kind == T_WINDOW ? 16 : fixed_size(keys[k]->t));
+    fixed += flags + (type_is_stringy(keys[k]->t) ? 4 : keys[k]->t.kind == T_WINDOW ? 16 : fixed_size(keys[k]->t));
   }
   gen->tmp = g.tmp;
   em_line(em, "uint8_t knull = 0;");
-  em_line(em, "uint32_t kl = %d, ko = 1;", fixed);
+  em_line(em, "uint32_t kl = %d, ko = %d;", fixed, flags);
   for (int k = 0; k < J->nkeys; k++) {
     if (strcmp(kv[k].n, "0")) em_line(em, "if (%s) knull = 1;", kv[k].n);
     if (type_is_stringy(keys[k]->t)) em_line(em, "if (!(%s)) kl += (uint32_t)(%s).len;", kv[k].n, kv[k].v);
   }
   em_line(em, "unsigned char kbuf[256];");
   em_line(em, "unsigned char *kb = kl + 16 > sizeof kbuf ? (unsigned char *)rt->alloc(ctx, kl + 16) : kbuf;");
-  em_line(em, "kb[0] = knull;");
+  if (flags) em_line(em, "kb[0] = knull;");
   for (int k = 0; k < J->nkeys; k++) {
     SqlType t = keys[k]->t;
-    em_line(em, "kb[ko++] = (uint8_t)(%s);", kv[k].n);
+    if (flags) em_line(em, "kb[ko++] = (uint8_t)(%s);", kv[k].n);
     if (type_is_stringy(t)) {
       em_line(em, "{ uint32_t len = (%s) ? 0 : (uint32_t)(%s).len; rt_put_bytes(kb + ko, &len, 4); ko += 4;", kv[k].n, kv[k].v);
       em_line(em, "  rt_put_bytes(kb + ko, (%s).ptr, len); ko += len; }", kv[k].v);
@@ -577,6 +599,7 @@ typedef struct JoinPack {
   int fixed;            /* packed bytes without string contents */
   int cap;              /* bytes of the inline row slot in the state value */
   int tag;              /* bytes of the match prefix before the bitmap: 4 (see matched) or 0 */
+  const char *len_type; /* C type of the value's first_len */
 } JoinPack;
 
 static void expr_cols(const BExpr *e, uint8_t *used, int n) {
@@ -623,13 +646,12 @@ static void join_pack(Gen *gen, Plan *J, int side, JoinPack *jp) {
   for (int c = 0; c < ip->ncols; c++) { jp->stored[c] = used[base + c]; jp->keyoff[c] = -1; }
   if (late_col(J, side) >= 0) jp->stored[late_col(J, side)] = 1;
   if (J->tbound && side != J->tside) { expr_cols(J->tlo, jp->stored, ip->ncols); expr_cols(J->thi, jp->stored, ip->ncols); }
-  /* key columns at fixed offsets: [knull] then per key [null flag][value] */
+  /* key columns at fixed offsets: the key bytes are the values alone (see emit_key) */
   BExpr **keys = side ? J->rkeys : J->exprs;
-  int ko = 1;
+  int ko = 0;
   for (int k = 0; k < J->nkeys; k++) {
     SqlType t = keys[k]->t;
     if (type_is_stringy(t)) break;   /* later offsets depend on the string's length */
-    ko += 1;
     if (keys[k]->kind == B_COL && restorable_from_key(t) && keys[k]->colidx >= 0 &&
         keys[k]->colidx < ip->ncols && ip->cols[keys[k]->colidx].t.kind == t.kind) {
       int c = keys[k]->colidx;
@@ -651,12 +673,21 @@ static void join_pack(Gen *gen, Plan *J, int side, JoinPack *jp) {
   jp->tag = matched(J, side) ? 4 : 0;
   jp->fixed = jp->tag + jp->bitmap + fixed;
   /* the inline slot: the fixed part plus 64 bytes per string column (a guess at typical
-  ** short strings; longer rows go to `more`), at most 256, and rounded so that the value
-  ** (more 8, n 4, first_len 2, first) is a multiple of 8 */
+  ** short strings; longer rows go to the rows 2.. object). Compact (updating joins): exactly
+  ** that, at most 255 so that its length fits a byte, unless the fixed part alone is longer.
+  ** Timed joins: at most 256, rounded so that the value (more 8, n 4, first_len 2, first) is a
+  ** multiple of 8. Never over 4096. */
   int need = jp->fixed + 64 * strs;
+  if (compact(J)) {
+    if (need > 255) need = jp->fixed > 255 ? jp->fixed : 255;
+    jp->cap = need > 4096 ? 4096 : need;
+    jp->len_type = jp->cap <= 255 ? "uint8_t" : "uint16_t";
+    return;
+  }
   if (need > 256) need = jp->fixed > 256 ? jp->fixed : 256;
   if (need > 4096) need = 4096;
   jp->cap = ((14 + need + 7) / 8) * 8 - 14;
+  jp->len_type = "uint16_t";
 }
 
 /* The columns of side's input that the join stage reads (need[c] = 1): those its parents and
@@ -675,11 +706,42 @@ static void join_reads(Gen *gen, Plan *J, int side, uint8_t *need) {
   if (wc >= 0) need[wc] = 1;
 }
 
-/* The value of a key's entry: n<id>_<side>k (see cg_join_types). */
+/* The values of a key's entries: n<id>_<side>k in table `side`, in updating joins also
+** n<id>_<side>m in table 2 + side (the rows 2..), and the key bytes' format (see cg_join_types),
+** written into the types so that the layout hash covers it. */
 static void emit_rows_type(Gen *gen, Plan *J, int side) {
+  Cx *cx = gen->cx;
+  Emitter *ty = &gen->types;
   JoinPack jp;
   join_pack(gen, J, side, &jp);
   const char *s = row_type(J, side);
+  BExpr **keys = side ? J->rkeys : J->exprs;
+  char *fmt = "";
+  for (int k = 0; k < J->nkeys; k++)
+    fmt = cx_printf(cx, "%s%s%s", fmt, k ? ", " : "", type_is_stringy(keys[k]->t) ? "u32 length + bytes" : type_c(keys[k]->t));
+  em_line(ty, "/* [n%d] %s key bytes: the key values alone (%s); NULL keys are never stored */", J->id,
+          side ? "right" : "left", fmt);
+  if (compact(J)) {
+    em_line(ty, "typedef struct n%d_%sk {   /* %s rows of one key: the first packed inline, the rest in n%d_%sm */",
+            J->id, s, side ? "right" : "left", J->id, s);
+    if (jp.cap <= 255) {
+      em_line(ty, "  uint8_t more;         /* 1: rows 2.. are in table %d under the same key */", 2 + side);
+      em_line(ty, "  uint8_t first_len;    /* bytes of the inline row; 0: none */");
+    } else {
+      em_line(ty, "  uint16_t first_len;   /* bytes of the inline row; 0: none */");
+      em_line(ty, "  uint8_t more;         /* 1: rows 2.. are in table %d under the same key */", 2 + side);
+    }
+    if (jp.tag) em_line(ty, "  /* each packed row starts with a u32 match count */");
+    em_line(ty, "  uint8_t first[%d];", jp.cap);
+    em_line(ty, "} n%d_%sk;", J->id, s);
+    em_line(ty, "typedef struct n%d_%sm {   /* %s rows 2.. of one key (table %d) */", J->id, s, side ? "right" : "left", 2 + side);
+    em_line(ty, "  void *rows;           /* RtObj join rows (rt->jrows_*) in arrival order */");
+    em_line(ty, "  uint32_t n;           /* how many */");
+    em_line(ty, "  uint32_t pad_;");
+    em_line(ty, "} n%d_%sm;", J->id, s);
+    em_line(ty, "static uint64_t n%d_keyhash_%s(const void *key, uint32_t kl);", J->id, s);
+    return;
+  }
   em_line(&gen->types, "typedef struct n%d_%sk {   /* %s rows of one key, packed: the first inline, the rest in `more` */",
           J->id, s, side ? "right" : "left");
   em_line(&gen->types, "  void *more;          /* RtObj join rows (rt->jrows_*): rows 2.. in arrival order, or NULL */");
@@ -700,6 +762,35 @@ static void emit_log_type(Gen *gen, Plan *J, int side) {
   em_line(&gen->types, "  uint32_t klen;       /* bytes of the join key at the start of the entry key */");
   em_line(&gen->types, "  uint32_t pad_;");
   em_line(&gen->types, "} n%d_%slog;", J->id, s);
+}
+
+/* n<id>_keyhash_<side>(key, kl): the routing hash (cg_join_input's) of stored key bytes, for
+** the compact tables of updating joins. */
+static void emit_keyhash_fn(Gen *gen, Plan *J, int side) {
+  Cx *cx = gen->cx;
+  Emitter *em = gen->em;
+  BExpr **keys = side ? J->rkeys : J->exprs;
+  em_line(em, "/* [n%d] the hash that routed a %s row, from its stored key bytes (the same steps as the", J->id, side ? "right" : "left");
+  em_line(em, "** shuffle's; the state table checks them against each other on every insert) */");
+  em_open(em, "static uint64_t n%d_keyhash_%s(const void *key, uint32_t kl) {", J->id, row_type(J, side));
+  em_line(em, "const unsigned char *kb = (const unsigned char *)key;");
+  em_line(em, "uint32_t ko = 0;");
+  em_line(em, "uint64_t h = UINT64_C(0x2545f4914f6cdd1d);");
+  for (int k = 0; k < J->nkeys; k++) {
+    SqlType t = keys[k]->t;
+    CgVal v = { cx_printf(cx, "k%d", k), "0" };
+    if (type_is_stringy(t)) {
+      em_line(em, "RtStr k%d; { uint32_t len; rt_put_bytes(&len, kb + ko, 4); ko += 4; k%d.ptr = (const char *)kb + ko; k%d.len = len; ko += len; }",
+              k, k, k);
+    } else {
+      int sz = t.kind == T_WINDOW ? 16 : fixed_size(t);
+      em_line(em, "%s k%d; rt_put_bytes(&k%d, kb + ko, %d); ko += %d;", t.kind == T_WINDOW ? "RtWindow" : type_c(t), k, k, sz, sz);
+    }
+    hash_key(em, cx, "h", t, v);
+  }
+  em_line(em, "(void)kl; (void)kb; (void)ko;");
+  em_line(em, "return h;");
+  em_close(em, NULL);
 }
 
 /* n<id>_packsize_<s>(r), n<id>_pack_<s>(r, p) -> bytes, n<id>_unpack_<s>(p, kb, r) */
@@ -908,6 +999,7 @@ static void updating_stage(Gen *gen, Plan *J) {
   emit_pair_fns(gen, J);
   emit_pack_fns(gen, J, 0);
   emit_pack_fns(gen, J, 1);
+  if (compact(J)) { emit_keyhash_fn(gen, J, 0); emit_keyhash_fn(gen, J, 1); }
   /* interval join: a row can meet partners until the watermark passes t + until; it is kept
   ** in the bucket ending after that time, buckets `width` ns wide, dropped whole */
   int64_t span = J->ihi - J->ilo, width = span / 8;
@@ -1009,7 +1101,19 @@ static void updating_stage(Gen *gen, Plan *J) {
       em_line(em, "int created = 0;");
       em_line(em, "n%d_%sk *mine = (n%d_%sk *)rt->st_get(ctx, %d, 0, r->h.hash, kb, kl, !retract, &created, 0);",
               id, me, id, me, side);
-      em_line(em, "if (!mine) continue;   /* retraction of a row we do not have */");
+      em_line(em, "if (!mine) { if (!retract) return -1; continue; }   /* an error, or the retraction of a row we do not have */");
+    }
+    /* the key's rows 2..: mrows points at their RtObj (NULL: none); in compact tables that is in
+    ** table 2 + side, looked up whenever the key is (so both entries keep the same ttl stamp) */
+    const char *nmine = "mine->n", *dec = "", *len_t = jp.len_type;
+    if (compact(J)) {
+      em_line(em, "n%d_%sm *mm = mine->more ? (n%d_%sm *)rt->st_get(ctx, %d, 0, r->h.hash, kb, kl, 0, 0, 0) : 0;",
+              id, me, id, me, 2 + side);
+      em_line(em, "void *mnone = 0, **mrows = mm ? &mm->rows : &mnone;");
+      nmine = "((mine->first_len ? 1u : 0u) + (mm ? mm->n : 0u))";
+      dec = " mm->n--;";
+    } else {
+      em_line(em, "void **mrows = &mine->more;");
     }
     /* a retraction takes its row out first; an insertion is stored after meeting the other side
     ** (its match count is known then) */
@@ -1023,26 +1127,31 @@ static void updating_stage(Gen *gen, Plan *J) {
       em_line(em, "found = 1;");
       em_line(em, "rt_put_bytes(&mine_matches, mine->first, 4);");
       em_line(em, "mine->first_len = 0;   /* the next row moves inline, if it fits */");
-      em_line(em, "if (mine->more && rt->jrows_take_first(ctx, &mine->more, mine->first, %d, &fl)) mine->first_len = (uint16_t)fl;", jp.cap);
+      em_line(em, "if (*mrows && rt->jrows_take_first(ctx, mrows, mine->first, %d, &fl)) { mine->first_len = (%s)fl;%s }", jp.cap, len_t, dec);
       em_close(em, NULL);
-      em_open(em, "else if (mine->more) {   /* find an equal row, then remove exactly its bytes */");
+      em_open(em, "else if (*mrows) {   /* find an equal row, then remove exactly its bytes */");
       em_line(em, "uint32_t mpos = 0, mlen = 0;");
       em_line(em, "const unsigned char *mp;");
-      em_line(em, "for (mp = rt->jrows_next(mine->more, &mpos, &mlen); mp; mp = rt->jrows_next(mine->more, &mpos, &mlen))");
+      em_line(em, "for (mp = rt->jrows_next(*mrows, &mpos, &mlen); mp; mp = rt->jrows_next(*mrows, &mpos, &mlen))");
       em_line(em, "  if (mlen == pn && rt_str_eq(rt_str((const char *)mp + 4, pn - 4), rt_str((const char *)pk + 4, pn - 4))) break;");
-      em_line(em, "if (mp) { rt_put_bytes(pk, mp, 4); rt_put_bytes(&mine_matches, mp, 4); found = rt->jrows_remove(ctx, &mine->more, pk, pn); }");
+      em_line(em, "if (mp) { rt_put_bytes(pk, mp, 4); rt_put_bytes(&mine_matches, mp, 4); found = rt->jrows_remove(ctx, mrows, pk, pn);%s }",
+              compact(J) ? " if (found) mm->n--;" : "");
       em_close(em, NULL);
     } else {
-      em_line(em, "int found = mine->more ? rt->jrows_remove(ctx, &mine->more, pk, pn) : 0;");
+      em_line(em, "int found = *mrows ? rt->jrows_remove(ctx, mrows, pk, pn) : 0;");
+      if (compact(J)) em_line(em, "if (found) mm->n--;");
       em_open(em, "if (!found && mine->first_len == pn && rt_str_eq(rt_str((const char *)mine->first, pn), rt_str((const char *)pk, pn))) {");
       em_line(em, "uint32_t fl = 0;");
       em_line(em, "found = 1;");
       em_line(em, "mine->first_len = 0;   /* the next row moves inline, if it fits */");
-      em_line(em, "if (mine->more && rt->jrows_take_first(ctx, &mine->more, mine->first, %d, &fl)) mine->first_len = (uint16_t)fl;", jp.cap);
+      em_line(em, "if (*mrows && rt->jrows_take_first(ctx, mrows, mine->first, %d, &fl)) { mine->first_len = (%s)fl;%s }", jp.cap, len_t, dec);
       em_close(em, NULL);
     }
     em_line(em, "if (!found) continue;   /* never seen: nothing to take back */");
-    em_line(em, "mine->n--;");
+    if (compact(J))
+      em_line(em, "if (mm && mm->n == 0) { rt->st_remove(ctx, %d, 0, r->h.hash, kb, kl); mm = 0; mine->more = 0; mrows = &mnone; }", 2 + side);
+    else
+      em_line(em, "mine->n--;");
     em_close(em, NULL);
     /* pairs with the other side's rows */
     em_line(em, "int64_t matches = 0;   /* rows of the other side that pair with r */");
@@ -1052,12 +1161,15 @@ static void updating_stage(Gen *gen, Plan *J) {
       em_line(em, "n%d_%sk *other = (n%d_%sk *)rt->st_get(ctx, %d, ob, r->h.hash, kb, kl, 0, 0, 0);", id, ot, id, ot, !side);
     } else {
       em_line(em, "n%d_%sk *other = (n%d_%sk *)rt->st_get(ctx, %d, 0, r->h.hash, kb, kl, 0, 0, 0);", id, ot, id, ot, !side);
-      em_line(em, "int64_t nother = other ? (int64_t)other->n : 0;");
+      em_line(em, "n%d_%sm *om_ = other && other->more ? (n%d_%sm *)rt->st_get(ctx, %d, 0, r->h.hash, kb, kl, 0, 0, 0) : 0;",
+              id, ot, id, ot, 2 + !side);
+      em_line(em, "int64_t nother = other ? (other->first_len ? 1 : 0) + (om_ ? (int64_t)om_->n : 0) : 0;");
     }
     em_open(em, "if (other) {");
+    em_line(em, "const void *orows = %s;   /* the key's rows 2.. on the other side */", compact(J) ? "om_ ? om_->rows : 0" : "other->more");
     em_line(em, "uint32_t pos = 0, len = other->first_len;");
-    em_line(em, "const unsigned char *op = len ? other->first : rt->jrows_next(other->more, &pos, &len);");
-    em_open(em, "for (; op; op = rt->jrows_next(other->more, &pos, &len)) {");
+    em_line(em, "const unsigned char *op = len ? other->first : rt->jrows_next(orows, &pos, &len);");
+    em_open(em, "for (; op; op = rt->jrows_next(orows, &pos, &len)) {");
     em_line(em, "row_n%d_%s o;", id, ot);
     em_line(em, "n%d_unpack_%s(op, kb, &o);", id, ot);
     em_line(em, "int ok = 0;");
@@ -1076,14 +1188,14 @@ static void updating_stage(Gen *gen, Plan *J) {
       em_line(em, "if (o_unpadded && %s) return -1;   /* no longer unmatched */", cx_printf(cx, pad_o, "1"));
     } else if (other_preserved) {
       /* no residual: every row of the key pairs, so "unmatched" is "no rows on this side" */
-      em_line(em, "if (!retract && mine->n == 0 && %s) return -1;   /* no longer unmatched */", cx_printf(cx, pad_o, "1"));
+      em_line(em, "if (!retract && %s == 0 && %s) return -1;   /* no longer unmatched */", nmine, cx_printf(cx, pad_o, "1"));
     }
     em_line(em, "if (%s) return -1;", side ? cx_printf(cx, "n%d_pair(ctx, &o, r, retract, r->h.ts)", id)
                                           : cx_printf(cx, "n%d_pair(ctx, r, &o, retract, r->h.ts)", id));
     if (counts_other)
       em_line(em, "if (o_padded && %s) return -1;   /* unmatched again */", cx_printf(cx, pad_o, "0"));
     else if (other_preserved && !timed(J))
-      em_line(em, "if (retract && mine->n == 0 && %s) return -1;   /* unmatched again */", cx_printf(cx, pad_o, "0"));
+      em_line(em, "if (retract && %s == 0 && %s) return -1;   /* unmatched again */", nmine, cx_printf(cx, pad_o, "0"));
     em_close(em, NULL);
     em_close(em, NULL);
     if (timed(J)) em_close(em, NULL);
@@ -1099,11 +1211,24 @@ static void updating_stage(Gen *gen, Plan *J) {
       }
     }
     em_open(em, "if (!retract) {");
-    em_line(em, "if (!mine->first_len && !mine->more && pn <= %d) { rt_put_bytes(mine->first, pk, pn); mine->first_len = (uint16_t)pn; }", jp.cap);
-    em_line(em, "else if (rt->jrows_add(ctx, &mine->more, pk, pn)) return -1;");
-    em_line(em, "mine->n++;");
+    em_line(em, "if (!mine->first_len && !*mrows && pn <= %d) { rt_put_bytes(mine->first, pk, pn); mine->first_len = (%s)pn; }", jp.cap, len_t);
+    if (compact(J)) {
+      em_open(em, "else {");
+      em_open(em, "if (!mm) {");
+      em_line(em, "mm = (n%d_%sm *)rt->st_get(ctx, %d, 0, r->h.hash, kb, kl, 1, 0, 0);", id, me, 2 + side);
+      em_line(em, "if (!mm) return -1;");
+      em_line(em, "mine->more = 1;");
+      em_line(em, "mrows = &mm->rows;");
+      em_close(em, NULL);
+      em_line(em, "if (rt->jrows_add(ctx, mrows, pk, pn)) return -1;");
+      em_line(em, "mm->n++;");
+      em_close(em, NULL);
+    } else {
+      em_line(em, "else if (rt->jrows_add(ctx, mrows, pk, pn)) return -1;");
+      em_line(em, "mine->n++;");
+    }
     em_close(em, NULL);
-    if (!timed(J)) em_line(em, "if (mine->n == 0) rt->st_remove(ctx, %d, 0, r->h.hash, kb, kl);", side);
+    if (!timed(J)) em_line(em, "if (%s == 0) rt->st_remove(ctx, %d, 0, r->h.hash, kb, kl);", nmine, side);
     em_line(em, "(void)created; (void)matches;");
     em_close(em, NULL);
     if (timed(J)) em_line(em, "if (late) rt->count_late(ctx, late);");

@@ -305,6 +305,18 @@ static void layout_hash(void) {
   CHECK(h[0] != h[3]);
   CHECK_MSG(h[2] != h[4], "a LEFT join whose left rows carry a match count (residual) kept the inner join's "
             "layout hash %llx", h[2]);
+  /* what the hash covers of an updating join: its stored values (first row inline, rows 2.. in
+  ** tables 2 and 3), the key bytes' format and the tables' count, all in the hashed types text
+  ** or stage list; its tables are compact (key_hash given) */
+  char *c = NULL, *p = NULL, *d = NULL;
+  CHECK(arroyo_compile_sql(NULL, q[0], strlen(q[0]), &c, &p, &d) == 0);
+  if (c) {
+    const char *lk = strstr(c, "typedef struct n"), *fmt = strstr(c, "key bytes: the key values alone");
+    const char *funcs = strstr(c, "_keyhash_l(const void *key, uint32_t kl) {");
+    CHECK_MSG(lk && fmt && funcs && lk < funcs && fmt < funcs, "join value types and key format not in the types");
+    CHECK(strstr(c, "rows 2.. by key") != NULL && strstr(c, "_keyhash_r }") != NULL);
+  }
+  free(c); free(p); free(d);
 }
 
 /* All non-error cases as one query per row kind with gcc: results must equal tcc's. */
