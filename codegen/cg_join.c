@@ -611,15 +611,36 @@ static void expr_cols(const BExpr *e, uint8_t *used, int n) {
 }
 
 /* Columns (of a node with n output columns) read by its parent p and p's own consumers:
-** projections and filters are looked into, anything else reads every column. */
-static void parent_uses(const Plan *p, uint8_t *used, int n) {
+** projections and filters are looked into; an aggregate reads its keys, window column,
+** arguments and FILTERs; a ROW_NUMBER (P_TOPN) its partition and ORDER BY expressions plus the
+** input columns its own consumers read (it passes columns 0..n-1 through unchanged and breaks
+** ties by arrival, never by the other columns' values); anything else reads every column. */
+static void parent_uses(Cx *cx, const Plan *p, uint8_t *used, int n) {
   if (p->kind == P_PROJECT) {
     for (int i = 0; i < p->ncols; i++) expr_cols(p->exprs[i], used, n);
     return;
   }
   if (p->kind == P_FILTER && p->nparents > 0) {
     expr_cols(p->pred, used, n);
-    for (int i = 0; i < p->nparents; i++) parent_uses(p->parents[i], used, n);
+    for (int i = 0; i < p->nparents; i++) parent_uses(cx, p->parents[i], used, n);
+    return;
+  }
+  if (p->kind == P_AGGREGATE) {
+    for (int k = 0; k < p->nkeys; k++) expr_cols(p->exprs[k], used, n);
+    if (p->win.kind == W_INPUT) expr_cols(p->winexpr, used, n);
+    for (int i = 0; i < p->naggs; i++) {
+      for (int j = 0; j < p->aggs[i].nargs; j++) expr_cols(p->aggs[i].args[j], used, n);
+      expr_cols(p->aggs[i].filter, used, n);
+    }
+    return;
+  }
+  if (p->kind == P_TOPN && p->nparents > 0 && p->ncols == n + 1) {
+    for (int k = 0; k < p->nkeys; k++) expr_cols(p->exprs[k], used, n);
+    for (int k = 0; k < p->norder; k++) expr_cols(p->order[k], used, n);
+    uint8_t *out = cx_alloc(cx, (size_t)p->ncols);   /* its output: our columns, then the number */
+    memset(out, 0, (size_t)p->ncols);
+    for (int i = 0; i < p->nparents; i++) parent_uses(cx, p->parents[i], out, p->ncols);
+    for (int c = 0; c < n; c++) used[c] |= out[c];
     return;
   }
   for (int i = 0; i < n; i++) used[i] = 1;
@@ -638,7 +659,7 @@ static void join_pack(Gen *gen, Plan *J, int side, JoinPack *jp) {
   int nl = J->inputs[0]->ncols, nout = nl + J->inputs[1]->ncols, base = side ? nl : 0;
   uint8_t *used = cx_alloc(cx, (size_t)(nout ? nout : 1));
   for (int i = 0; i < nout; i++) used[i] = 0;
-  for (int i = 0; i < J->nparents; i++) parent_uses(J->parents[i], used, nout);
+  for (int i = 0; i < J->nparents; i++) parent_uses(cx, J->parents[i], used, nout);
   if (!J->nparents) for (int i = 0; i < nout; i++) used[i] = 1;
   expr_cols(J->pred, used, nout);
   jp->stored = cx_alloc(cx, (size_t)(ip->ncols ? ip->ncols : 1));
