@@ -53,7 +53,7 @@
 ** pair with them would be late. The result is append-only.
 ** Interval join with a sparse side (INNER; Plan.logside, compiler/join.c: one input is a
 ** windowed aggregate without GROUP BY keys, so at most one row per window, e.g. Nexmark q7's
-** per-window maximum): the other, dense side is not indexed by key. Its rows are appended to
+** per-window maximum, and its windows end at least (hi - lo) / 8 apart): the other, dense side is not indexed by key. Its rows are appended to
 ** their expiry bucket as a log (rt->st_append: entry key = [key bytes][u64 arrival seq][packed
 ** row], the seq making it unique for a restore, which indexes; value = the key's hash and
 ** length), so storing a row costs no index probe and no per-key block. A dense row probes the
@@ -61,7 +61,8 @@
 ** every live bucket of the log in order and pairs the rows whose hash and key bytes equal its
 ** own (then the residual). Each pair is still made once, by the later of its two rows, in the
 ** same order as with both sides indexed. With one sparse row per window and buckets dropped by
-** the watermark, each dense row is visited about once per window end in its reach.
+** the watermark, each dense row is visited once per window end in its reach, at most about 9
+** times (which is why windows closer together keep both sides indexed).
 ** Time-bounded join (compiler/join.c plans it: a join of append-only inputs whose ON
 ** bounds one side's event-time column t by expressions over the other side, lo <= t <= hi,
 ** e.g. Nexmark q4's `b.datetime BETWEEN a.datetime AND a.expires`): the interval join's

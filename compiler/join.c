@@ -22,7 +22,8 @@
 ** they expire). Both kinds may be INNER, LEFT, RIGHT or FULL. Anything else stays an updating
 ** join (outer ones with any residual condition).
 ** An INNER interval join one of whose sides is sparse (sparse_input: a windowed aggregate
-** without GROUP BY keys) keeps the other, dense side as an unindexed log (Plan.logside).
+** without GROUP BY keys whose windows' rows are at least an eighth of the interval's width
+** apart) keeps the other, dense side as an unindexed log (Plan.logside).
 ** Not here: the run-time algorithms (codegen/cg_join.c).
 */
 #include <string.h>
@@ -297,10 +298,20 @@ static int interval_times_are_event_times(Cx *cx, const Plan *j, int lcol, int r
 ** projections only, so there is at most one row per window (such an aggregate runs on one
 ** subtask, or keyed by its input's window). An INNER interval join of such a sparse side with
 ** a dense one keeps the dense side as an unindexed log and scans it when the rare sparse rows
-** arrive (codegen/cg_join.c); outer ones do not (their rows carry match counts). */
-static int sparse_input(const Plan *p) {
+** arrive (codegen/cg_join.c); outer ones do not (their rows carry match counts).
+** Sparse also needs the windows' rows to be far apart for the interval's width `span`: a
+** sparse row scans every dense row within span of it, so a dense row is scanned once per
+** sparse row within span, about span / step + 1 times, where step is the least event time
+** between two windows' rows (a tumble's or hop's slide; a session's gap: sessions without keys
+** end at least a gap apart). With step unknown, or span > 8 steps, both sides stay indexed. */
+static int sparse_input(const Plan *p, int64_t span) {
   while (p->kind == P_FILTER || p->kind == P_PROJECT) p = p->inputs[0];
-  return p->kind == P_AGGREGATE && p->win.kind != W_NONE && p->nkeys == 0 && !p->updating;
+  if (p->kind != P_AGGREGATE || p->win.kind == W_NONE || p->nkeys != 0 || p->updating || p->wincol < 0)
+    return 0;
+  const PCol *w = &p->cols[p->wincol];
+  int kind = p->win.kind == W_INPUT ? w->winkind : (int)p->win.kind;
+  int64_t step = kind == W_TUMBLE || kind == W_HOP ? w->slide : kind == W_SESSION ? w->width : 0;
+  return step > 0 && span / 8 <= step;
 }
 
 static int window_col(Plan *p) {
@@ -386,7 +397,7 @@ Plan *join_bind(Cx *cx, Plan *left, const char *lqual, Plan *right, const char *
       j->ilo = lo;
       j->ihi = hi;
       j->updating = 0;   /* rows only expire: the result is append-only */
-      int lsparse = sparse_input(left), rsparse = sparse_input(right);
+      int lsparse = sparse_input(left, hi - lo), rsparse = sparse_input(right, hi - lo);
       if (j->join == J_INNER && lsparse != rsparse) j->logside = rsparse ? 0 : 1;
     } else if (!left->updating && !right->updating && plan_time_bounds(cx, j, conj, nconj, nl)) {
       j->updating = 0;   /* time-bounded join: rows only expire, the result is append-only */

@@ -11,7 +11,8 @@ start + 10 s), joined with the bids ON price = max AND ts BETWEEN end - 10 s AND
 semantics give the edge cases: max() ignores NULL prices and is NULL for a window of only
 NULLs, a NULL never equals anything, BETWEEN is inclusive (a bid at exactly a window's end,
 the first instant of the next window, meets that window's maximum too), duplicate maxima give
-one pair each. Every row is on time (ts never decreases), so no row is late anywhere.
+one pair each. join_ilog_narrow is the same join over a 1 s tumble: ten windows within
+the 10 s bound, too many for the log (both sides stay indexed). Every row is on time (ts never decreases), so no row is late anywhere.
 
 Run it from anywhere: python3 tests/golden/join_ilog_oracle.py [--check] (without --check it
 rewrites the input and goldens; with --check it compares and exits 1 on a difference).
@@ -86,31 +87,31 @@ while t < 240:
     bid(round(t, 3), None if rng.random() < 0.08 else rng.choice([3, 5, 8, 8, 13, 13, 21]))
 
 JOIN = """SELECT b.id AS id, b.price AS price, b.ts AS ts, m.wend AS wend
-FROM bids b JOIN (SELECT (ts / %d) * %d + %d AS wend, max(price) AS maxprice
-                  FROM bids GROUP BY ts / %d) m
-ON b.price = m.maxprice AND b.ts BETWEEN m.wend - %d AND m.wend""" % (10 * SEC, 10 * SEC, 10 * SEC,
-                                                                     10 * SEC, 10 * SEC)
+FROM bids b JOIN (SELECT (ts / {w}) * {w} + {w} AS wend, max(price) AS maxprice
+                  FROM bids GROUP BY ts / {w}) m
+ON b.price = m.maxprice AND b.ts BETWEEN m.wend - {span} AND m.wend"""
 
 
-def golden():
+def golden(tests, window_s):
+    """The join with a tumble of window_s seconds and the 10 s bound, for each test name."""
     db = sqlite3.connect(":memory:")
     db.execute("CREATE TABLE bids (ts, id, price)")
     for r in ROWS:
         db.execute("INSERT INTO bids VALUES (?, ?, ?)", (ts_ns(r["ts"]), r["id"], r["price"]))
-    cur = db.execute(JOIN)
+    cur = db.execute(JOIN.format(w=window_s * SEC, span=10 * SEC))
     names = [d[0] for d in cur.description]
     out = [dict(zip(names, r)) for r in cur.fetchall()]
     for r in out:
         r["ts"], r["wend"] = fmt_ts(r["ts"]), fmt_ts(r["wend"])
     out.sort(key=lambda r: json.dumps(r, sort_keys=True))
-    text = lines(out)
-    put(os.path.join(GOLDEN, "join_ilog_q7.json"), text)
-    put(os.path.join(GOLDEN, "join_ilog_swapped.json"), text)   # the same join, sides swapped
+    for t in tests:
+        put(os.path.join(GOLDEN, t + ".json"), lines(out))
     return len(out)
 
 
 put(INPUT, lines(ROWS))
-n = golden()
+n = golden(["join_ilog_q7", "join_ilog_swapped"], 10)   # the same join, sides swapped
+golden(["join_ilog_narrow"], 1)
 
 if CHECK:
     for p in problems:
