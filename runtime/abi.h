@@ -600,6 +600,13 @@ typedef struct RtApi {
   ** (recorded; NULL) for a table with a ttl. */
   void *(*st_append)(RtCtx *ctx, int table, int64_t bucket, uint64_t hash, const void *key,
                      uint32_t keylen, void **key_copy);
+
+  /* ---- ABI 2: lookup prefetch (runtime/state.c) ---- */
+  /* A hint for a later st_get(ctx, table, bucket, hash, ...) of the same batch: step 0
+  ** prefetches the key's home index slot; step 1, issued once step 0 had time to land, reads
+  ** that slot and prefetches the entry it names. Never changes the table; cheapest for the
+  ** table's current bucket (that of its last st_get). */
+  void (*st_prefetch)(RtCtx *ctx, int table, int64_t bucket, uint64_t hash, int step);
 } RtApi;
 
 /* The one symbol a pipeline .so exports. Called once per load; the .so keeps `api`. */
@@ -685,6 +692,14 @@ typedef uint64_t rt_word_ __attribute__((aligned(1), may_alias));
 #define RT_INLINE_COPY 256
 #else
 typedef uint64_t rt_word_;
+#endif
+
+/* A hint that *p will be read soon (gcc: a prefetch instruction; tcc has no builtin for it,
+** so there it is nothing). */
+#if defined(__GNUC__) && !defined(__TINYC__)
+#define rt_prefetch(p) __builtin_prefetch(p)
+#else
+#define rt_prefetch(p) ((void)(p))
 #endif
 
 static inline void rt_put_bytes(void *dst, const void *src, int64_t n) {

@@ -191,6 +191,7 @@ static const RtApi api = {
   .jrows_next = jrows_next,
   .jrows_take_first = jrows_take_first,
   .st_append = st_append,
+  .st_prefetch = st_prefetch_key,
 };
 
 const RtApi *rt_api(void) { return &api; }

@@ -124,6 +124,7 @@
 #define INCR_BITS 12                              /* indexes this big migrate incrementally */
 #define MIGRATE_STEP 16                           /* old slots moved per st_get */
 #define TAG_MASK 0xFFFFFFFF00000000ull
+#define PREFETCH_BITS 14                          /* st_prefetch: indexes from 128 KiB */
 
 /* ---- entries ------------------------------------------------------------------------ */
 
@@ -1009,6 +1010,31 @@ void *st_append(RtCtx *ctx, int table, int64_t bucket, uint64_t hash, const void
   }
   if (key_copy) *key_copy = kptr(t, e);
   return e + VOFF;
+}
+
+/* Only a hint (see abi.h): step 0 prefetches the home index slot of `hash`, step 1 reads that
+** slot and, when its tag is the hash's, prefetches the entry it names (header, value and key).
+** Nothing for a missing bucket, one being migrated, or an index small enough to stay in the
+** cache (under 2^PREFETCH_BITS slots). */
+void st_prefetch_key(RtCtx *ctx, int table, int64_t bucket, uint64_t hash, int step) {
+  if ((unsigned)table >= ctx->ntables) return;
+  const StateTable *t = ctx->tables[table];
+  if (!t) return;
+  const Bucket *b = t->cur;
+  if (!b || b->id != bucket) b = bucket_find(t, bucket, NULL);
+  if (!b || b->old || b->bits < PREFETCH_BITS) return;
+  uint32_t tag = tag_of(hash);
+  const uint64_t *slot = &b->slots[tag & (uint32_t)(((uint64_t)1 << b->bits) - 1)];
+  if (step == 0) {
+    __builtin_prefetch(slot);
+    return;
+  }
+  uint64_t s = *slot;
+  if (s && (uint32_t)(s >> 32) == tag) {
+    const char *e = ent(t, (uint32_t)s);
+    __builtin_prefetch(e);
+    __builtin_prefetch(e + t->koff);
+  }
 }
 
 /* Take entry h (found at `at` in bucket b) out of the table and release it. */
