@@ -9,7 +9,8 @@
 **   - n<id>_acc, the accumulator kept per (bucket, key) in runtime state table 0: the key
 **     values (strings point into the table's copy of the key bytes), per-aggregate fields, and
 **     for updating aggregates the previously emitted output values.
-**   - the consuming stage: n<id>_process (serialize the key, st_get, update), and either
+**   - the consuming stage: n<id>_process (serialize the key, st_get, update; the lookups of
+**     the rows 8 and 16 ahead are prefetched with rt->st_prefetch), and either
 **       tumble: on_watermark emits every bucket (window) whose end <= watermark, then drops it;
 **       hop:    buckets are panes of one slide; on_watermark emits each window end <= watermark
 **               by merging its panes per key (each pane's partial aggregate is shared by the
@@ -465,6 +466,30 @@ static void emit_window_row(Gen *gen, Plan *A, const char *acc, const char *wsta
   em_close(em, " while (0);");
 }
 
+/* In the process loop: the state-table bucket of the row at `r` (a pointer expression). */
+static const char *bucket_of(Gen *gen, Plan *A, const char *r) {
+  if (A->win.kind == W_INPUT) return cx_printf(gen->cx, "%s->w.end", r);
+  if (A->win.kind == W_NONE) return "0";
+  return cx_printf(gen->cx, "rt_floor_div(%s->h.ts, INT64_C(%lld)) * INT64_C(%lld)", r,
+                   (long long)A->win.slide, (long long)A->win.slide);
+}
+
+/* In the process loop, before row i's st_get: prefetch the index slot of row i + 16 and the
+** entry of row i + 8 (rt->st_prefetch), so that with many keys the two cache misses of each
+** lookup overlap with the work on the rows before it. */
+static void emit_prefetch(Gen *gen, Plan *A) {
+  Emitter *em = gen->em;
+  int id = A->id;
+  em_open(em, "if (i + 8 < batch->n) {   /* a hint: the lookups of rows ahead */");
+  em_line(em, "const row_n%d_in *p = &rows[i + 8];", id);
+  em_line(em, "rt->st_prefetch(ctx, 0, %s, p->h.hash, 1);", bucket_of(gen, A, "p"));
+  em_open(em, "if (i + 16 < batch->n) {");
+  em_line(em, "p = &rows[i + 16];");
+  em_line(em, "rt->st_prefetch(ctx, 0, %s, p->h.hash, 0);", bucket_of(gen, A, "p"));
+  em_close(em, NULL);
+  em_close(em, NULL);
+}
+
 void cg_agg_stage(Gen *gen, Plan *A) {
   Cx *cx = gen->cx;
   Emitter *em = gen->em;
@@ -497,6 +522,7 @@ void cg_agg_stage(Gen *gen, Plan *A) {
   } else {
     em_line(em, "int64_t bucket = 0;");
   }
+  if (A->win.kind != W_SESSION) emit_prefetch(gen, A);
   emit_key_bytes(gen, A);
   em_line(em, "int created = 0;");
   em_line(em, "const void *kc = 0;");
@@ -578,8 +604,11 @@ void cg_agg_stage(Gen *gen, Plan *A) {
     em_line(em, "n%d_acc *t = &sum;", id);
     em_line(em, "rt_zero(t, (int64_t)sizeof sum);");
     for (int k = 0; k < A->nkeys; k++) em_line(em, "t->k%d = a->k%d; t->k%d_null = a->k%d_null;", k, k, k, k);
+    em_line(em, "/* the other panes' lookups are cache misses with many keys: start them all first */");
+    em_line(em, "for (p = end - INT64_C(%lld); p < end; p += INT64_C(%lld)) if (p != bucket) rt->st_prefetch(ctx, 0, p, a->hash, 0);",
+            width, slide);
     em_open(em, "for (p = end - INT64_C(%lld); p < end; p += INT64_C(%lld)) {", width, slide);
-    em_line(em, "n%d_acc *pa = (n%d_acc *)rt->st_get(ctx, 0, p, a->hash, key, keylen, 0, 0, 0);", id, id);
+    em_line(em, "n%d_acc *pa = p == bucket ? a : (n%d_acc *)rt->st_get(ctx, 0, p, a->hash, key, keylen, 0, 0, 0);", id, id);
     em_line(em, "if (!pa) continue;");
     emit_merge(gen, A, "t", "pa");
     em_line(em, "pa->emitted_for = end;");
