@@ -7,13 +7,22 @@
 ** matches and its key is made unique) followed by the serialized key values.
 **
 ** Windowed join (both inputs come from windowed aggregates): each side's rows are kept in
-** its state table bucketed by window end, keyed by (key bytes, arrival sequence, the row's
-** string bytes so stored strings live in the key copy). When the watermark reaches a window's
-** end, the window is joined by hash: its right rows are collected into a scratch array chained
-** by the key hash (RtRowHeader.hash: equal keys hash equally on both sides), each left row
-** probes that chain and compares key bytes, pairs that pass the residual condition are
-** emitted, and for outer joins the unmatched rows with the other side NULL (right rows are
-** marked when they match). Then the window's rows are freed. The output is append-only.
+** its state table bucketed by window end, keyed by (join key bytes, arrival sequence, the
+** bytes of the stored string columns, so those strings live in the key copy). Rows are only
+** appended (rt->st_append: no index probe or slot; nothing looks them up by key), visited when
+** their window closes and dropped with it. The value keeps only what the key bytes do not
+** hold (n<id>_<s>val: the columns a consumer or the residual reads that are not key columns,
+** and NULL flags of the nullable ones; see JoinPack), and n<id>_unpack_<s> rebuilds the row.
+** When both sides' windows are tumbling or hopping windows of one width (window_from_bucket),
+** the window is (bucket - width, bucket) for every row of a bucket: window keys are left out
+** of the key bytes and the window column is rebuilt from the bucket. When the watermark
+** reaches a window's end, the window is joined by hash: its right rows are collected into a
+** scratch array chained by the hash of their join key bytes, its left rows into another, and
+** each left row probes its chain and compares key bytes, with the chain heads, entries and
+** rows of the left rows ahead prefetched (a cache miss each at a million keys); pairs that
+** pass the residual condition are emitted, and for outer joins the unmatched rows with the
+** other side NULL (right rows are marked when they match). Then the window's rows are freed.
+** The output is append-only.
 **
 ** Updating join (no windows): each side keeps, per key, its live rows in state (bucket 0): the
 ** first row packed inline in the value of table `side`, later ones in a runtime/join_rows.c
@@ -133,9 +142,57 @@ static int late_col(const Plan *J, int side) {
 /* A time-bounded join whose bounded side cannot expire by the watermark (the lower bound is
 ** not the other side's event time plus a constant): that side's table keeps the updating TTL. */
 static int tbound_keeps(const Plan *J, int side) { return J->tbound && side == J->tside && J->tlo_etcol < 0; }
+/* Windowed join: the window width (ns) when both sides' window columns come from tumbling or
+** hopping aggregates of that width and every window-typed key is a side's own window column:
+** then a row's window is (bucket - width, bucket) (its bucket is the window end), equal on
+** both sides within a bucket, and the key bytes leave the window keys out. 0 otherwise (the
+** window keys stay in the key bytes and the window column is kept from them). */
+static int64_t window_from_bucket(const Plan *J) {
+  if (J->lwin < 0) return 0;
+  const PCol *a = &J->inputs[0]->cols[J->lwin], *b = &J->inputs[1]->cols[J->rwin];
+  if (!(a->winkind == W_TUMBLE || a->winkind == W_HOP) || a->winkind != b->winkind ||
+      a->width != b->width || a->width <= 0)
+    return 0;
+  for (int k = 0; k < J->nkeys; k++) {
+    const BExpr *l = J->exprs[k], *r = J->rkeys[k];
+    if (l->t.kind != T_WINDOW && r->t.kind != T_WINDOW) continue;
+    if (l->kind != B_COL || l->colidx != J->lwin || r->kind != B_COL || r->colidx != J->rwin) return 0;
+  }
+  return a->width;
+}
+
+/* Which columns of one side a stored row keeps, and where the others come from:
+**   stored   packed into the row: read by a parent of the join or by the residual (or the
+**            interval join's time column), and not restorable from the key bytes;
+**   key      a key column (the key expression is the column itself, of a fixed-size integer,
+**            boolean or timestamp type, or in a windowed join the window, at a fixed offset in
+**            the key bytes): the key bytes of the entry hold it; an updating or interval join's
+**            stored row's key is never NULL, a windowed join takes its NULL flag from the key;
+**   window   a windowed join's window column when window_from_bucket(): rebuilt from the bucket;
+**   unused   nobody reads it: not stored, unpacked as NULL.
+** Packed row (updating, interval and time-bounded joins; a windowed join keeps the stored
+** columns as plain fields of its value instead): [null bitmap, one bit per stored column, at
+** least one byte] then per stored column in column order its fixed-size bytes (zero when
+** NULL), or for strings a u32 length and the bytes. Equal rows pack to equal bytes
+** (retractions find their row by bytes). */
+typedef struct JoinPack {
+  uint8_t *stored;      /* per input column */
+  int *keyoff;          /* per input column: offset of its value in the key bytes, or -1 */
+  int nstored;
+  int bitmap;           /* bytes of the null bitmap */
+  int fixed;            /* packed bytes without string contents */
+  int cap;              /* bytes of the inline row slot in the state value */
+  int tag;              /* bytes of the match prefix before the bitmap: 4 (see matched) or 0 */
+  const char *len_type; /* C type of the value's first_len */
+  int wincol;           /* windowed join: the window column rebuilt from the bucket, or -1 */
+  int64_t width;        /* ... and the window width (window_from_bucket) */
+} JoinPack;
+static void join_pack(Gen *gen, Plan *J, int side, JoinPack *jp);
+static void emit_rows_type(Gen *gen, Plan *J, int side);
+static int emit_wval_type(Gen *gen, Plan *J, int side);
+static void emit_wunpack(Gen *gen, Plan *J, int side);
 /* An interval join's dense side, kept as an unindexed log (the other side is sparse). */
 static int logged(const Plan *J, int side) { return J->interval && J->lwin < 0 && J->logside == side; }
-static void emit_rows_type(Gen *gen, Plan *J, int side);
 static void emit_log_type(Gen *gen, Plan *J, int side);
 static void join_reads(Gen *gen, Plan *J, int side, uint8_t *need);
 
@@ -144,6 +201,7 @@ void cg_join_types(Gen *gen, Plan *J) {
   Emitter *ty = &gen->types, *ds = &gen->descs;
   int id = J->id;
   int windowed = J->lwin >= 0;
+  int nref[2] = { 0, 0 };
   for (int side = 0; side < 2; side++) {
     Plan *in = J->inputs[side];   /* no ARRAY, INTERVAL or STRUCT columns: refused by join_bind */
     const char *rt_ = row_type(J, side);
@@ -158,9 +216,7 @@ void cg_join_types(Gen *gen, Plan *J) {
     em_close(ty, " _null;");
     em_close(ty, cx_printf(cx, " row_n%d_%s;", id, rt_));
     em_line(ty, "static const row_n%d_%s n%d_%s_nulls;   /* all zero: the padding of outer joins */", id, rt_, id, rt_);
-    if (windowed)
-      em_line(ty, "typedef struct n%d_%sval { int64_t seq; uint32_t klen; uint32_t pad_; row_n%d_%s row; } n%d_%sval;",
-              id, rt_, id, rt_, id, rt_);
+    if (windowed) nref[side] = emit_wval_type(gen, J, side);
     /* schema: every column but windows (no strings there) */
     em_open(ds, "static const RtColumn n%d_%s_cols[] = {", id, rt_);
     int n = 0;
@@ -191,19 +247,6 @@ void cg_join_types(Gen *gen, Plan *J) {
     em_line(ds, "(uint32_t)offsetof(n%d_%sk, more)", id, row_type(J, !J->logside));
   else em_line(ds, "(uint32_t)offsetof(n%d_lk, more)   /* the same in n%d_rk */", id, id);
   em_close(ds, ";");
-  int nref[2] = { 0, 0 };
-  if (windowed)
-    for (int side = 0; side < 2; side++) {
-      Plan *in = J->inputs[side];
-      em_open(ds, "static const uint32_t n%d_%s_keyrefs[] = {", id, row_type(J, side));
-      for (int c = 0; c < in->ncols; c++)
-        if (type_is_stringy(in->cols[c].t)) {
-          em_line(ds, "(uint32_t)offsetof(n%d_%sval, row.c%d),", id, row_type(J, side), c);
-          nref[side]++;
-        }
-      if (!nref[side]) em_line(ds, "0");
-      em_close(ds, ";");
-    }
   em_open(ds, "static const RtStateDesc n%d_states[] = {", id);
   if (windowed) {
     em_line(ds, "{ \"n%d left rows by window\", sizeof(n%d_lval), 0, 0, 0, %d, n%d_l_keyrefs },", id, id, nref[0], id);
@@ -301,10 +344,11 @@ void cg_join_input(Gen *gen, Plan *J, const CgVal *in, const char *hdr) {
 
 /* Serialize the join key of the row `r` (side `side`) into kb/kl; knull = a key is NULL.
 ** Windowed joins: [knull] then per key [null flag][value] (a NULL key's row is kept, under a
-** unique key). Updating, interval and time-bounded joins never store or look up a NULL key,
-** so their key bytes are the values alone: per key its fixed-size bytes, or a string's u32
-** length and bytes (n<id>_keyhash_<side> reads them back). */
-static void emit_key(Gen *gen, Plan *J, int side) {
+** unique key), window keys left out when skip_windows (the bucket implies them). Updating,
+** interval and time-bounded joins never store or look up a NULL key, so their key bytes are
+** the values alone: per key its fixed-size bytes, or a string's u32 length and bytes
+** (n<id>_keyhash_<side> reads them back). */
+static void emit_key(Gen *gen, Plan *J, int side, int skip_windows) {
   int flags = J->lwin >= 0;
   Cx *cx = gen->cx;
   Emitter *em = gen->em;
@@ -319,6 +363,7 @@ static void emit_key(Gen *gen, Plan *J, int side) {
   CgVal *kv = cx_alloc(cx, sizeof(CgVal) * (size_t)J->nkeys);
   int fixed = flags;
   for (int k = 0; k < J->nkeys; k++) {
+    if (skip_windows && keys[k]->t.kind == T_WINDOW) continue;
     kv[k] = cg_expr(&g, keys[k], in);
     fixed += flags + (type_is_stringy(keys[k]->t) ? 4 : keys[k]->t.kind == T_WINDOW ? 16 : fixed_size(keys[k]->t));
   }
@@ -326,6 +371,7 @@ static void emit_key(Gen *gen, Plan *J, int side) {
   em_line(em, "uint8_t knull = 0;");
   em_line(em, "uint32_t kl = %d, ko = %d;", fixed, flags);
   for (int k = 0; k < J->nkeys; k++) {
+    if (skip_windows && keys[k]->t.kind == T_WINDOW) continue;
     if (strcmp(kv[k].n, "0")) em_line(em, "if (%s) knull = 1;", kv[k].n);
     if (type_is_stringy(keys[k]->t)) em_line(em, "if (!(%s)) kl += (uint32_t)(%s).len;", kv[k].n, kv[k].v);
   }
@@ -334,6 +380,7 @@ static void emit_key(Gen *gen, Plan *J, int side) {
   if (flags) em_line(em, "kb[0] = knull;");
   for (int k = 0; k < J->nkeys; k++) {
     SqlType t = keys[k]->t;
+    if (skip_windows && t.kind == T_WINDOW) continue;   /* implied by the bucket */
     if (flags) em_line(em, "kb[ko++] = (uint8_t)(%s);", kv[k].n);
     if (type_is_stringy(t)) {
       em_line(em, "{ uint32_t len = (%s) ? 0 : (uint32_t)(%s).len; rt_put_bytes(kb + ko, &len, 4); ko += 4;", kv[k].n, kv[k].v);
@@ -429,47 +476,56 @@ static void windowed_stage(Gen *gen, Plan *J) {
     Plan *ip = J->inputs[side];
     const char *rt_ = row_type(J, side);
     int wc = side ? J->rwin : J->lwin;
+    JoinPack jp;
+    join_pack(gen, J, side, &jp);
+    emit_wunpack(gen, J, side);
     gen->tmp = 0;
-    em_line(em, "/* [n%d] keep a %s row under its window (bucket = window end) */", id, side ? "right" : "left");
+    em_line(em, "/* [n%d] keep a %s row under its window (bucket = window end): appended, never looked up by key */",
+            id, side ? "right" : "left");
     em_open(em, "static int n%d_keep_%s(RtCtx *ctx, const RtBatch *batch) {", id, rt_);
     em_line(em, "const row_n%d_%s *rows = (const row_n%d_%s *)batch->rows;", id, rt_, id, rt_);
     em_line(em, "int64_t i, late = 0, wm = rt->current_watermark(ctx);");
     em_open(em, "for (i = 0; i < batch->n; i++) {");
     em_line(em, "const row_n%d_%s *r = &rows[i];", id, rt_);
     em_line(em, "if (r->c%d.end <= wm) { late++; continue; }   /* its window already closed */", wc);
-    emit_key(gen, J, side);
+    emit_key(gen, J, side, jp.wincol >= 0);
     em_line(em, "int64_t seq = rt->next_seq(ctx);   /* arrival order, unique across restores */");
     em_line(em, "if (knull) { rt_put_bytes(kb + ko, &seq, 8); ko += 8; }   /* a NULL key never matches: unique */");
     em_line(em, "uint32_t klen = ko;");
     em_line(em, "if (!knull) { rt_put_bytes(kb + ko, &seq, 8); ko += 8; }");
-    /* strings move into the entry key */
+    /* stored strings move into the entry key */
     int nstr = 0;
-    for (int c = 0; c < ip->ncols; c++) if (type_is_stringy(ip->cols[c].t)) nstr++;
+    for (int c = 0; c < ip->ncols; c++) if (jp.stored[c] && type_is_stringy(ip->cols[c].t)) nstr++;
     if (nstr) {
       em_line(em, "uint32_t need = ko;");
       for (int c = 0; c < ip->ncols; c++)
-        if (type_is_stringy(ip->cols[c].t)) em_line(em, "if (!r->_null.c%d) need += (uint32_t)r->c%d.len;", c, c);
+        if (jp.stored[c] && type_is_stringy(ip->cols[c].t))
+          em_line(em, "if (!r->_null.c%d) need += (uint32_t)r->c%d.len;", c, c);
       em_open(em, "if (need > kl + 16) {");
       em_line(em, "unsigned char *nb = (unsigned char *)rt->alloc(ctx, need);");
       em_line(em, "rt_put_bytes(nb, kb, ko);");
       em_line(em, "kb = nb;");
       em_close(em, NULL);
       for (int c = 0; c < ip->ncols; c++)
-        if (type_is_stringy(ip->cols[c].t)) {
+        if (jp.stored[c] && type_is_stringy(ip->cols[c].t)) {
           em_line(em, "uint32_t off%d = ko;", c);
           em_line(em, "if (!r->_null.c%d) { rt_put_bytes(kb + ko, r->c%d.ptr, r->c%d.len); ko += (uint32_t)r->c%d.len; }", c, c, c, c);
         }
     }
-    em_line(em, "int created = 0;");
-    em_line(em, "const void *kc = 0;");
-    em_line(em, "n%d_%sval *v = (n%d_%sval *)rt->st_get(ctx, %d, r->c%d.end, rt_hash_unique(r->h.hash, seq), kb, ko, 1, &created, &kc);",
+    em_line(em, "void *kc = 0;");
+    em_line(em, "n%d_%sval *v = (n%d_%sval *)rt->st_append(ctx, %d, r->c%d.end, rt_hash_unique(r->h.hash, seq), kb, ko, &kc);",
             id, rt_, id, rt_, side, wc);
     em_line(em, "if (!v) return -1;");
-    em_line(em, "v->seq = seq; v->klen = klen;");
-    em_line(em, "rt_put_bytes(&v->row, r, (int64_t)sizeof *r);");
-    for (int c = 0; c < ip->ncols; c++)
+    for (int c = 0; c < ip->ncols; c++) {
+      if (!jp.stored[c]) continue;
+      if (ip->cols[c].nullable) em_line(em, "v->_null.c%d = r->_null.c%d;", c, c);
       if (type_is_stringy(ip->cols[c].t))
-        em_line(em, "if (!r->_null.c%d) v->row.c%d.ptr = (const char *)kc + off%d;", c, c, c);
+        em_line(em, "if (r->_null.c%d) { v->c%d.ptr = 0; v->c%d.len = 0; } else { v->c%d.ptr = (const char *)kc + off%d; v->c%d.len = r->c%d.len; }",
+                c, c, c, c, c, c, c);
+      else
+        em_line(em, "v->c%d = r->c%d;", c, c);
+    }
+    em_line(em, "(void)kc; (void)klen;");
     em_close(em, NULL);
     em_line(em, "if (late) rt->count_late(ctx, late);");
     em_line(em, "return 0;");
@@ -489,30 +545,56 @@ static void windowed_stage(Gen *gen, Plan *J) {
 
   /* hash join on watermark */
   int lp = preserved(J, 0), rp = preserved(J, 1);
-  em_line(em, "/* [n%d] a right row of the closing window: the build side of its hash join */", id);
-  em_line(em, "typedef struct n%d_rent { uint64_t hash; const unsigned char *key; const row_n%d_r *row; uint32_t klen, next; uint8_t matched; } n%d_rent;",
+  em_line(em, "/* [n%d] the rows of the closing window: right rows are the build side of its hash join, left rows probe */", id);
+  em_line(em, "typedef struct n%d_rent { uint64_t hash; const unsigned char *key; const n%d_rval *v; uint32_t klen, next; uint8_t matched; } n%d_rent;",
           id, id, id);
-  em_line(em, "/* the right rows in arrival order, chained by key hash (heads[hash & mask]: index + 1, 0 = none) */");
-  em_line(em, "typedef struct n%d_close { n%d_rent *e; int64_t n, cap; uint32_t *heads; uint64_t mask; } n%d_close;", id, id, id);
+  em_line(em, "typedef struct n%d_lent { uint64_t hash; const unsigned char *key; const n%d_lval *v; uint32_t klen; } n%d_lent;", id, id, id);
+  em_line(em, "/* right rows in arrival order chained by key hash (heads[hash & mask]: index + 1, 0 = none); left rows in arrival order */");
+  em_line(em, "typedef struct n%d_close { n%d_rent *e; int64_t n, cap; uint32_t *heads; uint64_t mask, hcap; n%d_lent *l; int64_t nl, lcap; } n%d_close;",
+          id, id, id, id);
+  em_line(em, "/* [n%d] the hash of join key bytes (both sides serialize equal keys equally) */", id);
+  em_open(em, "static uint64_t n%d_key_hash(const unsigned char *k, uint32_t n) {", id);
+  em_line(em, "uint64_t h = UINT64_C(0x2545f4914f6cdd1d), w;");
+  em_line(em, "uint32_t i = 0;");
+  em_line(em, "for (; i + 8 <= n; i += 8) { rt_put_bytes(&w, k + i, 8); h = rt_hash_mix(h, w); }");
+  em_line(em, "if (i < n) { w = 0; rt_put_bytes(&w, k + i, (int64_t)(n - i)); h = rt_hash_mix(h, w ^ n); }");
+  em_line(em, "return h;");
+  em_close(em, NULL);
   em_open(em, "static int n%d_same_key(const unsigned char *a, const unsigned char *b, uint32_t n) {", id);
   em_line(em, "uint32_t i = 0;");
   em_line(em, "for (; i + 8 <= n; i += 8) { uint64_t x, y; rt_put_bytes(&x, a + i, 8); rt_put_bytes(&y, b + i, 8); if (x != y) return 0; }");
   em_line(em, "for (; i < n; i++) if (a[i] != b[i]) return 0;");
   em_line(em, "return 1;");
   em_close(em, NULL);
+  em_line(em, "/* [n%d] grow a scratch array of n elements of `size` bytes to hold one more (by copying) */", id);
+  em_open(em, "static void *n%d_grow(RtCtx *ctx, void *a, int64_t n, int64_t *cap, int64_t size) {", id);
+  em_line(em, "if (n < *cap) return a;");
+  em_line(em, "int64_t ncap = *cap ? 2 * *cap : 1024;");
+  em_line(em, "if (ncap > INT64_C(0xfffffffe)) { rt->error(ctx, 0, \"n%d: more than 4294967294 rows of one side in one window\"); return 0; }", id);
+  em_line(em, "void *na = rt->alloc(ctx, ncap * size);");
+  em_line(em, "if (n) rt_put_bytes(na, a, n * size);");
+  em_line(em, "*cap = ncap;");
+  em_line(em, "return na;");
+  em_close(em, NULL);
   em_open(em, "static int n%d_collect_r(RtCtx *ctx, void *arg, int64_t bucket, const void *key, uint32_t keylen, void *value) {", id);
   em_line(em, "n%d_close *c = (n%d_close *)arg;", id, id);
-  em_line(em, "const n%d_rval *v = (const n%d_rval *)value;", id, id);
-  em_open(em, "if (c->n == c->cap) {   /* scratch memory: grow by copying */");
-  em_line(em, "int64_t cap = c->cap ? 2 * c->cap : 1024;");
-  em_line(em, "if (cap > INT64_C(0xfffffffe)) return rt->error(ctx, 0, \"n%d: more than 4294967294 right rows in one window\");", id);
-  em_line(em, "n%d_rent *e = (n%d_rent *)rt->alloc(ctx, cap * (int64_t)sizeof(n%d_rent));", id, id, id);
-  em_line(em, "if (c->n) rt_put_bytes(e, c->e, c->n * (int64_t)sizeof(n%d_rent));", id);
-  em_line(em, "c->e = e; c->cap = cap;");
-  em_close(em, NULL);
+  em_line(em, "if (!(c->e = (n%d_rent *)n%d_grow(ctx, c->e, c->n, &c->cap, (int64_t)sizeof(n%d_rent)))) return -1;", id, id, id);
   em_line(em, "n%d_rent *e = &c->e[c->n++];", id);
-  em_line(em, "e->hash = v->row.h.hash; e->key = (const unsigned char *)key; e->row = &v->row;");
-  em_line(em, "e->klen = v->klen; e->next = 0; e->matched = 0;");
+  em_line(em, "e->v = (const n%d_rval *)value; e->key = (const unsigned char *)key;", id);
+  em_line(em, "e->klen = e->key[0] ? 0 : n%d_klen_r(e->v, keylen);", id);
+  em_line(em, "e->hash = n%d_key_hash(e->key, e->klen);", id);
+  em_line(em, "e->next = 0; e->matched = 0;");
+  em_line(em, "(void)bucket;");
+  em_line(em, "return 0;");
+  em_close(em, NULL);
+  em_open(em, "static int n%d_collect_l(RtCtx *ctx, void *arg, int64_t bucket, const void *key, uint32_t keylen, void *value) {", id);
+  em_line(em, "n%d_close *c = (n%d_close *)arg;", id, id);
+  em_line(em, "if (!(c->l = (n%d_lent *)n%d_grow(ctx, c->l, c->nl, &c->lcap, (int64_t)sizeof(n%d_lent)))) return -1;", id, id, id);
+  em_line(em, "n%d_lent *e = &c->l[c->nl++];", id);
+  em_line(em, "e->v = (const n%d_lval *)value; e->key = (const unsigned char *)key;", id);
+  em_line(em, "e->klen = e->key[0] ? 0 : n%d_klen_l(e->v, keylen);", id);
+  em_line(em, "e->hash = n%d_key_hash(e->key, e->klen);", id);
+  em_line(em, "(void)bucket;");
   em_line(em, "return 0;");
   em_close(em, NULL);
   em_line(em, "/* [n%d] chain the collected right rows by key hash; rows with a NULL key stay out (they never match) */", id);
@@ -520,57 +602,86 @@ static void windowed_stage(Gen *gen, Plan *J) {
   em_line(em, "uint64_t size = 16;");
   em_line(em, "int64_t i;");
   em_line(em, "while (size < (uint64_t)c->n * 2) size *= 2;");
+  em_open(em, "if (size > c->hcap) {   /* scratch: windows closing in one call reuse their arrays */");
   em_line(em, "c->heads = (uint32_t *)rt->alloc(ctx, (int64_t)(size * sizeof(uint32_t)));");
+  em_line(em, "c->hcap = size;");
+  em_close(em, NULL);
   em_line(em, "rt_zero(c->heads, (int64_t)(size * sizeof(uint32_t)));");
   em_line(em, "c->mask = size - 1;");
   em_open(em, "for (i = 0; i < c->n; i++) {");
+  em_line(em, "if (i + 16 < c->n) rt_prefetch(&c->heads[c->e[i + 16].hash & c->mask]);");
   em_line(em, "if (c->e[i].key[0]) continue;");
   em_line(em, "uint32_t *head = &c->heads[c->e[i].hash & c->mask];");
   em_line(em, "c->e[i].next = *head;");
   em_line(em, "*head = (uint32_t)(i + 1);");
   em_close(em, NULL);
   em_close(em, NULL);
-  em_line(em, "/* [n%d] a left row of the closing window: emit its pairs with the right rows of its key%s */", id,
+  em_line(em, "/* [n%d] probe with every left row: emit its pairs with the right rows of its key%s. Rows ahead", id,
           lp ? ", or the row padded with NULLs when there are none" : "");
-  em_open(em, "static int n%d_probe_l(RtCtx *ctx, void *arg, int64_t bucket, const void *key, uint32_t keylen, void *value) {", id);
-  em_line(em, "n%d_close *c = (n%d_close *)arg;", id, id);
-  em_line(em, "const n%d_lval *v = (const n%d_lval *)value;", id, id);
-  em_line(em, "const row_n%d_l *l = &v->row;", id);
-  em_line(em, "int matched = 0;");
-  em_open(em, "if (!((const unsigned char *)key)[0]) {   /* a NULL key never matches */");
+  em_line(em, "** are prefetched in three steps (chain head at +16, first chain entry at +8, its key and value");
+  em_line(em, "** at +4): at a million keys each step is a cache miss. */");
+  em_open(em, "static int n%d_probe(RtCtx *ctx, n%d_close *c, int64_t bucket) {", id, id);
+  em_line(em, "int64_t i, n = c->nl;");
+  em_open(em, "for (i = 0; i < n; i++) {");
+  em_line(em, "if (i + 16 < n) rt_prefetch(&c->heads[c->l[i + 16].hash & c->mask]);");
+  em_line(em, "if (i + 8 < n) { uint32_t x8 = c->heads[c->l[i + 8].hash & c->mask]; if (x8) rt_prefetch(&c->e[x8 - 1]); }");
+  em_open(em, "if (i + 4 < n) {");
+  em_line(em, "uint32_t x4 = c->heads[c->l[i + 4].hash & c->mask];");
+  em_line(em, "if (x4) { rt_prefetch(c->e[x4 - 1].key); rt_prefetch(c->e[x4 - 1].v); }");
+  em_line(em, "rt_prefetch(c->l[i + 4].key); rt_prefetch(c->l[i + 4].v);");
+  em_close(em, NULL);
+  em_line(em, "const n%d_lent *le = &c->l[i];", id);
+  em_line(em, "row_n%d_l l, r;", id);
+  em_line(em, "row_n%d_r rr;", id);
+  em_line(em, "int matched = 0, unpacked = 0;");
+  em_open(em, "if (!le->key[0]) {   /* a NULL key never matches */");
   em_line(em, "uint32_t x;");
-  em_open(em, "for (x = c->heads[l->h.hash & c->mask]; x; x = c->e[x - 1].next) {");
-  em_line(em, "n%d_rent *r = &c->e[x - 1];", id);
-  em_line(em, "if (r->hash != l->h.hash || r->klen != v->klen || !n%d_same_key((const unsigned char *)key, r->key, v->klen)) continue;", id);
+  em_open(em, "for (x = c->heads[le->hash & c->mask]; x; x = c->e[x - 1].next) {");
+  em_line(em, "n%d_rent *re = &c->e[x - 1];", id);
+  em_line(em, "if (re->hash != le->hash || re->klen != le->klen || !n%d_same_key(le->key, re->key, le->klen)) continue;", id);
+  em_line(em, "if (!unpacked) { n%d_unpack_l(le->key, le->v, bucket, &l); unpacked = 1; }", id);
+  em_line(em, "n%d_unpack_r(re->key, re->v, bucket, &rr);", id);
   em_line(em, "int ok = 0;");
-  em_line(em, "if (n%d_match(ctx, l, r->row, &ok)) return -1;", id);
+  em_line(em, "if (n%d_match(ctx, &l, &rr, &ok)) return -1;", id);
   em_line(em, "if (!ok) continue;");
-  em_line(em, "matched = r->matched = 1;");
-  em_line(em, "if (n%d_pair(ctx, l, r->row, 0, bucket - 1)) return -1;", id);
+  em_line(em, "matched = re->matched = 1;");
+  em_line(em, "if (n%d_pair(ctx, &l, &rr, 0, bucket - 1)) return -1;", id);
   em_close(em, NULL);
   em_close(em, NULL);
-  if (lp) em_line(em, "if (!matched && n%d_pair(ctx, l, 0, 0, bucket - 1)) return -1;", id);
-  em_line(em, "(void)keylen; (void)matched;");
+  if (lp) {
+    em_open(em, "if (!matched) {");
+    em_line(em, "if (!unpacked) n%d_unpack_l(le->key, le->v, bucket, &l);", id);
+    em_line(em, "if (n%d_pair(ctx, &l, 0, 0, bucket - 1)) return -1;", id);
+    em_close(em, NULL);
+  }
+  em_line(em, "(void)r; (void)matched;");
+  em_close(em, NULL);
   em_line(em, "return 0;");
   em_close(em, NULL);
-  em_line(em, "/* [n%d] the watermark reached window ends: join each closed window by hash (right rows are the", id);
-  em_line(em, "** build side, left rows probe), then free its rows */");
+  em_line(em, "/* [n%d] the watermark reached window ends: join each closed window by hash, then free its rows */", id);
   em_open(em, "static int n%d_on_watermark(RtCtx *ctx, int64_t wm) {", id);
+  em_line(em, "n%d_close c;   /* scratch arrays, reused by the windows that close in this call */", id);
+  em_line(em, "c.e = 0; c.cap = 0; c.l = 0; c.lcap = 0; c.heads = 0; c.hcap = 0;");
   em_open(em, "for (;;) {");
   em_line(em, "int64_t b = rt->st_first_bucket(ctx, 0), b1 = rt->st_first_bucket(ctx, 1);");
   em_line(em, "if (b1 < b) b = b1;");
   em_line(em, "if (b == INT64_MAX || b > wm) break;");
-  em_line(em, "n%d_close c;", id);
-  em_line(em, "c.e = 0; c.n = c.cap = 0;");
+  em_line(em, "c.n = 0; c.nl = 0;");
   em_line(em, "if (rt->st_visit_bucket(ctx, 1, b, n%d_collect_r, &c)) return -1;", id);
   em_line(em, "n%d_index(ctx, &c);", id);
   if (lp)
-    em_line(em, "if (rt->st_visit_bucket(ctx, 0, b, n%d_probe_l, &c)) return -1;", id);
+    em_line(em, "if (rt->st_visit_bucket(ctx, 0, b, n%d_collect_l, &c)) return -1;", id);
   else
-    em_line(em, "if (c.n && rt->st_visit_bucket(ctx, 0, b, n%d_probe_l, &c)) return -1;   /* no right rows: no pairs */", id);
+    em_line(em, "if (c.n && rt->st_visit_bucket(ctx, 0, b, n%d_collect_l, &c)) return -1;   /* no right rows: no pairs */", id);
+  em_line(em, "if (n%d_probe(ctx, &c, b)) return -1;", id);
   if (rp) {
     em_line(em, "int64_t i;");
-    em_line(em, "for (i = 0; i < c.n; i++) if (!c.e[i].matched && n%d_pair(ctx, 0, c.e[i].row, 0, b - 1)) return -1;", id);
+    em_open(em, "for (i = 0; i < c.n; i++) {");
+    em_line(em, "if (c.e[i].matched) continue;");
+    em_line(em, "row_n%d_r rr;", id);
+    em_line(em, "n%d_unpack_r(c.e[i].key, c.e[i].v, b, &rr);", id);
+    em_line(em, "if (n%d_pair(ctx, 0, &rr, 0, b - 1)) return -1;", id);
+    em_close(em, NULL);
   }
   em_line(em, "rt->st_drop_bucket(ctx, 0, b);");
   em_line(em, "rt->st_drop_bucket(ctx, 1, b);");
@@ -582,26 +693,6 @@ static void windowed_stage(Gen *gen, Plan *J) {
 }
 
 /* ---- updating join (and interval join) ------------------------------------------------ */
-/* Which columns of one side a stored row keeps, and where the others come from:
-**   stored   packed into the row: read by a parent of the join or by the residual (or the
-**            interval join's time column), and not restorable from the key bytes;
-**   key      a key column (the key expression is the column itself, of a fixed-size integer,
-**            boolean or timestamp type, at a fixed offset in the key bytes): the key bytes of
-**            the entry hold it, and a stored row's key is never NULL;
-**   unused   nobody reads it: not stored, unpacked as NULL.
-** Packed row: [null bitmap, one bit per stored column, at least one byte] then per stored
-** column in column order its fixed-size bytes (zero when NULL), or for strings a u32 length
-** and the bytes. Equal rows pack to equal bytes (retractions find their row by bytes). */
-typedef struct JoinPack {
-  uint8_t *stored;      /* per input column */
-  int *keyoff;          /* per input column: offset of its value in the key bytes, or -1 */
-  int nstored;
-  int bitmap;           /* bytes of the null bitmap */
-  int fixed;            /* packed bytes without string contents */
-  int cap;              /* bytes of the inline row slot in the state value */
-  int tag;              /* bytes of the match prefix before the bitmap: 4 (see matched) or 0 */
-  const char *len_type; /* C type of the value's first_len */
-} JoinPack;
 
 static void expr_cols(const BExpr *e, uint8_t *used, int n) {
   if (!e) return;
@@ -668,13 +759,25 @@ static void join_pack(Gen *gen, Plan *J, int side, JoinPack *jp) {
   for (int c = 0; c < ip->ncols; c++) { jp->stored[c] = used[base + c]; jp->keyoff[c] = -1; }
   if (late_col(J, side) >= 0) jp->stored[late_col(J, side)] = 1;
   if (J->tbound && side != J->tside) { expr_cols(J->tlo, jp->stored, ip->ncols); expr_cols(J->thi, jp->stored, ip->ncols); }
-  /* key columns at fixed offsets: the key bytes are the values alone (see emit_key) */
+  jp->wincol = -1;
+  jp->width = window_from_bucket(J);
+  if (jp->width) {
+    jp->wincol = side ? J->rwin : J->lwin;
+    jp->stored[jp->wincol] = 0;
+  }
+  /* key columns at fixed offsets (see emit_key): the values alone, or in a windowed join
+  ** [knull] then per key [null flag][value] (window keys left out when the bucket implies
+  ** them) */
+  int flags = J->lwin >= 0;
   BExpr **keys = side ? J->rkeys : J->exprs;
-  int ko = 0;
+  int ko = flags;
   for (int k = 0; k < J->nkeys; k++) {
     SqlType t = keys[k]->t;
+    if (jp->width && t.kind == T_WINDOW) continue;
     if (type_is_stringy(t)) break;   /* later offsets depend on the string's length */
-    if (keys[k]->kind == B_COL && restorable_from_key(t) && keys[k]->colidx >= 0 &&
+    ko += flags;
+    int from_key = restorable_from_key(t) || (flags && t.kind == T_WINDOW);
+    if (keys[k]->kind == B_COL && from_key && keys[k]->colidx >= 0 &&
         keys[k]->colidx < ip->ncols && ip->cols[keys[k]->colidx].t.kind == t.kind) {
       int c = keys[k]->colidx;
       jp->keyoff[c] = ko;
@@ -773,6 +876,89 @@ static void emit_rows_type(Gen *gen, Plan *J, int side) {
     em_line(&gen->types, "  /* each packed row starts with a u32 match count (a matched flag in timed joins) */");
   em_line(&gen->types, "  uint8_t first[%d];", jp.cap);
   em_line(&gen->types, "} n%d_%sk;", J->id, s);
+}
+
+/* Windowed join: the value of a buffered row, n<id>_<side>val (see the header): the stored
+** columns of JoinPack (strings point into the entry's key copy: keyrefs) and the NULL flags of
+** the nullable ones. Emits the type and the keyref offsets; returns how many keyrefs. */
+static int emit_wval_type(Gen *gen, Plan *J, int side) {
+  Cx *cx = gen->cx;
+  Emitter *ty = &gen->types, *ds = &gen->descs;
+  Plan *ip = J->inputs[side];
+  const char *s = row_type(J, side);
+  JoinPack jp;
+  join_pack(gen, J, side, &jp);
+  em_line(ty, "/* [n%d] a buffered %s row: what its key bytes do not hold (n%d_unpack_%s rebuilds the row; the", J->id,
+          side ? "right" : "left", J->id, s);
+  if (jp.wincol >= 0)
+    em_line(ty, "** window is (bucket - %lld, bucket), and window keys are not in the key bytes) */", (long long)jp.width);
+  else
+    em_line(ty, "** window keys are in the key bytes) */");
+  em_open(ty, "typedef struct n%d_%sval {", J->id, s);
+  int nnull = 0;
+  for (int c = 0; c < ip->ncols; c++)
+    if (jp.stored[c]) {
+      em_line(ty, "%s c%d;   /* %s */", type_c(ip->cols[c].t), c, c_comment(cx, ip->cols[c].name));
+      if (ip->cols[c].nullable) nnull++;
+    }
+  if (nnull) {
+    em_open(ty, "struct {");
+    for (int c = 0; c < ip->ncols; c++) if (jp.stored[c] && ip->cols[c].nullable) em_line(ty, "uint8_t c%d;", c);
+    em_close(ty, " _null;");
+  }
+  if (!jp.nstored) em_line(ty, "uint8_t none_;");
+  em_close(ty, cx_printf(cx, " n%d_%sval;", J->id, s));
+  int nref = 0;
+  em_open(ds, "static const uint32_t n%d_%s_keyrefs[] = {", J->id, s);
+  for (int c = 0; c < ip->ncols; c++)
+    if (jp.stored[c] && type_is_stringy(ip->cols[c].t)) {
+      em_line(ds, "(uint32_t)offsetof(n%d_%sval, c%d),", J->id, s, c);
+      nref++;
+    }
+  if (!nref) em_line(ds, "0");
+  em_close(ds, ";");
+  return nref;
+}
+
+/* Windowed join helpers of one side:
+**   n<id>_unpack_<s>(kb, v, bucket, r): the row of a buffered entry (key bytes kb, value v):
+**     key columns from the key bytes (NULL flag included), the window from the bucket (or the
+**     key bytes), stored ones from v, the others NULL;
+**   n<id>_klen_<s>(v, keylen): the join key bytes of an entry with a non-NULL key (its key
+**     is the join key bytes, the arrival sequence, then the stored strings' bytes). */
+static void emit_wunpack(Gen *gen, Plan *J, int side) {
+  Emitter *em = gen->em;
+  Plan *ip = J->inputs[side];
+  int id = J->id;
+  const char *rt_ = row_type(J, side);
+  JoinPack jp;
+  join_pack(gen, J, side, &jp);
+  em_open(em, "static void n%d_unpack_%s(const unsigned char *kb, const n%d_%sval *v, int64_t bucket, row_n%d_%s *r) {",
+          id, rt_, id, rt_, id, rt_);
+  em_line(em, "rt_zero(&r->h, (int64_t)sizeof r->h);");
+  for (int c = 0; c < ip->ncols; c++) {
+    SqlType t = ip->cols[c].t;
+    int sz = t.kind == T_WINDOW ? 16 : fixed_size(t);
+    if (c == jp.wincol)
+      em_line(em, "r->_null.c%d = 0; r->c%d.start = bucket - INT64_C(%lld); r->c%d.end = bucket;   /* the window */", c, c,
+              (long long)jp.width, c);
+    else if (jp.keyoff[c] >= 0)
+      em_line(em, "r->_null.c%d = kb[%d]; rt_put_bytes(&r->c%d, kb + %d, %d);   /* from the key */", c,
+              jp.keyoff[c] - 1, c, jp.keyoff[c], sz);
+    else if (jp.stored[c])
+      em_line(em, "r->c%d = v->c%d; r->_null.c%d = %s;", c, c, c, ip->cols[c].nullable ? cx_printf(gen->cx, "v->_null.c%d", c) : "0");
+    else
+      em_line(em, "r->_null.c%d = 1; rt_zero(&r->c%d, (int64_t)sizeof r->c%d);   /* not kept */", c, c, c);
+  }
+  em_line(em, "(void)kb; (void)v; (void)bucket;");
+  em_close(em, NULL);
+  em_open(em, "static uint32_t n%d_klen_%s(const n%d_%sval *v, uint32_t keylen) {", id, rt_, id, rt_);
+  em_line(em, "uint32_t n = keylen - 8;");
+  for (int c = 0; c < ip->ncols; c++)
+    if (jp.stored[c] && type_is_stringy(ip->cols[c].t)) em_line(em, "n -= (uint32_t)v->c%d.len;", c);
+  em_line(em, "(void)v;");
+  em_line(em, "return n;");
+  em_close(em, NULL);
 }
 
 /* The value of a logged row's entry: n<id>_<side>log (see the header). */
@@ -1093,7 +1279,7 @@ static void updating_stage(Gen *gen, Plan *J) {
         em_line(em, "if (t < wm) { late++; continue; }   /* partners may already be gone */");
     }
     if (J->tbound) emit_tbound_expiry(gen, J, side, pad_now);
-    emit_key(gen, J, side);
+    emit_key(gen, J, side, 0);
     em_open(em, "if (knull) {   /* a NULL key never matches */");
     if (mine_preserved) em_line(em, "if (%s) return -1;", cx_printf(cx, pad_me, "retract"));
     em_line(em, "continue;");
