@@ -141,6 +141,13 @@ size_t q_len(Queue *q) {
   return n;
 }
 
+int q_blocked(Queue *q) {
+  pthread_mutex_lock(&q->mu);
+  int n = q->waiting_push + q->waiting_pop;
+  pthread_mutex_unlock(&q->mu);
+  return n;
+}
+
 void q_cancel(Queue *q) {
   pthread_mutex_lock(&q->mu);
   q->cancelled = 1;

@@ -86,6 +86,13 @@ static void sleep_ms(int ms) {
 
 typedef struct ProdArg { Queue *q; int id; int n; volatile int done; } ProdArg;
 
+/* Waits (up to 10 s) until a thread is blocked in q_push or q_pop of q: a wake-up test that
+** acts before its thread blocks would race it (under load the thread may start late). */
+static void wait_blocked(Queue *q) {
+  for (int i = 0; i < 10000 && q_blocked(q) == 0; i++) sleep_ms(1);
+  CHECK(q_blocked(q) > 0);
+}
+
 static void *producer(void *arg) {
   ProdArg *a = arg;
   for (int i = 0; i < a->n; i++) {
@@ -195,7 +202,7 @@ static void test_queue(void) {
   for (int i = 0; i < 4; i++) q_push(q, &a);
   ProdArg ph = { q, 5, 1, 0 };
   pthread_create(&th, NULL, producer, &ph);
-  sleep_ms(30);
+  wait_blocked(q);                      /* popping before it blocks would test nothing */
   CHECK_I64(q_pop(q, &m), 0);
   sleep_ms(50);
   CHECK_I64(__atomic_load_n(&ph.done, __ATOMIC_SEQ_CST), 0);   /* 1 free: still asleep */
@@ -209,7 +216,7 @@ static void test_queue(void) {
   q_set_pop_wake(q, 2);
   PopArg pw = { q, 0 };
   pthread_create(&th, NULL, flag_pop, &pw);
-  sleep_ms(30);
+  wait_blocked(q);
   q_push(q, &a);
   sleep_ms(50);
   CHECK_I64(__atomic_load_n(&pw.done, __ATOMIC_SEQ_CST), 0);   /* 1 queued: still asleep */
