@@ -979,7 +979,7 @@ static void emit_keyhash_fn(Gen *gen, Plan *J, int side) {
   Emitter *em = gen->em;
   BExpr **keys = side ? J->rkeys : J->exprs;
   em_line(em, "/* [n%d] the hash that routed a %s row, from its stored key bytes (the same steps as the", J->id, side ? "right" : "left");
-  em_line(em, "** shuffle's; the state table checks them against each other on every insert) */");
+  em_line(em, "** shuffle's; the state table compares them on inserts) */");
   em_open(em, "static uint64_t n%d_keyhash_%s(const void *key, uint32_t kl) {", J->id, row_type(J, side));
   em_line(em, "const unsigned char *kb = (const unsigned char *)key;");
   em_line(em, "uint32_t ko = 0;");

@@ -195,7 +195,7 @@ typedef struct RtStateDesc {
   const uint32_t *keyref_offsets;
   /* Compact tables (NULL: an ordinary table). The hash every caller passes for a key, computed
   ** from the key bytes alone; given it, the table stores no hash per entry (it recomputes it
-  ** for expiry and snapshots and checks it on every insert), keeps no insertion-order links
+  ** for expiry and snapshots, and checks it against the caller's on inserts), keeps no insertion-order links
   ** (visits walk the entries in access order: the TTL list, kept even when ttl_ns is 0),
   ** holds ONE live bucket at a time (st_get into a second one is an error), and packs entries
   ** to 8 bytes instead of 16: the value must need no more than 8-byte alignment. For state
