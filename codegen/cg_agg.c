@@ -480,10 +480,10 @@ static const char *bucket_of(Gen *gen, Plan *A, const char *r) {
 static void emit_prefetch(Gen *gen, Plan *A) {
   Emitter *em = gen->em;
   int id = A->id;
-  em_open(em, "if (i + 8 < batch->n) {   /* a hint: the lookups of rows ahead */");
+  em_open(em, "if (hint && i + 8 < batch->n) {   /* the lookups of rows ahead (until they cannot pay) */");
   em_line(em, "const row_n%d_in *p = &rows[i + 8];", id);
-  em_line(em, "rt->st_prefetch(ctx, 0, %s, p->h.hash, 1);", bucket_of(gen, A, "p"));
-  em_open(em, "if (i + 16 < batch->n) {");
+  em_line(em, "hint = rt->st_prefetch(ctx, 0, %s, p->h.hash, 1);", bucket_of(gen, A, "p"));
+  em_open(em, "if (hint && i + 16 < batch->n) {");
   em_line(em, "p = &rows[i + 16];");
   em_line(em, "rt->st_prefetch(ctx, 0, %s, p->h.hash, 0);", bucket_of(gen, A, "p"));
   em_close(em, NULL);
@@ -507,6 +507,7 @@ void cg_agg_stage(Gen *gen, Plan *A) {
   em_line(em, "const row_n%d_in *rows = (const row_n%d_in *)batch->rows;", id, id);
   em_line(em, "int64_t i;");
   if (A->win.kind != W_NONE) em_line(em, "int64_t late = 0, wm = rt->current_watermark(ctx);");
+  if (A->win.kind != W_SESSION) em_line(em, "int hint = 1;   /* prefetch hints pay (rt->st_prefetch) */");
   em_open(em, "for (i = 0; i < batch->n; i++) {");
   em_line(em, "const row_n%d_in *r = &rows[i];", id);
   if (A->win.kind == W_SESSION) {

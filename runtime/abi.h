@@ -605,8 +605,10 @@ typedef struct RtApi {
   /* A hint for a later st_get(ctx, table, bucket, hash, ...) of the same batch: step 0
   ** prefetches the key's home index slot; step 1, issued once step 0 had time to land, reads
   ** that slot and prefetches the entry it names. Never changes the table; cheapest for the
-  ** table's current bucket (that of its last st_get). */
-  void (*st_prefetch)(RtCtx *ctx, int table, int64_t bucket, uint64_t hash, int step);
+  ** table's current bucket (that of its last st_get). Returns 0 when it did nothing because
+  ** hints cannot pay (no such bucket, or an index small enough to stay cached): a caller may
+  ** stop hinting for the rest of its batch. */
+  int (*st_prefetch)(RtCtx *ctx, int table, int64_t bucket, uint64_t hash, int step);
 } RtApi;
 
 /* The one symbol a pipeline .so exports. Called once per load; the .so keeps `api`. */

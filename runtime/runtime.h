@@ -556,7 +556,7 @@ int st_visit_bucket(RtCtx *ctx, int table, int64_t bucket, RtVisitFn fn, void *a
 int st_drop_bucket(RtCtx *ctx, int table, int64_t bucket);
 void *st_append(RtCtx *ctx, int table, int64_t bucket, uint64_t hash, const void *key,
                 uint32_t keylen, void **key_copy);
-void st_prefetch_key(RtCtx *ctx, int table, int64_t bucket, uint64_t hash, int step);
+int st_prefetch_key(RtCtx *ctx, int table, int64_t bucket, uint64_t hash, int step);
 void st_touch(RtCtx *ctx, int table, void *value);
 int st_visit_touched(RtCtx *ctx, int table, RtVisitFn fn, void *arg);
 int timer_add(RtCtx *ctx, int table, int64_t time, uint64_t hash, const void *key,

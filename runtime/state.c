@@ -1019,19 +1019,20 @@ void *st_append(RtCtx *ctx, int table, int64_t bucket, uint64_t hash, const void
 /* Only a hint (see abi.h): step 0 prefetches the home index slot of `hash`, step 1 reads that
 ** slot and, when its tag is the hash's, prefetches the entry it names (header, value and key).
 ** Nothing for a missing bucket, one being migrated, or an index small enough to stay in the
-** cache (under 2^PREFETCH_BITS slots). */
-void st_prefetch_key(RtCtx *ctx, int table, int64_t bucket, uint64_t hash, int step) {
-  if ((unsigned)table >= ctx->ntables) return;
+** cache (under 2^PREFETCH_BITS slots); 0 for the first and the last (see abi.h). */
+int st_prefetch_key(RtCtx *ctx, int table, int64_t bucket, uint64_t hash, int step) {
+  if ((unsigned)table >= ctx->ntables) return 0;
   const StateTable *t = ctx->tables[table];
-  if (!t) return;
+  if (!t) return 0;
   const Bucket *b = t->cur;
   if (!b || b->id != bucket) b = bucket_find(t, bucket, NULL);
-  if (!b || b->old || b->bits < PREFETCH_BITS) return;
+  if (!b || b->bits < PREFETCH_BITS) return 0;
+  if (b->old) return 1;
   uint32_t tag = tag_of(hash);
   const uint64_t *slot = &b->slots[tag & (uint32_t)(((uint64_t)1 << b->bits) - 1)];
   if (step == 0) {
     __builtin_prefetch(slot);
-    return;
+    return 1;
   }
   uint64_t s = *slot;
   if (s && (uint32_t)(s >> 32) == tag) {
@@ -1039,6 +1040,7 @@ void st_prefetch_key(RtCtx *ctx, int table, int64_t bucket, uint64_t hash, int s
     __builtin_prefetch(e);
     __builtin_prefetch(e + t->koff);
   }
+  return 1;
 }
 
 /* Take entry h (found at `at` in bucket b) out of the table and release it. */
