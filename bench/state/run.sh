@@ -23,5 +23,5 @@ cflags="-std=gnu11 -O2 -g -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parame
 make -C "$root" -s build/libruntime.a build/connectors/registry.o >/dev/null
 mkdir -p "$out"
 $cc $cflags -I"$root/runtime" -o "$out/bench_state" "$here/bench_state.c" \
-  "$root/build/connectors/registry.o" "$root/build/libruntime.a" -lpthread -ldl -lm -lzstd
+  "$root/build/connectors/registry.o" "$root/build/libruntime.a" -lpthread -ldl -lm -lzstd -lcurl
 "$out/bench_state" "$sizes" "$runs"
