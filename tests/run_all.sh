@@ -7,7 +7,8 @@
 #   golden   tests/golden with both backends (tcc and gcc), deterministic --emit-c, the compile
 #            error contract, and the multi-case error file tests/golden/errors/*.sql; the
 #            topn_*, over_*, join_upd_*, join_cdc_*, join_outer_* and join_ilog_* tests also at
-#            parallelism 3 and with checkpoint/restore
+#            parallelism 3 and with checkpoint/restore; and every tests/golden/*_oracle.py
+#            with --check (the goldens are what the independent oracles compute)
 #   peer     the Arroyo peer suite ($PEER_DIR); only tests in tests/peer/expected_pass.txt
 #            count as failures, the others are reported
 #   peer-ckpt  the peer suite's mode (b): checkpoint and stop, restore at parallelism 2, stop,
@@ -119,6 +120,7 @@ fi
 
 # ---- golden: our own end-to-end tests ---------------------------------------------------------
 if want golden; then
+  part oracles sh tests/golden/check_oracles.sh
   part golden python3 tests/peer/run_peer.py --suite tests/golden --label golden --backend both \
     --check-determinism --check-contracts --jobs "$JOBS" "${verbose[@]}"
   # the updating top-N, window-frame and updating-join goldens (keyed state, retractions) also at

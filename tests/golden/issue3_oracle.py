@@ -38,16 +38,12 @@ import math
 import os
 import sqlite3
 import statistics
-import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-INPUTS = os.path.join(HERE, "inputs")
-GOLDEN = os.path.join(HERE, "golden_outputs")
+from oracle_lib import HERE, GOLDEN, INPUTS, CHECK, lines, put, finish, load
+
 
 MAX_BATCH_SPAN = 1500   # rows per source batch assumed at most (the worker aims at ~1024)
 
-CHECK = "--check" in sys.argv[1:]
-problems = []
 
 
 # ---- encoding helpers -------------------------------------------------------------------
@@ -89,39 +85,19 @@ def df_round4(x):
     return math.copysign(r, y) / 10000.0
 
 
-def dump_lines(rows):
-    return "".join(json.dumps(r, separators=(",", ":")) + "\n" for r in rows)
-
-
-def put(path, text):
-    rel = os.path.relpath(path, HERE)
-    if CHECK:
-        old = open(path, encoding="utf-8").read() if os.path.exists(path) else None
-        if old != text:
-            problems.append(rel + " differs from what the oracle computes")
-        return
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
-
-
 def write_input(name, rows):
-    put(os.path.join(INPUTS, name), dump_lines(rows))
-
-
-def load_input(name):
-    with open(os.path.join(INPUTS, name), encoding="utf-8") as f:
-        return [json.loads(l) for l in f if l.strip()]
+    put(os.path.join(INPUTS, name), lines(rows))
 
 
 def write_golden(test, rows, sort_key=None):
     rows = sorted(rows, key=sort_key or (lambda r: json.dumps(r, sort_keys=True)))
-    put(os.path.join(GOLDEN, test + ".json"), dump_lines(rows))
+    put(os.path.join(GOLDEN, test + ".json"), lines(rows))
 
 
 def write_debezium_golden(test, rows, sort_key=None):
     rows = sorted(rows, key=sort_key or (lambda r: json.dumps(r, sort_keys=True)))
     put(os.path.join(GOLDEN, test + ".json"),
-        dump_lines({"before": None, "after": r, "op": "c"} for r in rows))
+        lines({"before": None, "after": r, "op": "c"} for r in rows))
 
 
 def db_of(rows, cols):
@@ -175,7 +151,7 @@ WIN_EVENTS = [
     (T("10:05:59.999"), "alice", 6),
 ]
 write_input("win_events.json", [{"ts": t, "name": n, "v": v} for t, n, v in WIN_EVENTS])
-ev = load_input("win_events.json")
+ev = load("win_events.json")
 EVCOLS = ["ts", "name", "v"]
 
 
@@ -338,7 +314,7 @@ SPARSE = [
     (T("11:02:31"), None),
 ]
 write_input("win_sparse.json", [{"ts": t, "v": v} for t, v in SPARSE])
-sparse = load_input("win_sparse.json")
+sparse = load("win_sparse.json")
 
 
 def tumble_epoch_aligned():
@@ -398,7 +374,7 @@ write_input("win_sessions.json", [{"ts": t, "name": n, "v": v} for t, n, v in SE
 
 
 def session_keyed():
-    rows = load_input("win_sessions.json")
+    rows = load("win_sessions.json")
     gap = 10 * SEC
     out = []
     for name in sorted({r["name"] for r in rows}):
@@ -426,7 +402,7 @@ write_input("win_session_merge.json", [{"ts": t, "v": v} for t, v in SESS_MERGE]
 
 
 def session_merge():
-    rows = load_input("win_session_merge.json")
+    rows = load("win_session_merge.json")
     gap = 10 * SEC
     # every row is within the 1 minute delay of the max before it: nothing is late
     mx = None
@@ -473,7 +449,7 @@ write_input("wm_stream.json", WM_ROWS)
 
 
 def wm_test(test, delay_ns, keep):
-    rows = load_input("wm_stream.json")
+    rows = load("wm_stream.json")
     assert os.path.getsize(os.path.join(INPUTS, "wm_stream.json")) < 200_000
     ts = [ts_ns(r["ts"]) for r in rows]
     kept = []
@@ -527,7 +503,7 @@ write_input("upd_orders.json", [{"before": b, "after": a, "op": op, "ts_ms": i +
 
 def debezium_final(name):
     state = {}
-    for rec in load_input(name):
+    for rec in load(name):
         if rec["op"] == "c":
             assert rec["after"]["id"] not in state
             state[rec["after"]["id"]] = rec["after"]
@@ -584,7 +560,7 @@ def nn(xs):
 
 
 def null_tests():
-    rows = load_input("agg_nulls.json")
+    rows = load("agg_nulls.json")
     groups = {}
     for r in rows:
         groups.setdefault(r["g"], []).append(r)
@@ -670,7 +646,7 @@ write_input("udaf_in.json", [
 
 
 def udaf():
-    rows = load_input("udaf_in.json")
+    rows = load("udaf_in.json")
     out = []
     for k in sorted({r["k"] for r in rows}):
         rs = [r for r in rows if r["k"] == k]
@@ -695,8 +671,4 @@ def udaf():
 udaf()
 
 
-if CHECK:
-    for p in problems:
-        print("issue3_oracle: " + p)
-    print("issue3_oracle: %s" % ("OK" if not problems else "%d differences" % len(problems)))
-    sys.exit(1 if problems else 0)
+finish("issue3_oracle")

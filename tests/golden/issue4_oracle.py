@@ -35,11 +35,9 @@ import datetime
 import json
 import os
 import sqlite3
-import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-INPUTS = os.path.join(HERE, "inputs")
-GOLDEN = os.path.join(HERE, "golden_outputs")
+from oracle_lib import HERE, GOLDEN, INPUTS, CHECK, lines, put, finish, load
+
 PEER_INPUTS = os.path.join(HERE, "..", "..", "..", "shared", "peer-tests", "arroyo", "inputs")
 
 # Rows per source batch assumed at most, for the late-row test. The worker's batches hold up
@@ -48,8 +46,6 @@ PEER_INPUTS = os.path.join(HERE, "..", "..", "..", "shared", "peer-tests", "arro
 # 3000 rows (102 KB) into the file are never in one batch.
 MAX_BATCH_SPAN = 2900
 
-CHECK = "--check" in sys.argv[1:]
-problems = []
 
 assert sqlite3.sqlite_version_info >= (3, 39, 0), "RIGHT/FULL JOIN need SQLite 3.39"
 
@@ -86,28 +82,8 @@ def fmt_ts(ns):
     return s + ".%09d" % frac
 
 
-def dump_lines(rows):
-    return "".join(json.dumps(r, separators=(",", ":")) + "\n" for r in rows)
-
-
-def put(path, text):
-    rel = os.path.relpath(path, HERE)
-    if CHECK:
-        old = open(path, encoding="utf-8").read() if os.path.exists(path) else None
-        if old != text:
-            problems.append(rel + " differs from what the oracle computes")
-        return
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
-
-
 def write_input(name, rows):
-    put(os.path.join(INPUTS, name), dump_lines(rows))
-
-
-def load_input(name):
-    with open(os.path.join(INPUTS, name), encoding="utf-8") as f:
-        return [json.loads(l) for l in f if l.strip()]
+    put(os.path.join(INPUTS, name), lines(rows))
 
 
 def canon(r):
@@ -115,7 +91,7 @@ def canon(r):
 
 
 def write_golden(test, rows):
-    put(os.path.join(GOLDEN, test + ".json"), dump_lines(sorted(rows, key=canon)))
+    put(os.path.join(GOLDEN, test + ".json"), lines(sorted(rows, key=canon)))
 
 
 def write_debezium_golden(test, rows, pk=None):
@@ -124,7 +100,7 @@ def write_debezium_golden(test, rows, pk=None):
     keys = [tuple(r[c] for c in pk) if pk else canon(r) for r in rows]
     assert len(set(keys)) == len(keys), (test, "final state not unique under pk", pk)
     put(os.path.join(GOLDEN, test + ".json"),
-        dump_lines({"before": None, "after": r, "op": "c"} for r in sorted(rows, key=canon)))
+        lines({"before": None, "after": r, "op": "c"} for r in sorted(rows, key=canon)))
 
 
 def table(db, name, rows, cols):
@@ -152,7 +128,7 @@ def T(hms, day="2024-03-01"):
 def debezium_final(name, pk="id"):
     """Replay a debezium_json input file to its final table (checking its invariants)."""
     state = {}
-    for rec in load_input(name):
+    for rec in load(name):
         if rec["op"] == "c":
             assert rec["after"][pk] not in state
             state[rec["after"][pk]] = rec["after"]
@@ -172,7 +148,7 @@ def debezium_final(name, pk="id"):
 src = os.path.join(PEER_INPUTS, "impulse.json")
 if os.path.exists(src):
     put(os.path.join(INPUTS, "impulse.json"), open(src, encoding="utf-8").read())
-impulse = load_input("impulse.json")
+impulse = load("impulse.json")
 
 
 def peer_updating(test, join):
@@ -242,9 +218,9 @@ write_input("join_third.json", [{"rid": rid, "label": lab} for rid, lab in THIRD
 
 def append_db():
     db = sqlite3.connect(":memory:")
-    table(db, "l", load_input("join_left.json"), ["ts", "id", "k", "k2", "v"])
-    table(db, "r", load_input("join_right.json"), ["ts", "id", "k", "k2", "w"])
-    table(db, "c", load_input("join_third.json"), ["rid", "label"])
+    table(db, "l", load("join_left.json"), ["ts", "id", "k", "k2", "v"])
+    table(db, "r", load("join_right.json"), ["ts", "id", "k", "k2", "w"])
+    table(db, "c", load("join_third.json"), ["rid", "label"])
     return db
 
 
@@ -347,7 +323,7 @@ def cdc_db():
     db = sqlite3.connect(":memory:")
     table(db, "l", debezium_final("join_cdc_left.json"), ["id", "k", "v"])
     table(db, "r", debezium_final("join_cdc_right.json"), ["id", "k", "w"])
-    table(db, "la", load_input("join_left.json"), ["ts", "id", "k", "k2", "v"])
+    table(db, "la", load("join_left.json"), ["ts", "id", "k", "k2", "v"])
     return db
 
 
@@ -438,9 +414,9 @@ write_input("join_win_right.json", [{"ts": T(t), "k": k, "tag": g, "v": v}
 
 def win_db(left_rows=None, right_rows=None):
     db = sqlite3.connect(":memory:")
-    table(db, "wl", left_rows if left_rows is not None else load_input("join_win_left.json"),
+    table(db, "wl", left_rows if left_rows is not None else load("join_win_left.json"),
           ["ts", "k", "tag", "v"])
-    table(db, "wr", right_rows if right_rows is not None else load_input("join_win_right.json"),
+    table(db, "wr", right_rows if right_rows is not None else load("join_win_right.json"),
           ["ts", "k", "tag", "v"])
     return db
 
@@ -497,7 +473,7 @@ write_input("join_win_late.json", late_rows)
 
 
 def win_late():
-    rows = load_input("join_win_late.json")
+    rows = load("join_win_late.json")
     ts = [ts_ns(r["ts"]) for r in rows]
     kept = []
     for i, r in enumerate(rows):
@@ -538,7 +514,7 @@ win_late()
 # and d (10:05:30, 10:05:40); the late rows would have added b (10:00:30 L with 10:00:40 R),
 # a (10:00:50 L with 10:00:20 R) and e (10:04:59 L with 10:04:58 R).
 def interval_late():
-    rows = load_input("join_win_late.json")
+    rows = load("join_win_late.json")
     ts = [ts_ns(r["ts"]) for r in rows]
     kept = []
     for i, r in enumerate(rows):
@@ -594,8 +570,8 @@ put(os.path.join(INPUTS, "join_types_right.json"), "".join(l + "\n" for l in TYP
 def types_db():
     db = sqlite3.connect(":memory:")
     cols = ["id", "d", "ts", "b", "s"]
-    table(db, "l", load_input("join_types_left.json"), cols)
-    table(db, "r", load_input("join_types_right.json"), cols)
+    table(db, "l", load("join_types_left.json"), cols)
+    table(db, "r", load("join_types_right.json"), cols)
     return db
 
 
@@ -664,7 +640,7 @@ write_input("join_many.json", many)
 
 def many_db():
     db = sqlite3.connect(":memory:")
-    rows = load_input("join_many.json")
+    rows = load("join_many.json")
     table(db, "ml", [r for r in rows if r["s"] == "L"], ["ts", "id", "k", "v"])
     table(db, "mr", [r for r in rows if r["s"] == "R"], ["ts", "id", "k", "v"])
     return db
@@ -742,8 +718,4 @@ total = sum(os.path.getsize(os.path.join(INPUTS, f)) for f in os.listdir(INPUTS)
             if f.startswith("join_"))
 assert total < 200_000, total
 
-if CHECK:
-    for p in problems:
-        print("issue4_oracle: " + p)
-    print("issue4_oracle: %s" % ("OK" if not problems else "%d differences" % len(problems)))
-    sys.exit(1 if problems else 0)
+finish("issue4_oracle")

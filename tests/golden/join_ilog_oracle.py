@@ -23,14 +23,11 @@ import json
 import os
 import random
 import sqlite3
-import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+from oracle_lib import HERE, GOLDEN, CHECK, lines, put, finish
+
 INPUT = os.path.join(HERE, "inputs", "ilog.json")
-GOLDEN = os.path.join(HERE, "golden_outputs")
-CHECK = "--check" in sys.argv[1:]
 SEC = 1_000_000_000
-problems = []
 
 
 def ts_ns(s):
@@ -47,20 +44,6 @@ def fmt_ts(ns):
     secs, frac = divmod(ns, SEC)
     s = (datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=secs)).strftime("%Y-%m-%dT%H:%M:%S")
     return s if frac == 0 else s + ".%03d" % (frac // 1_000_000)
-
-
-def put(path, text):
-    if CHECK:
-        old = open(path, encoding="utf-8").read() if os.path.exists(path) else None
-        if old != text:
-            problems.append(os.path.relpath(path, HERE) + " differs from what the oracle computes")
-        return
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
-
-
-def lines(rows):
-    return "".join(json.dumps(r, separators=(",", ":")) + "\n" for r in rows)
 
 
 BASE = ts_ns("2024-03-01T10:00:00Z")
@@ -113,9 +96,5 @@ put(INPUT, lines(ROWS))
 n = golden(["join_ilog_q7", "join_ilog_swapped"], 10)   # the same join, sides swapped
 golden(["join_ilog_narrow"], 1)
 
-if CHECK:
-    for p in problems:
-        print("join_ilog_oracle: " + p)
-    print("join_ilog_oracle: %s" % ("OK" if not problems else "%d differences" % len(problems)))
-    sys.exit(1 if problems else 0)
+finish("join_ilog_oracle")
 print("join_ilog_oracle: %d input rows, %d output rows" % (len(ROWS), n))

@@ -46,14 +46,10 @@ import datetime
 import json
 import os
 import sqlite3
-import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-INPUTS = os.path.join(HERE, "inputs")
-GOLDEN = os.path.join(HERE, "golden_outputs")
+from oracle_lib import HERE, GOLDEN, INPUTS, CHECK, lines, put, finish, load
+
 MAX_BATCH_SPAN = 2900   # see issue4_oracle.py (single_file's first read is 64 KB)
-CHECK = "--check" in sys.argv[1:]
-problems = []
 SEC = 1_000_000_000
 
 assert sqlite3.sqlite_version_info >= (3, 39, 0), "RIGHT/FULL JOIN need SQLite 3.39"
@@ -85,25 +81,6 @@ def T(hms):
 
 def canon(r):
     return json.dumps(r, sort_keys=True)
-
-
-def lines(rows):
-    return "".join(json.dumps(r, separators=(",", ":")) + "\n" for r in rows)
-
-
-def put(path, text):
-    if CHECK:
-        old = open(path, encoding="utf-8").read() if os.path.exists(path) else None
-        if old != text:
-            problems.append(os.path.relpath(path, HERE) + " differs from what the oracle computes")
-        return
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
-
-
-def load(name):
-    with open(os.path.join(INPUTS, name), encoding="utf-8") as f:
-        return [json.loads(l) for l in f if l.strip()]
 
 
 def write_golden(test, rows):
@@ -425,8 +402,4 @@ def outer_window_end():
 
 outer_window_end()
 
-if CHECK:
-    for p in problems:
-        print("join_outer_oracle: " + p)
-    print("join_outer_oracle: %s" % ("OK" if not problems else "%d differences" % len(problems)))
-    sys.exit(1 if problems else 0)
+finish("join_outer_oracle")

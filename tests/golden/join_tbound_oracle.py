@@ -25,14 +25,11 @@ import datetime
 import json
 import os
 import sqlite3
-import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+from oracle_lib import HERE, GOLDEN, CHECK, lines, put, finish
+
 INPUT = os.path.join(HERE, "inputs", "tbound.json")   # not join_*: issue4_oracle.py caps those
-GOLDEN = os.path.join(HERE, "golden_outputs")
 MAX_BATCH_SPAN = 2900   # see issue4_oracle.py: single_file's first read (64 KB) is ~1700 rows here
-CHECK = "--check" in sys.argv[1:]
-problems = []
 
 
 def ts_ns(s):
@@ -53,20 +50,6 @@ def fmt_ts(ns):
 
 def T(hms):
     return None if hms is None else "2024-03-01T%sZ" % hms
-
-
-def put(path, text):
-    if CHECK:
-        old = open(path, encoding="utf-8").read() if os.path.exists(path) else None
-        if old != text:
-            problems.append(os.path.relpath(path, HERE) + " differs from what the oracle computes")
-        return
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
-
-
-def lines(rows):
-    return "".join(json.dumps(r, separators=(",", ":")) + "\n" for r in rows)
 
 
 # s: A auction (id, opens, expires, v), B bid (id = its auction, v), F filler
@@ -166,8 +149,4 @@ golden("join_tbound_q4", "ts", ())
 golden("join_tbound_open", "opens", ("A",))
 golden("join_tbound_swapped", "ts", (), SWAPPED_JOIN)
 
-if CHECK:
-    for p in problems:
-        print("join_tbound_oracle: " + p)
-    print("join_tbound_oracle: %s" % ("OK" if not problems else "%d differences" % len(problems)))
-    sys.exit(1 if problems else 0)
+finish("join_tbound_oracle")

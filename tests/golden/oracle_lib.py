@@ -1,0 +1,50 @@
+"""tests/golden/oracle_lib.py: what every tests/golden/*_oracle.py shares.
+
+The oracles compute golden outputs independently of arroyo-c (SQLite, plain Python). Run
+without arguments an oracle (re)writes the inputs and goldens it owns; with --check it only
+compares them with what it computes, and finish() prints "<name>: OK" or the differences and
+exits 1 on any (tests/golden/check_oracles.sh runs every oracle that way in the test suite).
+This module holds the paths, the JSON-lines encoding the goldens use, and that write-or-compare
+step; the queries and inputs stay in each oracle.
+"""
+
+import json
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+INPUTS = os.path.join(HERE, "inputs")
+GOLDEN = os.path.join(HERE, "golden_outputs")
+CHECK = "--check" in sys.argv[1:]
+problems = []
+
+
+def lines(rows):
+    """JSON lines as the goldens hold them: compact separators, one object per line."""
+    return "".join(json.dumps(r, separators=(",", ":")) + "\n" for r in rows)
+
+
+def put(path, text):
+    """Write path, or with --check note a difference from what is there."""
+    if CHECK:
+        old = open(path, encoding="utf-8").read() if os.path.exists(path) else None
+        if old != text:
+            problems.append(os.path.relpath(path, HERE) + " differs from what the oracle computes")
+        return
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def load(name):
+    """The rows of inputs/<name> (JSON lines; blank lines skipped)."""
+    with open(os.path.join(INPUTS, name), encoding="utf-8") as f:
+        return [json.loads(l) for l in f if l.strip()]
+
+
+def finish(name):
+    """With --check: print the differences and OK or their count, and exit 1 on any."""
+    if CHECK:
+        for p in problems:
+            print("%s: %s" % (name, p))
+        print("%s: %s" % (name, "OK" if not problems else "%d differences" % len(problems)))
+        sys.exit(1 if problems else 0)
