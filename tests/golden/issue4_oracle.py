@@ -445,6 +445,8 @@ win_join("join_win_right", "RIGHT")
 win_join("join_win_full", "FULL")
 win_join("join_win_left_residual", "LEFT", "AND l.n < r.n")
 win_join("join_win_full_residual", "FULL", "AND l.n < r.n")
+# l.w is a copy of l.window: the extra key only makes the join keep window keys in its key bytes
+win_join("join_win_window_keys", "FULL", "AND l.ws = r.ws")
 
 
 # ---- 5. late rows in a windowed join (join_win_late.json, one source, side s = L / R) ---------
