@@ -36,7 +36,7 @@ import json
 import os
 import sqlite3
 
-from oracle_lib import HERE, GOLDEN, INPUTS, CHECK, lines, put, finish, load
+from oracle_lib import HERE, GOLDEN, INPUTS, CHECK, lines, put, finish, load, on_time
 
 PEER_INPUTS = os.path.join(HERE, "..", "..", "..", "shared", "peer-tests", "arroyo", "inputs")
 
@@ -476,17 +476,7 @@ write_input("join_win_late.json", late_rows)
 
 def win_late():
     rows = load("join_win_late.json")
-    ts = [ts_ns(r["ts"]) for r in rows]
-    kept = []
-    for i, r in enumerate(rows):
-        prefix_max = max(ts[:i]) if i else None                       # latest possible watermark
-        far = ts[:max(0, i - MAX_BATCH_SPAN)]
-        far_max = max(far) if far else None                          # earliest possible watermark
-        late_surely = far_max is not None and ts[i] < far_max
-        on_time_surely = prefix_max is None or ts[i] >= prefix_max
-        assert late_surely or on_time_surely, r
-        if on_time_surely:
-            kept.append(r)
+    kept = [r for r, ok in zip(rows, on_time([ts_ns(r["ts"]) for r in rows], MAX_BATCH_SPAN)) if ok]
     assert len(rows) - len(kept) == len(LATE_C)
     left = [r for r in kept if r.get("s") == "L"]
     right = [r for r in kept if r.get("s") == "R"]
@@ -517,17 +507,7 @@ win_late()
 # a (10:00:50 L with 10:00:20 R) and e (10:04:59 L with 10:04:58 R).
 def interval_late():
     rows = load("join_win_late.json")
-    ts = [ts_ns(r["ts"]) for r in rows]
-    kept = []
-    for i, r in enumerate(rows):
-        prefix_max = max(ts[:i]) if i else None
-        far = ts[:max(0, i - MAX_BATCH_SPAN)]
-        far_max = max(far) if far else None
-        late_surely = far_max is not None and ts[i] < far_max
-        on_time_surely = prefix_max is None or ts[i] >= prefix_max
-        assert late_surely or on_time_surely, r
-        if on_time_surely:
-            kept.append(r)
+    kept = [r for r, ok in zip(rows, on_time([ts_ns(r["ts"]) for r in rows], MAX_BATCH_SPAN)) if ok]
     db = sqlite3.connect(":memory:")
     table(db, "ev", kept, ["ts", "s", "k", "v"])
     out = q(db, """SELECT l.k AS k, l.v AS lv, r.v AS rv, l.ts AS lts, r.ts AS rts

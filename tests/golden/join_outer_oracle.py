@@ -47,7 +47,7 @@ import json
 import os
 import sqlite3
 
-from oracle_lib import HERE, GOLDEN, INPUTS, CHECK, lines, put, finish, load
+from oracle_lib import HERE, GOLDEN, INPUTS, CHECK, lines, put, finish, load, on_time
 
 MAX_BATCH_SPAN = 2900   # see issue4_oracle.py (single_file's first read is 64 KB)
 SEC = 1_000_000_000
@@ -110,19 +110,9 @@ def q(db, sql, *args):
     return [dict(zip(names, r)) for r in cur.fetchall()]
 
 
-def on_time(rows):
+def rows_on_time(rows):
     """Per row: True when on time for every batching, False when late for every batching."""
-    ts = [ts_ns(r["ts"]) for r in rows]
-    out = []
-    for i, r in enumerate(rows):
-        prefix_max = max(ts[:i]) if i else None                 # latest possible watermark
-        far = ts[:max(0, i - MAX_BATCH_SPAN)]
-        far_max = max(far) if far else None                    # earliest possible watermark
-        late_surely = far_max is not None and ts[i] < far_max
-        ok_surely = prefix_max is None or ts[i] >= prefix_max
-        assert late_surely or ok_surely, r
-        out.append(ok_surely)
-    return out
+    return on_time([ts_ns(r["ts"]) for r in rows], MAX_BATCH_SPAN)
 
 
 # ---- 1. updating outer joins with a residual over append-only inputs ------------------------
@@ -275,7 +265,7 @@ at_rows += [{"ts": fmt_ts(ts_ns(T("10:05:00")) + i * 10_000_000) + "Z"} for i in
 for i, (s, k, at, v) in enumerate(AT_C):
     at_rows.append({"ts": T("10:06:%02d" % i), "s": s, "k": k, "at": T(at), "v": v})
 put(os.path.join(INPUTS, "outer_at.json"), lines(at_rows))
-assert all(on_time(at_rows)), "outer_at.json: no row may be late by ts"
+assert all(rows_on_time(at_rows)), "outer_at.json: no row may be late by ts"
 
 
 def at_db():
@@ -318,7 +308,7 @@ def timed_outer(test, rows, cols, left_sql, right_sql, on, select, join, preserv
     """The outer join of the rows' on-time part, plus each late row of a preserved side padded.
     left_sql / right_sql select a side from table ev; `preserved` lists the sides (L, R) kept;
     rows whose side is in never_late are never late."""
-    ok = on_time(rows)
+    ok = rows_on_time(rows)
     db = sqlite3.connect(":memory:")
     side_of = {}
     kept, late = [], []

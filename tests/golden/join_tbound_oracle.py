@@ -26,7 +26,7 @@ import json
 import os
 import sqlite3
 
-from oracle_lib import HERE, GOLDEN, CHECK, lines, put, finish
+from oracle_lib import HERE, GOLDEN, CHECK, lines, put, finish, on_time
 
 INPUT = os.path.join(HERE, "inputs", "tbound.json")   # not join_*: issue4_oracle.py caps those
 MAX_BATCH_SPAN = 2900   # see issue4_oracle.py: single_file's first read (64 KB) is ~1700 rows here
@@ -103,18 +103,8 @@ ROWS += [
 
 
 def kept(rows, never_late):
-    ts = [ts_ns(r["ts"]) for r in rows]
-    out = []
-    for i, r in enumerate(rows):
-        prefix_max = max(ts[:i]) if i else None                 # latest possible watermark
-        far = ts[:max(0, i - MAX_BATCH_SPAN)]
-        far_max = max(far) if far else None                    # earliest possible watermark
-        late_surely = far_max is not None and ts[i] < far_max
-        on_time_surely = prefix_max is None or ts[i] >= prefix_max
-        assert late_surely or on_time_surely, r
-        if on_time_surely or r["s"] in never_late:
-            out.append(r)
-    return out
+    ok = on_time([ts_ns(r["ts"]) for r in rows], MAX_BATCH_SPAN)
+    return [r for r, r_ok in zip(rows, ok) if r_ok or r["s"] in never_late]
 
 
 Q4_JOIN = """FROM (SELECT * FROM ev WHERE s = 'A') a

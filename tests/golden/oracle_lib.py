@@ -41,6 +41,25 @@ def load(name):
         return [json.loads(l) for l in f if l.strip()]
 
 
+def on_time(ts, max_batch_span):
+    """Lateness of each row of one source with zero watermark delay, ts its event times in file
+    order: the watermark a row meets is the largest event time of the source's earlier batches,
+    and a batch holds at most max_batch_span rows, so it lies between the maximum of the rows
+    more than max_batch_span back and the maximum of all earlier rows. True when the row is on
+    time for every such batching, False when late for every one; a row whose fate depends on
+    the batching fails the assertion (the test's input must not have one)."""
+    out = []
+    for i in range(len(ts)):
+        prefix_max = max(ts[:i]) if i else None                 # latest possible watermark
+        far = ts[:max(0, i - max_batch_span)]
+        far_max = max(far) if far else None                    # earliest possible watermark
+        late_surely = far_max is not None and ts[i] < far_max
+        on_time_surely = prefix_max is None or ts[i] >= prefix_max
+        assert late_surely or on_time_surely, "row %d (line %d) is late for some batchings only" % (i, i + 1)
+        out.append(on_time_surely)
+    return out
+
+
 def finish(name):
     """With --check: print the differences and OK or their count, and exit 1 on any."""
     if CHECK:
