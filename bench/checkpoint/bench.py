@@ -281,11 +281,7 @@ def main():
                           load_before, benchlib.loadavg()),
             "code: " + code, ""]
     report = "\n".join(head + lines)
-    print(report)
-    out = os.environ.get("BENCH_OUT")
-    if out:
-        with open(out, "a") as f:
-            f.write(report + "\n")
+    benchlib.publish(report)
     if failures:
         print("\nFAILED:\n" + "\n".join(failures))
         return 1

@@ -275,11 +275,7 @@ def main():
             lines.append("target %s %s within %.0fx of baseline: %s (wall %.2fx, CPU %.2fx)"
                          % (g, be, target, verdict, rw, rc))
     report = "\n".join(lines)
-    print(report)
-    out = os.environ.get("BENCH_OUT")
-    if out:
-        with open(out, "a") as f:
-            f.write(report + "\n")
+    benchlib.publish(report)
     if warnings:
         print("\nWARNING: diagnostic runs failed (probe.c may need updating for an ABI "
               "change):\n" + "\n".join(sorted(set(warnings))))

@@ -192,25 +192,6 @@ def state_kb(r, stage_part):
     return sum(kb) if kb else None
 
 
-def code_state():
-    """HEAD, uncommitted changes under the directories the binaries are built from, and when
-    bin/arroyo-worker was built (others change the tree while benchmarks run)."""
-    def git(*args):
-        p = subprocess.run(["git", "-C", ROOT] + list(args), stdout=subprocess.PIPE,
-                           stderr=subprocess.DEVNULL, text=True)
-        return p.stdout.rstrip("\n") if p.returncode == 0 else ""
-    head = git("rev-parse", "--short", "HEAD").strip() or "?"
-    dirty = git("status", "--porcelain", "--", "runtime", "connectors", "compiler", "codegen")
-    dirs = sorted({line[3:].split("/")[0] for line in dirty.splitlines() if line[3:]})
-    try:
-        built = time.strftime("%H:%M", time.localtime(os.path.getmtime(
-            os.path.join(BIN, "arroyo-worker"))))
-    except OSError:
-        built = "?"
-    return "HEAD %s%s, arroyo-worker built %s" % (
-        head, " + uncommitted changes in " + ", ".join(d + "/" for d in dirs) if dirs else "", built)
-
-
 def snapshot_bin(work):
     """Copy arroyo-compile and arroyo-worker into work/bin and use the copies from now on:
     others rebuild bin/ while a benchmark runs. BENCH_BIN names another bin/ directory to
@@ -218,7 +199,7 @@ def snapshot_bin(work):
     global BIN
     src = os.environ.get("BENCH_BIN") or os.path.join(ROOT, "bin")
     BIN = src
-    state = code_state() if not os.environ.get("BENCH_BIN") else "binaries from %s" % src
+    state = benchlib.code_state(ROOT) if not os.environ.get("BENCH_BIN") else "binaries from %s" % src
     dst = os.path.join(work, "bin")
     os.makedirs(dst, exist_ok=True)
     for exe in ("arroyo-compile", "arroyo-worker"):
@@ -441,11 +422,7 @@ def main():
     memory(WORK, baseline, lines, failures)
     lines.append("load average after: %s" % loadavg())
     report = "\n".join(lines)
-    print(report)
-    out = os.environ.get("BENCH_OUT")
-    if out:
-        with open(out, "a") as f:
-            f.write(report + "\n")
+    benchlib.publish(report)
     if failures:
         print("\nFAILED:\n" + "\n".join(failures))
         return 1

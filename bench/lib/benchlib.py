@@ -6,9 +6,10 @@
   process and all its threads, peak RSS and the output text.
 - median(xs), fmt_rate(x), fmt_bytes(kb): small formatting helpers.
 - Table: a Markdown table whose columns are padded so it also reads well on a terminal.
+- publish(report): print a report, and append it to the file BENCH_OUT names.
 - code_state(root), snapshot_bin(root, work), loadavg(): which code was measured, a private
-  copy of bin/ to measure (others rebuild bin/ meanwhile), the load average. (bench/window_agg
-  and bench/join carry their own copies of the first two, from before these existed here.)
+  copy of bin/ to measure (others rebuild bin/ meanwhile), the load average. (bench/join keeps
+  its own snapshot_bin: it honours BENCH_BIN and copies no abi.h.)
 
 No timing assertions live here: drivers report ratios measured in the same run.
 """
@@ -109,6 +110,15 @@ class Table:
         sep = "|" + "|".join(("-" * (w[i] + 1) + ":") if i in self.right else ("-" * (w[i] + 2))
                              for i in range(len(w))) + "|"
         return "\n".join([line(self.headers), sep] + [line(r) for r in self.rows])
+
+
+def publish(report):
+    """Print a finished report and, when BENCH_OUT names a file, append it there too."""
+    print(report)
+    out = os.environ.get("BENCH_OUT")
+    if out:
+        with open(out, "a") as f:
+            f.write(report + "\n")
 
 
 def code_state(root):

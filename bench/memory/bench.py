@@ -128,11 +128,7 @@ def main():
                      "such large blocks to the kernel):")
         lines.extend(["    " + x for x in rss.ascii_chart(base, WARMUP, height=8)])
     report = "\n".join(lines)
-    print(report)
-    out = os.environ.get("BENCH_OUT")
-    if out:
-        with open(out, "a") as f:
-            f.write(report + "\n")
+    benchlib.publish(report)
     with open(os.path.join(WORK, "rss_worker.tsv"), "w") as f:
         f.write("seconds\trss_kb\n" + "".join("%.3f\t%d\n" % s for s in ours.samples))
     if base is not None:

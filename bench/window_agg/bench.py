@@ -256,11 +256,7 @@ def main():
                 lines.append("target %s K=%d %s within %.0fx of baseline: %s (CPU %.2fx, wall %.2fx)%s"
                              % (kind, k, be, target, "met" if rc <= target else "MISSED", rc, rw, note))
     report = "\n".join(lines)
-    print(report)
-    out = os.environ.get("BENCH_OUT")
-    if out:
-        with open(out, "a") as f:
-            f.write(report + "\n")
+    benchlib.publish(report)
     if warnings:
         print("\nWARNING: diagnostic runs failed:\n" + "\n".join(sorted(set(warnings))))
     if failures:
