@@ -736,6 +736,21 @@ static int compact_room(StateTable *t, uint32_t *at) {
   return t->nbuckets == 0;
 }
 
+/* Bucket `id` of t, made the current one: found, or created when `create` (in a compact table
+** only while it has no other live bucket). NULL when it is absent and not created. */
+static Bucket *bucket_use(StateTable *t, int64_t id, int create) {
+  Bucket *b = t->cur;
+  if (b && b->id == id) return b;
+  uint32_t at;
+  b = bucket_find(t, id, &at);
+  if (!b) {
+    if (!create || (t->key_hash && !compact_room(t, &at))) return NULL;
+    b = bucket_new(t, id, at);
+  }
+  t->cur = b;
+  return b;
+}
+
 /* ---- ttl ------------------------------------------------------------------------------ */
 
 /* now - stamp >= ttl, without overflow (stamp may be INT64_MIN, now INT64_MAX). */
@@ -903,6 +918,13 @@ static char *ent_insert(StateTable *t, Bucket *b, uint64_t hash, const void *key
   return e;
 }
 
+/* st_get's and st_append's error when ent_link found no slab number; NULL. */
+static void *no_slab_numbers(RtCtx *ctx, const StateTable *t) {
+  rt_error(ctx, NULL, "state table %s: out of slab numbers (too much state in one subtask, "
+           "or too many entries over %u bytes)", t->name, HUGE_SLOT);
+  return NULL;
+}
+
 /* Everything st_get's fast path leaves out: another bucket than the last one, an index being
 ** migrated, and inserts. Kept out of line so the hit path stays short: the fewer instructions a
 ** lookup takes, the more independent lookups the CPU overlaps while it waits for memory. */
@@ -910,20 +932,12 @@ __attribute__((noinline)) static void *get_slow(RtCtx *ctx, StateTable *t, int64
                                                  uint64_t hash, const void *key, uint32_t keylen,
                                                  int create, int *created,
                                                  const void **key_copy) {
-  Bucket *b = t->cur;
-  if (!b || b->id != bucket) {
-    uint32_t at;
-    b = bucket_find(t, bucket, &at);
-    if (!b) {
-      if (!create) return NULL;
-      if (t->key_hash && !compact_room(t, &at)) {
-        rt_error(ctx, NULL, "state table %s: compact, so one bucket at a time (has %lld, asked "
-                 "for %lld)", t->name, (long long)t->sorted[0]->id, (long long)bucket);
-        return NULL;
-      }
-      b = bucket_new(t, bucket, at);
-    }
-    t->cur = b;
+  Bucket *b = bucket_use(t, bucket, create);
+  if (!b) {
+    if (create)   /* the only refusal: a compact table's second bucket */
+      rt_error(ctx, NULL, "state table %s: compact, so one bucket at a time (has %lld, asked "
+               "for %lld)", t->name, (long long)t->sorted[0]->id, (long long)bucket);
+    return NULL;
   }
   if (b->old) idx_migrate(t, b, MIGRATE_STEP);
   uint32_t h = idx_find(t, b, hash, key, keylen, NULL);
@@ -945,11 +959,7 @@ __attribute__((noinline)) static void *get_slow(RtCtx *ctx, StateTable *t, int64
       return NULL;
     }
     e = ent_insert(t, b, hash, key, keylen, ctx->watermark);
-    if (!e) {
-      rt_error(ctx, NULL, "state table %s: out of slab numbers (too much state in one subtask, "
-               "or too many entries over %u bytes)", t->name, HUGE_SLOT);
-      return NULL;
-    }
+    if (!e) return no_slab_numbers(ctx, t);
     if (created) *created = 1;
   }
   if (key_copy) *key_copy = kptr(t, e);
@@ -998,20 +1008,10 @@ void *st_append(RtCtx *ctx, int table, int64_t bucket, uint64_t hash, const void
     rt_error(ctx, NULL, "state table %s: key of %u bytes is over the 1 GiB limit", t->name, keylen);
     return NULL;
   }
-  Bucket *b = t->cur;
-  if (!b || b->id != bucket) {
-    uint32_t at;
-    b = bucket_find(t, bucket, &at);
-    if (!b) b = bucket_new(t, bucket, at);
-    t->cur = b;
-  }
+  Bucket *b = bucket_use(t, bucket, 1);   /* never NULL: the table is not compact */
   uint32_t h;
   char *e = ent_link(t, b, hash, key, keylen, ctx->watermark, &h);
-  if (!e) {
-    rt_error(ctx, NULL, "state table %s: out of slab numbers (too much state in one subtask, "
-             "or too many entries over %u bytes)", t->name, HUGE_SLOT);
-    return NULL;
-  }
+  if (!e) return no_slab_numbers(ctx, t);
   if (key_copy) *key_copy = kptr(t, e);
   return e + VOFF;
 }
@@ -1360,16 +1360,8 @@ int64_t st_access(const StateTable *t, const void *value) {
 ** migration (if any) finished: restores insert many keys in a row, so the incremental
 ** doubling that keeps st_get's pauses short would only add probes of the old array here. */
 static Bucket *bucket_for_restore(StateTable *t, int64_t id) {
-  Bucket *b = t->cur;
-  if (!b || b->id != id) {
-    uint32_t at;
-    b = bucket_find(t, id, &at);
-    if (!b) {
-      if (t->key_hash && !compact_room(t, &at)) return NULL;
-      b = bucket_new(t, id, at);
-    }
-    t->cur = b;
-  }
+  Bucket *b = bucket_use(t, id, 1);
+  if (!b) return NULL;
   if (b->old) idx_migrate(t, b, UINT32_MAX);
   return b;
 }
