@@ -168,6 +168,16 @@ int join_bind_on(Cx *cx, Plan *j, Expr *on_expr, int nl, int scalar_keys, BExpr 
 }
 
 /* ---- time-bounded joins ---------------------------------------------------------------- */
+/* The node column *c of p comes from, followed down through filters and through projections
+** that copy it unchanged; *c becomes its index there. */
+static const Plan *column_origin(const Plan *p, int *c) {
+  for (;;) {
+    if (p->kind == P_FILTER) p = p->inputs[0];
+    else if (p->kind == P_PROJECT && p->exprs[*c]->kind == B_COL) { *c = p->exprs[*c]->colidx; p = p->inputs[0]; }
+    else return p;
+  }
+}
+
 /* Whether `e`, bound over the columns of p, is always the event time of p's rows (their
 ** header ts, which the watermark bounds) or NULL. Proven only along plain paths: a source
 ** table's event-time column (event_time_field / WATERMARK FOR: the decoder sets the header
@@ -183,24 +193,13 @@ static int is_event_time(Cx *cx, const Plan *p, const BExpr *e) {
   if (e->t.kind != RT_TIMESTAMP) return 0;
   if (e->kind == B_FIELD && e->nargs == 1 && e->args[0]->kind == B_COL && e->args[0]->t.kind == T_WINDOW) {
     if (e->field != 1) return 0;   /* only `end` (field 0 is start) */
-    const Plan *q = p;
     int c = e->args[0]->colidx;
-    for (;;) {
-      if (q->kind == P_FILTER) { q = q->inputs[0]; continue; }
-      if (q->kind == P_PROJECT && q->exprs[c]->kind == B_COL) { c = q->exprs[c]->colidx; q = q->inputs[0]; continue; }
-      break;
-    }
+    const Plan *q = column_origin(p, &c);
     return q->kind == P_AGGREGATE && q->win.kind != W_NONE && q->wincol == c;
   }
   if (e->kind == B_FIELD && e->nargs == 1 && e->args[0]->kind == B_COL && e->args[0]->t.kind == RT_STRUCT) {
-    /* follow the struct column down to its source */
-    const Plan *q = p;
     int c = e->args[0]->colidx;
-    for (;;) {
-      if (q->kind == P_FILTER) { q = q->inputs[0]; continue; }
-      if (q->kind == P_PROJECT && q->exprs[c]->kind == B_COL) { c = q->exprs[c]->colidx; q = q->inputs[0]; continue; }
-      break;
-    }
+    const Plan *q = column_origin(p, &c);
     return q->kind == P_SCAN && q->table && q->table->connector && !strcmp(q->table->connector, "nexmark") &&
            !strcmp(struct_def(cx, e->args[0]->t)->fields[e->field].name, "datetime");
   }
