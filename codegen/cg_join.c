@@ -465,6 +465,17 @@ static int preserved(const Plan *J, int side) {
 static int matched(const Plan *J, int side) { return preserved(J, side) && (J->pred || timed(J)); }
 
 /* ---- windowed join ---------------------------------------------------------------- */
+/* n<id>_same_key(a, b, n): whether n key bytes are equal (word by word), for the window close's
+** hash join and the interval join's log scan. */
+static void emit_same_key(Emitter *em, int id) {
+  em_open(em, "static int n%d_same_key(const unsigned char *a, const unsigned char *b, uint32_t n) {", id);
+  em_line(em, "uint32_t i = 0;");
+  em_line(em, "for (; i + 8 <= n; i += 8) { uint64_t x, y; rt_put_bytes(&x, a + i, 8); rt_put_bytes(&y, b + i, 8); if (x != y) return 0; }");
+  em_line(em, "for (; i < n; i++) if (a[i] != b[i]) return 0;");
+  em_line(em, "return 1;");
+  em_close(em, NULL);
+}
+
 static void windowed_stage(Gen *gen, Plan *J) {
   Cx *cx = gen->cx;
   Emitter *em = gen->em;
@@ -560,12 +571,7 @@ static void windowed_stage(Gen *gen, Plan *J) {
   em_line(em, "if (i < n) { w = 0; rt_put_bytes(&w, k + i, (int64_t)(n - i)); h = rt_hash_mix(h, w ^ n); }");
   em_line(em, "return h;");
   em_close(em, NULL);
-  em_open(em, "static int n%d_same_key(const unsigned char *a, const unsigned char *b, uint32_t n) {", id);
-  em_line(em, "uint32_t i = 0;");
-  em_line(em, "for (; i + 8 <= n; i += 8) { uint64_t x, y; rt_put_bytes(&x, a + i, 8); rt_put_bytes(&y, b + i, 8); if (x != y) return 0; }");
-  em_line(em, "for (; i < n; i++) if (a[i] != b[i]) return 0;");
-  em_line(em, "return 1;");
-  em_close(em, NULL);
+  emit_same_key(em, id);
   em_line(em, "/* [n%d] grow a scratch array of n elements of `size` bytes to hold one more (by copying) */", id);
   em_open(em, "static void *n%d_grow(RtCtx *ctx, void *a, int64_t n, int64_t *cap, int64_t size) {", id);
   em_line(em, "if (n < *cap) return a;");
@@ -1113,12 +1119,7 @@ static void emit_log_scan(Gen *gen, Plan *J) {
           ls ? "left" : "right", ls ? "right" : "left");
   em_line(em, "typedef struct n%d_scan { const row_n%d_%s *r; const unsigned char *kb; uint32_t kl; uint64_t hash; } n%d_scan;",
           id, id, sp, id);
-  em_open(em, "static int n%d_same_key(const unsigned char *a, const unsigned char *b, uint32_t n) {", id);
-  em_line(em, "uint32_t i = 0;");
-  em_line(em, "for (; i + 8 <= n; i += 8) { uint64_t x, y; rt_put_bytes(&x, a + i, 8); rt_put_bytes(&y, b + i, 8); if (x != y) return 0; }");
-  em_line(em, "for (; i < n; i++) if (a[i] != b[i]) return 0;");
-  em_line(em, "return 1;");
-  em_close(em, NULL);
+  emit_same_key(em, id);
   em_line(em, "/* [n%d] one %s row of the log meets the scanning row: a pair if the keys are equal and the residual holds */",
           id, ls ? "right" : "left");
   em_open(em, "static int n%d_meet_%s(RtCtx *ctx, void *arg, int64_t bucket, const void *key, uint32_t keylen, void *value) {", id, lg);
