@@ -466,7 +466,8 @@ static void emit_window_row(Gen *gen, Plan *A, const char *acc, const char *wsta
   em_close(em, " while (0);");
 }
 
-/* In the process loop: the state-table bucket of the row at `r` (a pointer expression). */
+/* In the process loop: the state-table bucket of the row at `r` (a pointer expression); not
+** for sessions (their lookups go through the session list). */
 static const char *bucket_of(Gen *gen, Plan *A, const char *r) {
   if (A->win.kind == W_INPUT) return cx_printf(gen->cx, "%s->w.end", r);
   if (A->win.kind == W_NONE) return "0";
@@ -515,13 +516,12 @@ void cg_agg_stage(Gen *gen, Plan *A) {
     em_line(em, "int64_t bucket = 0;");
   } else if (A->win.kind == W_INPUT) {
     em_line(em, "if (r->w.end <= wm) { late++; continue; }   /* its window already closed */");
-    em_line(em, "int64_t bucket = r->w.end;   /* windows are emitted by end */");
+    em_line(em, "int64_t bucket = %s;   /* windows are emitted by end */", bucket_of(gen, A, "r"));
   } else if (A->win.kind != W_NONE) {
     em_line(em, "if (r->h.ts < wm) { late++; continue; }   /* behind the watermark: its window is gone */");
-    em_line(em, "int64_t bucket = rt_floor_div(r->h.ts, INT64_C(%lld)) * INT64_C(%lld);   /* %s start */",
-            (long long)A->win.slide, (long long)A->win.slide, A->win.kind == W_HOP ? "pane" : "window");
+    em_line(em, "int64_t bucket = %s;   /* %s start */", bucket_of(gen, A, "r"), A->win.kind == W_HOP ? "pane" : "window");
   } else {
-    em_line(em, "int64_t bucket = 0;");
+    em_line(em, "int64_t bucket = %s;", bucket_of(gen, A, "r"));
   }
   if (A->win.kind != W_SESSION) emit_prefetch(gen, A);
   emit_key_bytes(gen, A);
