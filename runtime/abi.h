@@ -597,7 +597,7 @@ typedef struct RtApi {
   ** through *key_copy at once (the entry's own key copy, writable). Keys must still be unique
   ** in the bucket (e.g. end in an arrival sequence): a restore inserts the entries indexed.
   ** hash routes the entry on a restore at another parallelism, as for st_get. An error
-  ** (recorded; NULL) for a table with a ttl. */
+  ** (recorded; NULL) for a table with a ttl or a compact one (key_hash). */
   void *(*st_append)(RtCtx *ctx, int table, int64_t bucket, uint64_t hash, const void *key,
                      uint32_t keylen, void **key_copy);
 

@@ -183,7 +183,7 @@ int q_try_pop(Queue *q, QMsg *m);          /* 0 popped, 1 empty, -1 cancelled */
 ** on the first push (queue.c explains when that is safe). Call before any thread uses q. */
 void q_set_pop_wake(Queue *q, size_t k);
 size_t q_len(Queue *q);
-int q_blocked(Queue *q);                 /* threads waiting in q_push or q_pop (tests) */
+int q_blocked(Queue *q);                   /* threads waiting in q_push or q_pop (tests) */
 void q_cancel(Queue *q);                   /* wake everyone; all later operations fail */
 
 /* ---- line reader (linereader.c) -------------------------------------------------------- */
