@@ -544,6 +544,7 @@ Plan *agg_bind_select(Cx *cx, Select *s, Plan *in, const char *qual) {
                    "%s() cannot take an updating input (its rows may be retracted)", agg_name(f));
     }
   plan_add_input(cx, agg, in);
+  agg = share_aggregate(cx, agg);   /* the same aggregate spelled twice is computed once */
   Plan *top = agg;
   if (having) {
     Plan *f = plan_new(cx, P_FILTER, agg->ncols);

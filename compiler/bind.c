@@ -268,7 +268,9 @@ static void bind_create_table(Cx *cx, Stmt *st) {
 
 /* ---- scopes and plans ------------------------------------------------------------- */
 static Plan *scan_plan(Cx *cx, Table *t) {
-  Plan *p = plan_new(cx, P_SCAN, t->ncols);
+  t->used = 1;
+  if (t->scan) return t->scan;   /* one node per source: identical subtrees over it can be shared */
+  Plan *p = t->scan = plan_new(cx, P_SCAN, t->ncols);
   p->table = t;
   p->updating = t->updating;
   for (int i = 0; i < t->ncols; i++) {

@@ -277,6 +277,7 @@ typedef struct Table {
   int port;              /* source port / sink port, -1 until used */
   int used;              /* referenced by a query */
   Plan *view;            /* TB_VIEW: bound plan */
+  Plan *scan;            /* TB_SOURCE: its one P_SCAN node (every FROM of it shares it) */
   Plan *mem_union;       /* TB_MEMORY: union of the plans inserted into it */
   Plan **mem_inputs; int nmem_inputs, mem_cap;
   int binding;           /* cycle detection for views/memory tables */
@@ -302,6 +303,7 @@ struct Catalog {
   Table **sinks; int nsinks;       /* in port order */
   Plan **sink_plans; int nsink_plans; /* every P_SINK node */
   int next_plan_id;
+  Plan **aggregates; int naggregates, aggregates_cap;   /* share.c: P_AGGREGATE nodes so far */
   int nlookups;                    /* P_LOOKUP nodes (each has a lookup_slot) */
   int64_t updating_ttl_ns;         /* SET updating_ttl: idle time after which updating state expires */
   StructDef *structs;              /* STRUCT<...> types, by id (identical definitions share one) */
@@ -471,6 +473,10 @@ struct Plan {
 };
 
 Plan *plan_new(Cx *cx, PlanKind kind, int ncols);
+/* share.c: an earlier aggregate identical to agg (same input node, keys, window and calls,
+** in order), else agg itself, registered; bexpr_same: structural equality of expressions. */
+Plan *share_aggregate(Cx *cx, Plan *agg);
+int bexpr_same(const BExpr *a, const BExpr *b);
 void plan_add_input(Cx *cx, Plan *p, Plan *in);
 void plan_link_parents(Cx *cx);                /* fill parents[] from inputs[] over all sinks */
 char *plan_explain(Cx *cx);                    /* EXPLAIN text for all sinks */
