@@ -250,6 +250,10 @@ void consume(Gen *gen, Plan *p, const CgVal *in, const char *hdr) {
       gen->tmp = g.tmp;
       cg_lookup_input(gen, p, in, hdr);
       return;
+    case P_MAXFILTER:
+      gen->tmp = g.tmp;
+      cg_maxfilter_input(gen, p, in, hdr);
+      return;
     case P_UNNEST: {
       /* one row per array element: the parents run inside the element loop */
       em_line(em, "/* [n%d] unnest %s */", p->id, c_comment(cx, bexpr_text(cx, p->exprs[0])));
@@ -293,7 +297,8 @@ static void collect_aggs(Plan *p, Plan ***acc, int *n, int *cap, char *seen, Cx 
   if (seen[p->id]) return;
   seen[p->id] = 1;
   for (int i = 0; i < p->ninputs; i++) collect_aggs(p->inputs[i], acc, n, cap, seen, cx);
-  if (p->kind == P_AGGREGATE || p->kind == P_TOPN || p->kind == P_JOIN || p->kind == P_OVER) {
+  if (p->kind == P_AGGREGATE || p->kind == P_TOPN || p->kind == P_JOIN || p->kind == P_OVER ||
+      p->kind == P_MAXFILTER) {
     if (*n == *cap) {
       *cap = *cap ? *cap * 2 : 4;
       Plan **nv = cx_alloc(cx, sizeof(Plan *) * (size_t)*cap);
@@ -552,13 +557,15 @@ char *cg_generate(Cx *cx, const char *plan_text) {
   for (int i = 0; i < naggs; i++) {
     new_stage(gen, cx_printf(cx, "n%d_%s", aggs[i]->id, aggs[i]->kind == P_TOPN ? "row_number" :
                                                          aggs[i]->kind == P_OVER ? "over" :
-                                                         aggs[i]->kind == P_JOIN ? "join" : "agg"));
+                                                         aggs[i]->kind == P_JOIN ? "join" :
+                                                         aggs[i]->kind == P_MAXFILTER ? "maxfilter" : "agg"));
     aggs[i]->stage = gen->nstages - 1;
   }
   for (int i = 0; i < naggs; i++) {
     if (aggs[i]->kind == P_TOPN) { cg_topn_types(gen, aggs[i]); continue; }
     if (aggs[i]->kind == P_OVER) { cg_over_types(gen, aggs[i]); continue; }
     if (aggs[i]->kind == P_JOIN) { cg_join_types(gen, aggs[i]); continue; }
+    if (aggs[i]->kind == P_MAXFILTER) { cg_maxfilter_types(gen, aggs[i]); continue; }
     cg_agg_types(gen, aggs[i]);
     lh = fnv1a(lh, &aggs[i]->id, sizeof aggs[i]->id);
     lh = fnv1a(lh, &aggs[i]->naggs, sizeof aggs[i]->naggs);
@@ -593,6 +600,7 @@ char *cg_generate(Cx *cx, const char *plan_text) {
     if (aggs[i]->kind == P_TOPN) cg_topn_stage(gen, aggs[i]);
     else if (aggs[i]->kind == P_OVER) cg_over_stage(gen, aggs[i]);
     else if (aggs[i]->kind == P_JOIN) cg_join_stage(gen, aggs[i]);
+    else if (aggs[i]->kind == P_MAXFILTER) cg_maxfilter_stage(gen, aggs[i]);
     else cg_agg_stage(gen, aggs[i]);
   }
 

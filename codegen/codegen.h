@@ -122,6 +122,10 @@ void cg_over_stage(Gen *gen, Plan *t);
 void cg_join_types(Gen *gen, Plan *j);
 void cg_join_input(Gen *gen, Plan *j, const CgVal *in, const char *hdr);
 void cg_join_stage(Gen *gen, Plan *j);
+/* cg_maxfilter.c: rows equal to their window's maximum (compiler/maxfilter.c's rewrite) */
+void cg_maxfilter_types(Gen *gen, Plan *f);
+void cg_maxfilter_input(Gen *gen, Plan *f, const CgVal *in, const char *hdr);
+void cg_maxfilter_stage(Gen *gen, Plan *f);
 /* cg_lookup.c: lookup joins (FOR SYSTEM_TIME AS OF), fused into the stream side's loop */
 void cg_lookup_types(Gen *gen, Plan *l);    /* table row struct, connector, key function */
 void cg_lookup_input(Gen *gen, Plan *l, const CgVal *in, const char *hdr);

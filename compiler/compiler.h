@@ -366,7 +366,7 @@ struct BExpr {
 
 /* ---- plan (plan.c) ------------------------------------------------------------------ */
 typedef enum PlanKind { P_SCAN, P_FILTER, P_PROJECT, P_UNION, P_SINK, P_MEMORY, P_AGGREGATE, P_TOPN,
-                        P_UNNEST, P_JOIN, P_LOOKUP, P_OVER } PlanKind;
+                        P_UNNEST, P_JOIN, P_LOOKUP, P_OVER, P_MAXFILTER } PlanKind;
 
 /* Aggregate functions. ORDER AggFn: must match agg_table[] in agg.c */
 typedef enum AggFn {
@@ -470,6 +470,12 @@ struct Plan {
   ** frame_preceding PRECEDING AND CURRENT ROW): aggs[0..naggs) are the calls sharing that OVER
   ** clause; output is the input's columns followed by their values for each row. Updating. */
   int64_t frame_preceding;   /* rows before the current one in the frame, -1 UNBOUNDED */
+  /* P_MAXFILTER (maxfilter.c): a windowed INNER join of A with the MAX (MIN) of A's column c
+  ** per window, rewritten: inputs[0] is A; the output rows are A's rows whose c equals their
+  ** window's maximum (minimum), columns as the join's, exprs[i] the A column (B_COL) output
+  ** column i is. wincol is A's window column. */
+  int mf_col;            /* c: the column of A compared with its window's maximum */
+  int mf_min;            /* 1: MIN (rows equal to the window's minimum) */
 };
 
 Plan *plan_new(Cx *cx, PlanKind kind, int ncols);
@@ -508,6 +514,10 @@ Plan *join_bind(Cx *cx, Plan *left, const char *lqual, Plan *right, const char *
 ** and the residual j->pred; scalar_keys also refuses window and struct keys. Returns the
 ** number of conjuncts, *conj the conjuncts. */
 int join_bind_on(Cx *cx, Plan *j, Expr *on, int nl, int scalar_keys, BExpr ***conj);
+
+/* maxfilter.c: j (a freshly bound windowed join, conj its ON conjuncts) turned in place into a
+** P_MAXFILTER when it keeps the rows equal to their window's maximum or minimum; else NULL. */
+Plan *maxfilter_plan(Cx *cx, Plan *j, BExpr **conj, int nconj);
 
 /* agg.c */
 int agg_is_aggregate_name(const char *name);

@@ -220,6 +220,10 @@ static void explain_node(Cx *cx, Buf *b, Plan *p, int depth) {
                    p->tlo_etcol >= 0 ? "by the watermark" : "by the updating TTL");
       break;
     }
+    case P_MAXFILTER:
+      buf_printf(b, "[n%d] rows equal to their window's %s(%s) (windowed inner join on %s, rewritten: maxfilter)",
+                 p->id, p->mf_min ? "min" : "max", p->inputs[0]->cols[p->mf_col].name, p->label);
+      break;
     case P_LOOKUP:
       buf_printf(b, "[n%d] lookup %s join %s (%s, read whole) on ", p->id,
                  p->join == J_LEFT ? "left" : "inner", p->table->name, p->table->connector);
