@@ -1,21 +1,20 @@
--- Nexmark q7 (highest bid): the bids whose price is the maximum of their 100 us tumbling
--- window. The standard query joins every bid with the window maxima on price and a BETWEEN on
--- time (a windowed input joined with a non-windowed one, which the compiler refuses); here both
--- sides are windowed: the bids grouped by window and all their columns (bids have distinct
--- times, so nothing merges) joined with the per-window maximum on window and price.
+-- Nexmark q7 (highest bid) in the standard form: every bid joined with the maximum price of each
+-- 100 us tumbling window (exposed as window.end AS datetime) on price and on
+-- B.datetime BETWEEN B1.datetime - 100 us AND B1.datetime, inclusive on both ends: a bid at
+-- exactly a window's end also matches that window's maximum (an interval join).
 CREATE TABLE nexmark WITH (connector = 'nexmark', event_rate = '0', unthrottled = 'true',
   max_events = '$max_events', base_time = '2023-01-01T00:00:00Z');
 CREATE TABLE out WITH (connector = 'single_file', path = '$output_path', format = 'json', type = 'sink');
 CREATE VIEW bid AS SELECT bid.auction AS auction, bid.bidder AS bidder, bid.price AS price,
-  bid.datetime AS datetime, bid.extra AS extra FROM nexmark WHERE bid IS NOT NULL;
+  bid.channel AS channel, bid.url AS url, bid.datetime AS datetime, bid.extra AS extra
+  FROM nexmark WHERE bid IS NOT NULL;
+CREATE VIEW max_price AS
+SELECT window.end AS datetime, maxprice
+FROM (SELECT tumble(interval '100 microseconds') AS window, max(price) AS maxprice
+      FROM bid GROUP BY 1);
 INSERT INTO out
-SELECT B.window.start AS wstart, B.auction AS auction, B.price AS price, B.bidder AS bidder,
-       B.datetime AS datetime, B.extra AS extra
-FROM (
-  SELECT tumble(interval '100 microseconds') AS window, auction, price, bidder, datetime, extra
-  FROM bid GROUP BY 1, 2, 3, 4, 5, 6
-) B
-JOIN (
-  SELECT tumble(interval '100 microseconds') AS window, max(price) AS maxprice FROM bid GROUP BY 1
-) B1
-ON B.window = B1.window AND B.price = B1.maxprice;
+SELECT B.auction AS auction, B.price AS price, B.bidder AS bidder, B.datetime AS datetime,
+       B.extra AS extra
+FROM bid AS B JOIN max_price AS B1
+ON B.price = B1.maxprice
+  AND B.datetime BETWEEN B1.datetime - interval '100 microseconds' AND B1.datetime;
