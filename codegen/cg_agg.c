@@ -475,18 +475,53 @@ static const char *bucket_of(Gen *gen, Plan *A, const char *r) {
                    (long long)A->win.slide, (long long)A->win.slide);
 }
 
+/* Slots of the process loop's cache of recent keys (see recent_keys). */
+#define RECENT_SLOTS 64
+
+/* Whether the process loop keeps a cache of the accumulators of recent keys: windowed
+** aggregates (tumble, hop, input window; not sessions, whose lookups go through the session
+** list, nor updating ones, which touch every entry they get) whose keys are all fixed-size
+** (no strings). The cache is direct-mapped by key hash (RECENT_SLOTS slots on the stack) and
+** lives for one batch, during which entries never move or go away (nothing is removed while
+** rows are folded in), so a slot's accumulator pointer stays valid. A key that comes back
+** within the batch (a hot key: in Nexmark half the bids go to the current hot auction) then
+** costs a compare instead of its key bytes, prefetch and st_get; a cold key costs one compare
+** and a slot store more. */
+static int recent_keys(const Plan *A) {
+  if (A->win.kind == W_NONE || A->win.kind == W_SESSION) return 0;
+  for (int k = 0; k < A->nkeys; k++)
+    if (type_is_stringy(A->exprs[k]->t)) return 0;
+  return 1;
+}
+
+/* The condition "slot rc holds row r's key in `bucket`" (key values compared as values: a float
+** key's -0 and 0 are one key, as in the key bytes; a NaN never hits, and takes the lookup). */
+static const char *recent_hit(Gen *gen, Plan *A) {
+  Buf b = {0};
+  buf_puts(&b, "rc->a && rc->hash == r->h.hash && rc->bucket == bucket");
+  for (int k = 0; k < A->nkeys; k++)
+    buf_printf(&b, " && rc->k%d_null == r->_null.k%d && (r->_null.k%d || rc->k%d == r->k%d)", k, k, k, k, k);
+  const char *s = cx_strndup(gen->cx, b.p, b.len);
+  buf_free(&b);
+  return s;
+}
+
 /* In the process loop, before row i's st_get: prefetch the index slot of row i + 16 and the
 ** entry of row i + 8 (rt->st_prefetch), so that with many keys the two cache misses of each
-** lookup overlap with the work on the rows before it. */
+** lookup overlap with the work on the rows before it. With the cache of recent keys, rows
+** whose key hash is in it now are not prefetched (most will hit it). */
 static void emit_prefetch(Gen *gen, Plan *A) {
   Emitter *em = gen->em;
   int id = A->id;
+  int rk = recent_keys(A);
   em_open(em, "if (hint && i + 8 < batch->n) {   /* the lookups of rows ahead (until they cannot pay) */");
   em_line(em, "const row_n%d_in *p = &rows[i + 8];", id);
-  em_line(em, "hint = rt->st_prefetch(ctx, 0, %s, p->h.hash, 1);", bucket_of(gen, A, "p"));
+  if (rk) em_line(em, "if (!recent[p->h.hash %% %d].a || recent[p->h.hash %% %d].hash != p->h.hash)", RECENT_SLOTS, RECENT_SLOTS);
+  em_line(em, "%shint = rt->st_prefetch(ctx, 0, %s, p->h.hash, 1);", rk ? "  " : "", bucket_of(gen, A, "p"));
   em_open(em, "if (hint && i + 16 < batch->n) {");
   em_line(em, "p = &rows[i + 16];");
-  em_line(em, "rt->st_prefetch(ctx, 0, %s, p->h.hash, 0);", bucket_of(gen, A, "p"));
+  if (rk) em_line(em, "if (!recent[p->h.hash %% %d].a || recent[p->h.hash %% %d].hash != p->h.hash)", RECENT_SLOTS, RECENT_SLOTS);
+  em_line(em, "%srt->st_prefetch(ctx, 0, %s, p->h.hash, 0);", rk ? "  " : "", bucket_of(gen, A, "p"));
   em_close(em, NULL);
   em_close(em, NULL);
 }
@@ -509,6 +544,22 @@ void cg_agg_stage(Gen *gen, Plan *A) {
   em_line(em, "int64_t i;");
   if (A->win.kind != W_NONE) em_line(em, "int64_t late = 0, wm = rt->current_watermark(ctx);");
   if (A->win.kind != W_SESSION) em_line(em, "int hint = 1;   /* prefetch hints pay (rt->st_prefetch) */");
+  int rk = recent_keys(A);
+  if (rk) {
+    em_line(em, "/* the accumulators of recent keys, by key hash: a key seen again in this batch skips its");
+    em_line(em, "** lookup (entries do not move while the batch is folded in) */");
+    em_open(em, "typedef struct n%d_recent {", id);
+    em_line(em, "n%d_acc *a;   /* NULL: empty */", id);
+    em_line(em, "uint64_t hash;");
+    em_line(em, "int64_t bucket;");
+    for (int k = 0; k < A->nkeys; k++) {
+      em_line(em, "%s k%d;", type_c(A->exprs[k]->t), k);
+      em_line(em, "uint8_t k%d_null;", k);
+    }
+    em_close(em, cx_printf(cx, " n%d_recent;", id));
+    em_line(em, "n%d_recent recent[%d];", id, RECENT_SLOTS);
+    em_line(em, "for (i = 0; i < %d; i++) recent[i].a = 0;", RECENT_SLOTS);
+  }
   em_open(em, "for (i = 0; i < batch->n; i++) {");
   em_line(em, "const row_n%d_in *r = &rows[i];", id);
   if (A->win.kind == W_SESSION) {
@@ -524,12 +575,18 @@ void cg_agg_stage(Gen *gen, Plan *A) {
     em_line(em, "int64_t bucket = %s;", bucket_of(gen, A, "r"));
   }
   if (A->win.kind != W_SESSION) emit_prefetch(gen, A);
+  if (rk) {
+    em_line(em, "n%d_acc *a;", id);
+    em_line(em, "n%d_recent *rc = &recent[r->h.hash %% %d];", id, RECENT_SLOTS);
+    em_line(em, "if (%s) a = rc->a;   /* a recent key */", recent_hit(gen, A));
+    em_open(em, "else {");
+  }
   emit_key_bytes(gen, A);
   em_line(em, "int created = 0;");
   em_line(em, "const void *kc = 0;");
   if (A->win.kind == W_SESSION) emit_session_lookup(gen, A);
   else {
-    em_line(em, "n%d_acc *a = (n%d_acc *)rt->st_get(ctx, 0, bucket, r->h.hash, kb, kl, 1, &created, &kc);", id, id);
+    em_line(em, "%sa = (n%d_acc *)rt->st_get(ctx, 0, bucket, r->h.hash, kb, kl, 1, &created, &kc);", rk ? "" : cx_printf(cx, "n%d_acc *", id), id);
     em_line(em, "if (!a) return -1;");
   }
   em_open(em, "if (created) {");
@@ -544,6 +601,11 @@ void cg_agg_stage(Gen *gen, Plan *A) {
     em_line(em, "a->k%d_null = r->_null.k%d;", k, k);
   }
   em_close(em, NULL);
+  if (rk) {
+    em_line(em, "rc->a = a; rc->hash = r->h.hash; rc->bucket = bucket;");
+    for (int k = 0; k < A->nkeys; k++) em_line(em, "rc->k%d = r->k%d; rc->k%d_null = r->_null.k%d;", k, k, k, k);
+    em_close(em, NULL);
+  }
   emit_update(gen, A, upd_in);
   if (A->win.kind == W_NONE) em_line(em, "rt->st_touch(ctx, 0, a);");
   em_close(em, NULL);
@@ -595,20 +657,29 @@ void cg_agg_stage(Gen *gen, Plan *A) {
   } else if (A->win.kind == W_HOP) {
     gen->tmp = 0;
     long long width = (long long)A->win.width, slide = (long long)A->win.slide;
-    em_line(em, "/* [n%d] emit one key of the hopping window ending at *(int64_t *)arg: merge the key's", id);
-    em_line(em, "** partial aggregates of the window's %lld panes (once per key: emitted_for) */", width / slide);
+    /* the panes of a window that hold entries, one bit each, when there are at most 64 */
+    int masked = width / slide <= 64;
+    em_line(em, "/* [n%d] the window being emitted: its end%s */", id,
+            masked ? " and which of its panes hold entries (bit k: pane end - width + k * slide)" : "");
+    em_line(em, "typedef struct n%d_window { int64_t end; uint64_t live; } n%d_window;", id, id);
+    em_line(em, "/* [n%d] emit one key of the hopping window ((n%d_window *)arg): merge the key's partial", id, id);
+    em_line(em, "** aggregates of the window's %lld panes (once per key: emitted_for)%s */", width / slide,
+            masked ? ", looking only into panes that hold entries" : "");
     em_open(em, "static int n%d_emit(RtCtx *ctx, void *arg, int64_t bucket, const void *key, uint32_t keylen, void *value) {", id);
     em_line(em, "n%d_acc *a = (n%d_acc *)value;", id, id);
-    em_line(em, "int64_t end = *(const int64_t *)arg, p;");
+    em_line(em, "const n%d_window *win = (const n%d_window *)arg;", id, id);
+    em_line(em, "int64_t end = win->end, p;");
+    em_line(em, "int k;");
     em_line(em, "if (a->emitted_for >= end) return 0;   /* this key's window was emitted already */");
     em_line(em, "n%d_acc sum;", id);
     em_line(em, "n%d_acc *t = &sum;", id);
     em_line(em, "rt_zero(t, (int64_t)sizeof sum);");
     for (int k = 0; k < A->nkeys; k++) em_line(em, "t->k%d = a->k%d; t->k%d_null = a->k%d_null;", k, k, k, k);
     em_line(em, "/* the other panes' lookups are cache misses with many keys: start them all first */");
-    em_line(em, "for (p = end - INT64_C(%lld); p < end; p += INT64_C(%lld)) if (p != bucket) rt->st_prefetch(ctx, 0, p, a->hash, 0);",
-            width, slide);
-    em_open(em, "for (p = end - INT64_C(%lld); p < end; p += INT64_C(%lld)) {", width, slide);
+    em_line(em, "for (p = end - INT64_C(%lld), k = 0; p < end; p += INT64_C(%lld), k++)", width, slide);
+    em_line(em, "  if (p != bucket%s) rt->st_prefetch(ctx, 0, p, a->hash, 0);", masked ? " && (win->live >> k & 1)" : "");
+    em_open(em, "for (p = end - INT64_C(%lld), k = 0; p < end; p += INT64_C(%lld), k++) {", width, slide);
+    if (masked) em_line(em, "if (!(win->live >> k & 1)) continue;   /* no entries in that pane */");
     em_line(em, "n%d_acc *pa = p == bucket ? a : (n%d_acc *)rt->st_get(ctx, 0, p, a->hash, key, keylen, 0, 0, 0);", id, id);
     em_line(em, "if (!pa) continue;");
     emit_merge(gen, A, "t", "pa");
@@ -662,8 +733,15 @@ void cg_agg_stage(Gen *gen, Plan *A) {
     em_line(em, "end = first + INT64_C(%lld);", slide);
     em_line(em, "if (c->next_end > end) end = c->next_end;");
     em_line(em, "if (end > wm) break;");
+    em_line(em, "n%d_window win;", id);
+    em_line(em, "win.end = end; win.live = 0;");
+    if (masked) {
+      em_line(em, "for (p = first; p != INT64_MAX && p < end; p = rt->st_next_bucket(ctx, 0, p))");
+      em_line(em, "  if (p >= end - INT64_C(%lld)) win.live |= UINT64_C(1) << ((p - (end - INT64_C(%lld))) / INT64_C(%lld));",
+              width, width, slide);
+    }
     em_open(em, "for (p = end - INT64_C(%lld); p < end; p += INT64_C(%lld))", width, slide);
-    em_line(em, "if (rt->st_visit_bucket(ctx, 0, p, n%d_emit, &end)) return -1;", id);
+    em_line(em, "if (rt->st_visit_bucket(ctx, 0, p, n%d_emit, &win)) return -1;", id);
     em->indent--;
     em_line(em, "c->next_end = end + INT64_C(%lld);", slide);
     em_line(em, "while ((p = rt->st_first_bucket(ctx, 0)) != INT64_MAX && p < end + INT64_C(%lld) - INT64_C(%lld))", slide, width);

@@ -87,7 +87,7 @@ void cg_maxfilter_input(Gen *gen, Plan *F, const CgVal *in, const char *hdr) {
   const char *o = cx_printf(cx, "n%d_in", id);
   em_line(em, "/* [n%d] the row to stage %s by the hash of its window, output %d (a NULL %s never ties) */", id,
           gen->stages[F->stage].name, out, c_comment(cx, A->cols[F->mf_col].name));
-  em_open(em, "if (!(%s)) {", in[F->mf_col].n);
+  em_open(em, strcmp(in[F->mf_col].n, "0") ? cx_printf(cx, "if (!(%s)) {", in[F->mf_col].n) : "{");
   em_line(em, "row_n%d_in %s;", id, o);
   em_line(em, "%s.h.ts = %s.ts; %s.h.retract = %s.retract;", o, hdr, o, hdr);
   for (int c = 0; c < A->ncols; c++) {
