@@ -1501,3 +1501,7 @@ void cg_join_stage(Gen *gen, Plan *J) {
   if (J->lwin >= 0) windowed_stage(gen, J);
   else updating_stage(gen, J);
 }
+
+/* parent_uses for other operators (cg_argmax.c): the columns of a node with n output columns
+** that its parent p (and p's consumers) read, marked in used[0..n). */
+void cg_parent_uses(Cx *cx, const Plan *p, uint8_t *used, int n) { parent_uses(cx, p, used, n); }

@@ -254,6 +254,10 @@ void consume(Gen *gen, Plan *p, const CgVal *in, const char *hdr) {
       gen->tmp = g.tmp;
       cg_maxfilter_input(gen, p, in, hdr);
       return;
+    case P_ARGMAX:
+      gen->tmp = g.tmp;
+      cg_argmax_input(gen, p, in, hdr);
+      return;
     case P_UNNEST: {
       /* one row per array element: the parents run inside the element loop */
       em_line(em, "/* [n%d] unnest %s */", p->id, c_comment(cx, bexpr_text(cx, p->exprs[0])));
@@ -298,7 +302,7 @@ static void collect_aggs(Plan *p, Plan ***acc, int *n, int *cap, char *seen, Cx 
   seen[p->id] = 1;
   for (int i = 0; i < p->ninputs; i++) collect_aggs(p->inputs[i], acc, n, cap, seen, cx);
   if (p->kind == P_AGGREGATE || p->kind == P_TOPN || p->kind == P_JOIN || p->kind == P_OVER ||
-      p->kind == P_MAXFILTER) {
+      p->kind == P_MAXFILTER || p->kind == P_ARGMAX) {
     if (*n == *cap) {
       *cap = *cap ? *cap * 2 : 4;
       Plan **nv = cx_alloc(cx, sizeof(Plan *) * (size_t)*cap);
@@ -350,6 +354,7 @@ static void emit_source_consume(Gen *gen, TableLayout *L, int input) {
   em_open(em, "static int src%d_%s_consume(RtCtx *ctx, const RtBatch *batch) {", t->port, c_ident(cx, t->name));
   em_line(em, "const %s *rows = (const %s *)batch->rows;", L->sname, L->sname);
   em_line(em, "int64_t i, wm = INT64_MIN;");
+  cg_argmax_source_prologue(gen, t);
   em_open(em, "for (i = 0; i < batch->n; i++) {");
   em_line(em, "const %s *r = &rows[i];", L->sname);
   CgVal *in = cx_alloc(cx, sizeof(CgVal) * (size_t)(t->ncols ? t->ncols : 1));
@@ -558,7 +563,8 @@ char *cg_generate(Cx *cx, const char *plan_text) {
     new_stage(gen, cx_printf(cx, "n%d_%s", aggs[i]->id, aggs[i]->kind == P_TOPN ? "row_number" :
                                                          aggs[i]->kind == P_OVER ? "over" :
                                                          aggs[i]->kind == P_JOIN ? "join" :
-                                                         aggs[i]->kind == P_MAXFILTER ? "maxfilter" : "agg"));
+                                                         aggs[i]->kind == P_MAXFILTER ? "maxfilter" :
+                                                         aggs[i]->kind == P_ARGMAX ? "argmax" : "agg"));
     aggs[i]->stage = gen->nstages - 1;
   }
   for (int i = 0; i < naggs; i++) {
@@ -566,11 +572,14 @@ char *cg_generate(Cx *cx, const char *plan_text) {
     if (aggs[i]->kind == P_OVER) { cg_over_types(gen, aggs[i]); continue; }
     if (aggs[i]->kind == P_JOIN) { cg_join_types(gen, aggs[i]); continue; }
     if (aggs[i]->kind == P_MAXFILTER) { cg_maxfilter_types(gen, aggs[i]); continue; }
+    if (aggs[i]->kind == P_ARGMAX) { cg_argmax_types(gen, aggs[i]); continue; }
     cg_agg_types(gen, aggs[i]);
     lh = fnv1a(lh, &aggs[i]->id, sizeof aggs[i]->id);
     lh = fnv1a(lh, &aggs[i]->naggs, sizeof aggs[i]->naggs);
     lh = fnv1a(lh, &aggs[i]->win, sizeof aggs[i]->win);
   }
+
+  cg_argmax_source_states(gen);
 
   /* lookup join tables: row structs, connectors, key functions (before any loop uses them) */
   Plan **lookups = NULL;
@@ -601,6 +610,7 @@ char *cg_generate(Cx *cx, const char *plan_text) {
     else if (aggs[i]->kind == P_OVER) cg_over_stage(gen, aggs[i]);
     else if (aggs[i]->kind == P_JOIN) cg_join_stage(gen, aggs[i]);
     else if (aggs[i]->kind == P_MAXFILTER) cg_maxfilter_stage(gen, aggs[i]);
+    else if (aggs[i]->kind == P_ARGMAX) cg_argmax_stage(gen, aggs[i]);
     else cg_agg_stage(gen, aggs[i]);
   }
 

@@ -126,6 +126,14 @@ void cg_join_stage(Gen *gen, Plan *j);
 void cg_maxfilter_types(Gen *gen, Plan *f);
 void cg_maxfilter_input(Gen *gen, Plan *f, const CgVal *in, const char *hdr);
 void cg_maxfilter_stage(Gen *gen, Plan *f);
+/* the columns of a node with n output columns read by its parent p and p's consumers */
+void cg_parent_uses(Cx *cx, const Plan *p, uint8_t *used, int n);
+/* cg_argmax.c: rows equal to their window's maximum (P_ARGMAX, compiler/argmax.c) */
+void cg_argmax_types(Gen *gen, Plan *j);
+void cg_argmax_input(Gen *gen, Plan *j, const CgVal *in, const char *hdr);
+void cg_argmax_stage(Gen *gen, Plan *j);
+void cg_argmax_source_states(Gen *gen);                 /* the source stage's pre-filter tables */
+void cg_argmax_source_prologue(Gen *gen, Table *t);     /* before source t's row loop */
 /* cg_lookup.c: lookup joins (FOR SYSTEM_TIME AS OF), fused into the stream side's loop */
 void cg_lookup_types(Gen *gen, Plan *l);    /* table row struct, connector, key function */
 void cg_lookup_input(Gen *gen, Plan *l, const CgVal *in, const char *hdr);

@@ -366,7 +366,25 @@ struct BExpr {
 
 /* ---- plan (plan.c) ------------------------------------------------------------------ */
 typedef enum PlanKind { P_SCAN, P_FILTER, P_PROJECT, P_UNION, P_SINK, P_MEMORY, P_AGGREGATE, P_TOPN,
-                        P_UNNEST, P_JOIN, P_LOOKUP, P_OVER, P_MAXFILTER } PlanKind;
+                        P_UNNEST, P_JOIN, P_LOOKUP, P_OVER, P_MAXFILTER, P_ARGMAX } PlanKind;
+
+/* P_ARGMAX (argmax.c): an INNER interval join of rows D with the per-window MAX (MIN) of their
+** own column, rewritten to keep per window the running maximum and its ties. The node keeps
+** the join's output columns (left, then right); its one input is D. */
+enum { AMX_WSTART, AMX_WEND, AMX_AGG0 };   /* ArgmaxInfo.scols: what an S column is */
+typedef struct ArgmaxInfo {
+  int dside;             /* which side of the join D was (0 left, 1 right) */
+  int doff, soff;        /* first output column of D's and of S's columns */
+  int col;               /* D's column compared with the maximum */
+  int tcol;              /* D's event-time column */
+  int is_min;            /* MIN instead of MAX */
+  int64_t width;         /* the tumble width W (ns) */
+  int64_t lo, hi;        /* a row at t matches window end E when E - t in [lo, hi] (0 <= lo <= hi <= W) */
+  int nscols;
+  int *scols;            /* per S column: AMX_WSTART, AMX_WEND, or AMX_AGG0 (the maximum) */
+  int agg_id;            /* the aggregate node the rewrite replaced, for EXPLAIN */
+  const char *agg_text;  /* "max(price)" */
+} ArgmaxInfo;
 
 /* Aggregate functions. ORDER AggFn: must match agg_table[] in agg.c */
 typedef enum AggFn {
@@ -476,6 +494,7 @@ struct Plan {
   ** column i is. wincol is A's window column. */
   int mf_col;            /* c: the column of A compared with its window's maximum */
   int mf_min;            /* 1: MIN (rows equal to the window's minimum) */
+  ArgmaxInfo *amx;       /* P_ARGMAX (argmax.c) */
 };
 
 Plan *plan_new(Cx *cx, PlanKind kind, int ncols);
@@ -518,6 +537,9 @@ int join_bind_on(Cx *cx, Plan *j, Expr *on, int nl, int scalar_keys, BExpr ***co
 /* maxfilter.c: j (a freshly bound windowed join, conj its ON conjuncts) turned in place into a
 ** P_MAXFILTER when it keeps the rows equal to their window's maximum or minimum; else NULL. */
 Plan *maxfilter_plan(Cx *cx, Plan *j, BExpr **conj, int nconj);
+/* argmax.c: turn an INNER interval join planned by join_bind (conj: its ON conjuncts) into a
+** P_ARGMAX node when it joins rows with their own window's MAX/MIN; 1 when rewritten. */
+int argmax_rewrite(Cx *cx, Plan *j, BExpr **conj, int nconj);
 
 /* agg.c */
 int agg_is_aggregate_name(const char *name);

@@ -23,7 +23,8 @@
 ** join (outer ones with any residual condition).
 ** An INNER interval join one of whose sides is sparse (sparse_input: a windowed aggregate
 ** without GROUP BY keys whose windows' rows are at least an eighth of the interval's width
-** apart) keeps the other, dense side as an unindexed log (Plan.logside).
+** apart) keeps the other, dense side as an unindexed log (Plan.logside), unless it joins rows
+** with their own window's MAX/MIN: argmax.c then rewrites it into a P_ARGMAX node.
 ** Not here: the run-time algorithms (codegen/cg_join.c).
 */
 #include <string.h>
@@ -399,6 +400,7 @@ Plan *join_bind(Cx *cx, Plan *left, const char *lqual, Plan *right, const char *
       j->updating = 0;   /* rows only expire: the result is append-only */
       int lsparse = sparse_input(left, hi - lo), rsparse = sparse_input(right, hi - lo);
       if (j->join == J_INNER && lsparse != rsparse) j->logside = rsparse ? 0 : 1;
+      argmax_rewrite(cx, j, conj, nconj);   /* rows equal to their window's max (argmax.c) */
     } else if (!left->updating && !right->updating && plan_time_bounds(cx, j, conj, nconj, nl)) {
       j->updating = 0;   /* time-bounded join: rows only expire, the result is append-only */
     }

@@ -178,6 +178,13 @@ char *bexpr_text(Cx *cx, const BExpr *e) {
 }
 
 /* ---- EXPLAIN ------------------------------------------------------------------------ */
+/* ns as "10s", "250ms" or "7ns": the largest of those units that divides it */
+static const char *duration_text(Cx *cx, int64_t ns) {
+  if (ns % 1000000000LL == 0) return cx_printf(cx, "%llds", (long long)(ns / 1000000000LL));
+  if (ns % 1000000LL == 0) return cx_printf(cx, "%lldms", (long long)(ns / 1000000LL));
+  return cx_printf(cx, "%lldns", (long long)ns);
+}
+
 static void explain_node(Cx *cx, Buf *b, Plan *p, int depth) {
   for (int i = 0; i < depth; i++) buf_puts(b, "  ");
   switch (p->kind) {
@@ -224,6 +231,13 @@ static void explain_node(Cx *cx, Buf *b, Plan *p, int depth) {
       buf_printf(b, "[n%d] rows equal to their window's %s(%s) (windowed inner join on %s, rewritten: maxfilter)",
                  p->id, p->mf_min ? "min" : "max", p->inputs[0]->cols[p->mf_col].name, p->label);
       break;
+    case P_ARGMAX: {
+      const ArgmaxInfo *x = p->amx;
+      buf_printf(b, "[n%d] rows equal to their window's %s (argmax join, replaces the interval join with [n%d] "
+                 "tumble(%s)): window end - %s in [%s, %s]", p->id, x->agg_text, x->agg_id, duration_text(cx, x->width),
+                 p->cols[x->doff + x->tcol].name, duration_text(cx, x->lo), duration_text(cx, x->hi));
+      break;
+    }
     case P_LOOKUP:
       buf_printf(b, "[n%d] lookup %s join %s (%s, read whole) on ", p->id,
                  p->join == J_LEFT ? "left" : "inner", p->table->name, p->table->connector);

@@ -12,7 +12,10 @@ semantics give the edge cases: max() ignores NULL prices and is NULL for a windo
 NULLs, a NULL never equals anything, BETWEEN is inclusive (a bid at exactly a window's end,
 the first instant of the next window, meets that window's maximum too), duplicate maxima give
 one pair each. join_ilog_narrow is the same join over a 1 s tumble: ten windows within
-the 10 s bound, too many for the log (both sides stay indexed). Every row is on time (ts never decreases), so no row is late anywhere.
+the 10 s bound, too many for the log (both sides stay indexed). join_ilog_q7 and
+join_ilog_swapped are planned as argmax joins (compiler/argmax.c: rows equal to their own
+window's maximum); join_ilog_residual adds `b.id % 3 <> 0` to ON, a residual the argmax join
+does not take, so it keeps the log plan. Every row is on time (ts never decreases), so no row is late anywhere.
 
 Run it from anywhere: python3 tests/golden/join_ilog_oracle.py [--check] (without --check it
 rewrites the input and goldens; with --check it compares and exits 1 on a difference).
@@ -72,16 +75,17 @@ while t < 240:
 JOIN = """SELECT b.id AS id, b.price AS price, b.ts AS ts, m.wend AS wend
 FROM bids b JOIN (SELECT (ts / {w}) * {w} + {w} AS wend, max(price) AS maxprice
                   FROM bids GROUP BY ts / {w}) m
-ON b.price = m.maxprice AND b.ts BETWEEN m.wend - {span} AND m.wend"""
+ON b.price = m.maxprice AND b.ts BETWEEN m.wend - {span} AND m.wend{extra}"""
 
 
-def golden(tests, window_s):
-    """The join with a tumble of window_s seconds and the 10 s bound, for each test name."""
+def golden(tests, window_s, extra=""):
+    """The join with a tumble of window_s seconds and the 10 s bound (and `extra`, more of the
+    ON condition), for each test name."""
     db = sqlite3.connect(":memory:")
     db.execute("CREATE TABLE bids (ts, id, price)")
     for r in ROWS:
         db.execute("INSERT INTO bids VALUES (?, ?, ?)", (ts_ns(r["ts"]), r["id"], r["price"]))
-    cur = db.execute(JOIN.format(w=window_s * SEC, span=10 * SEC))
+    cur = db.execute(JOIN.format(w=window_s * SEC, span=10 * SEC, extra=extra))
     names = [d[0] for d in cur.description]
     out = [dict(zip(names, r)) for r in cur.fetchall()]
     for r in out:
@@ -95,6 +99,7 @@ def golden(tests, window_s):
 put(INPUT, lines(ROWS))
 n = golden(["join_ilog_q7", "join_ilog_swapped"], 10)   # the same join, sides swapped
 golden(["join_ilog_narrow"], 1)
+golden(["join_ilog_residual", "join_ilog_residual_swapped"], 10, " AND b.id % 3 <> 0")
 
 finish("join_ilog_oracle")
 print("join_ilog_oracle: %d input rows, %d output rows" % (len(ROWS), n))

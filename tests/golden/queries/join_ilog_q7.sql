@@ -1,8 +1,9 @@
 -- A Nexmark q7-shaped interval join: each bid meets the maximum price of the 10 s tumbling
--- window that ends within 10 s after it (B.ts BETWEEN M.wend - 10 s AND M.wend). The right
--- side is a windowed aggregate without GROUP BY keys (at most one row per window), so the
--- join keeps the bids unindexed, as a log per expiry bucket, and scans it when a window's
--- maximum arrives (EXPLAIN: "left rows kept as a log"; codegen/cg_join.c).
+-- window that ends within 10 s after it (B.ts BETWEEN M.wend - 10 s AND M.wend). The bids are
+-- the maximum's own input, so the join is rewritten into an argmax join (compiler/argmax.c:
+-- rows equal to their window's maximum; codegen/cg_argmax.c). join_ilog_residual keeps the
+-- interval join with the bids as a log (one more condition in ON).
+-- stderr: stage 'n5_argmax'
 -- Input (ilog.json, in time order): hand-made windows with a duplicated maximum, NULL prices,
 -- a window of only NULLs (its maximum is NULL and matches nothing), a bid at exactly a
 -- window's end (it meets that window's maximum), a maximum equal to an earlier window's out of

@@ -1,6 +1,7 @@
 -- join_ilog_q7 with the sides swapped: the per-window maxima on the left, the bids on the
--- right (kept as the log: EXPLAIN "right rows kept as a log"), the time bound written as two
--- comparisons. The same rows as join_ilog_q7.
+-- right, the time bound written as two comparisons: also an argmax join (compiler/argmax.c).
+-- The same rows as join_ilog_q7. join_ilog_residual_swapped keeps the interval join.
+-- stderr: stage 'n5_argmax'
 -- Expected output: tests/golden/join_ilog_oracle.py (the same SQLite join); independent of
 -- arroyo-c.
 CREATE TABLE bids (

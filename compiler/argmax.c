@@ -1,0 +1,197 @@
+/*
+** compiler/argmax.c: the argmax join rewrite: "rows equal to their window's maximum".
+**
+** Nexmark q7 joins the bids with the per-window maximum of their own price:
+**     bid B JOIN (SELECT window.end AS e, max(price) AS m FROM bid GROUP BY tumble(W)) S
+**       ON B.price = S.m AND B.t BETWEEN S.e - W AND S.e
+** Planned as written, the interval join keeps every bid of a window (the dense side) until the
+** window's maximum arrives. argmax_rewrite (called by join_bind once the join is planned as an
+** INNER interval join) recognises the shape and turns the P_JOIN node, in place, into a
+** P_ARGMAX node whose only input is the dense side: codegen/cg_argmax.c keeps per window the
+** running maximum and the rows tied with it, which is the same result with O(ties) state.
+**
+** Accepted, exactly (anything else keeps the interval join, unchanged):
+**   - INNER interval join, one key equality, no residual but the interval's own time bounds;
+**   - one side S reaches, through projections that copy columns (or take a window's start or
+**     end), a windowed TUMBLE aggregate AG without GROUP BY keys and not updating; no filter
+**     on the way (a HAVING would drop windows). Every column of S is AG's window start or end,
+**     or the MAX (MIN) aggregate the key compares with, so every S column of an output row
+**     can be produced from the window end and the row's value;
+**   - that aggregate is max(c) or min(c) without FILTER or DISTINCT, c a plain column of AG's
+**     input A of an integer or TIMESTAMP type (floats are refused: -0.0 = 0.0 and NaN make
+**     "equal to the maximum" differ from the join's byte equality of keys);
+**   - the other side D has the same rows as A: both reach, through projections only (no
+**     filter: the maximum is over A's rows and only D's rows are compared), one node or two
+**     scans of one source table; and D's key column is c copied unchanged (no cast);
+**   - S's time column is the window end E, D's is its event time t (the interval join checked
+**     is_event_time), and the interval bounds E - t to [lo, hi] with 0 <= lo <= hi <= W: a row
+**     can then match only its own window (E - t in (0, W]) and, when t is a window end and
+**     lo = 0, the window ending at t (E - t = 0, the inclusive BETWEEN boundary).
+** Not here: the run-time algorithm, lateness and ordering (codegen/cg_argmax.c).
+*/
+#include <string.h>
+#include "compiler.h"
+
+/* What an S column is, in terms of AG (ArgmaxInfo.scols): see compiler.h. Returns -1 when the
+** column is not one of those, and sets *ag to the aggregate reached. */
+static int s_column_kind(const Plan *p, int c, const Plan **ag) {
+  int field = -1;   /* window.start (0) / window.end (1) taken on the way, or -1 */
+  for (;;) {
+    if (p->kind == P_PROJECT) {
+      const BExpr *e = p->exprs[c];
+      if (e->kind == B_COL) c = e->colidx;
+      else if (e->kind == B_FIELD && field < 0 && e->nargs == 1 && e->args[0]->kind == B_COL &&
+               e->args[0]->t.kind == T_WINDOW) {
+        field = e->field;
+        c = e->args[0]->colidx;
+      } else return -1;
+      p = p->inputs[0];
+      continue;
+    }
+    if (p->kind != P_AGGREGATE) return -1;
+    *ag = p;
+    /* (the window column itself never gets here: join_bind refuses a windowed side joined
+    ** with a non-windowed one) */
+    if (c == p->wincol) return field < 0 ? -1 : field ? AMX_WEND : AMX_WSTART;
+    if (field >= 0 || c < p->nkeys + 1) return -1;
+    return AMX_AGG0 + (c - p->nkeys - 1);
+  }
+}
+
+/* Follow p's column *c down through projections (of any kind: they keep the rows) while it is
+** copied; returns the node where the chain of projections ends, *c its column there, or -1
+** in *c when a projection on the way computes it. */
+static const Plan *row_base(const Plan *p, int *c) {
+  while (p->kind == P_PROJECT) {
+    if (*c >= 0) *c = p->exprs[*c]->kind == B_COL ? p->exprs[*c]->colidx : -1;
+    p = p->inputs[0];
+  }
+  return p;
+}
+
+/* Whether column dc of D and column ac of A hold the same values of the same rows: both reach,
+** through projections only (no filter: the maximum is over A's rows and only D's rows are
+** compared), one node, or two scans of one source table (each FROM of a table is its own scan
+** node; they read the same rows), at the same column, copied unchanged. */
+static int reaches(const Plan *p, int c, const Plan *to, int tc) {
+  while (p != to && p->kind == P_PROJECT && c >= 0) {
+    c = p->exprs[c]->kind == B_COL ? p->exprs[c]->colidx : -1;
+    p = p->inputs[0];
+  }
+  return p == to && c == tc;
+}
+
+static int same_rows_column(const Plan *D, int dc, const Plan *A, int ac) {
+  /* one is the other, or a projection of it (Nexmark q7: the bid view is both) */
+  if (reaches(D, dc, A, ac) || reaches(A, ac, D, dc)) return 1;
+  const Plan *bd = row_base(D, &dc), *ba = row_base(A, &ac);
+  if (dc < 0 || dc != ac) return 0;
+  return bd == ba || (bd->kind == P_SCAN && ba->kind == P_SCAN && bd->table == ba->table);
+}
+
+/* e as `column [+/- interval]` over the join's output: the column, or -1. */
+static int time_operand(const BExpr *e) {
+  if (e->kind == B_COL) return e->colidx;
+  if (e->kind == B_OP && (e->op == OP_ADD || e->op == OP_SUB) && e->nargs == 2 &&
+      e->args[0]->kind == B_COL && e->args[1]->kind == B_LIT && e->args[1]->t.kind == T_INTERVAL &&
+      e->args[1]->iv.months == 0)
+    return e->args[0]->colidx;
+  return -1;
+}
+
+/* A conjunct that is one of the interval's own time bounds: `x op y`, op one of < <= > >=,
+** x and y `column [+/- interval]` of the two time columns (one each). */
+static int is_time_bound(const BExpr *c, int lcol, int rcol) {
+  if (c->kind != B_OP || c->nargs != 2) return 0;
+  if (c->op != OP_LT && c->op != OP_LE && c->op != OP_GT && c->op != OP_GE) return 0;
+  int a = time_operand(c->args[0]), b = time_operand(c->args[1]);
+  return (a == lcol && b == rcol) || (a == rcol && b == lcol);
+}
+
+static int argmax_type_ok(SqlType t) {
+  switch (t.kind) {
+    case RT_I32: case RT_I64: case RT_U32: case RT_U64: case RT_TIMESTAMP: return 1;
+    default: return 0;
+  }
+}
+
+/* The rewrite for one choice of dense side; 1 when j became a P_ARGMAX node. */
+static int try_side(Cx *cx, Plan *j, BExpr **conj, int nconj, int dside) {
+  int nl = j->inputs[0]->ncols;
+  Plan *D = j->inputs[dside], *S = j->inputs[!dside];
+  int soff = dside ? 0 : nl;   /* S's first column in j's output */
+  /* the key: a plain column on each side, no cast */
+  const BExpr *dk = dside ? j->rkeys[0] : j->exprs[0], *sk = dside ? j->exprs[0] : j->rkeys[0];
+  if (dk->kind != B_COL || sk->kind != B_COL) return 0;
+  int dcol = dk->colidx, scol = sk->colidx;   /* over D's and S's own columns */
+  /* S: every column is known in terms of one keyless tumbling aggregate */
+  const Plan *AG = NULL;
+  int *kinds = cx_alloc(cx, sizeof(int) * (size_t)(S->ncols ? S->ncols : 1));
+  for (int c = 0; c < S->ncols; c++) {
+    const Plan *ag = NULL;
+    kinds[c] = s_column_kind(S, c, &ag);
+    if (kinds[c] < 0 || (AG && ag != AG)) return 0;
+    AG = ag;
+  }
+  if (!AG || AG->win.kind != W_TUMBLE || AG->nkeys != 0 || AG->updating || AG->wincol < 0 ||
+      AG->win.width <= 0 || AG->win.slide != AG->win.width)
+    return 0;
+  int ai = kinds[scol] - AMX_AGG0;
+  if (ai < 0 || ai >= AG->naggs) return 0;
+  const AggCall *a = &AG->aggs[ai];
+  if ((a->fn != A_MAX && a->fn != A_MIN) || a->nargs != 1 || a->filter || a->distinct ||
+      a->args[0]->kind != B_COL || !argmax_type_ok(a->args[0]->t))
+    return 0;
+  for (int c = 0; c < S->ncols; c++)   /* other aggregates cannot be produced */
+    if (kinds[c] >= AMX_AGG0 && kinds[c] != kinds[scol]) return 0;
+  /* D: the aggregate's own input rows, and the key is the aggregated column */
+  const Plan *A = AG->inputs[0];
+  if (!same_rows_column(D, dcol, A, a->args[0]->colidx) || !type_eq(D->cols[dcol].t, a->args[0]->t))
+    return 0;
+  /* times: S's is the window end, D's its event time (checked by the interval join) */
+  int dt = dside ? j->ircol : j->ilcol, st = dside ? j->ilcol : j->ircol;
+  if (kinds[st] != AMX_WEND) return 0;
+  int64_t lo = dside ? -j->ihi : j->ilo, hi = dside ? -j->ilo : j->ihi;   /* bounds on E - t */
+  int64_t W = AG->win.width;
+  if (lo < 0 || hi > W || lo > hi) return 0;
+  /* nothing but the key and the time bounds in ON */
+  int lt = j->ilcol, rt_ = nl + j->ircol, nkeyconj = 0;
+  for (int i = 0; i < nconj; i++) {
+    const BExpr *c = conj[i];
+    if (c->kind == B_OP && c->op == OP_EQ && nkeyconj == 0 &&
+        ((c->args[0] == j->exprs[0]) || (c->args[1] == j->exprs[0]))) { nkeyconj++; continue; }
+    if (!is_time_bound(c, lt, rt_)) return 0;
+  }
+  if (nkeyconj != 1) return 0;
+
+  ArgmaxInfo *x = cx_alloc(cx, sizeof *x);
+  x->dside = dside;
+  x->soff = soff;
+  x->doff = dside ? j->inputs[0]->ncols : 0;
+  x->col = dcol;
+  x->tcol = dt;
+  x->is_min = a->fn == A_MIN;
+  x->width = W;
+  x->lo = lo;
+  x->hi = hi;
+  x->nscols = S->ncols;
+  x->scols = kinds;
+  x->agg_id = AG->id;
+  x->agg_text = cx_printf(cx, "%s(%s)", a->fn == A_MIN ? "min" : "max", bexpr_text(cx, a->args[0]));
+  j->kind = P_ARGMAX;
+  j->amx = x;
+  j->inputs = cx_alloc(cx, sizeof(Plan *));
+  j->inputs[0] = D;
+  j->ninputs = 1;
+  j->updating = 0;
+  return 1;
+}
+
+int argmax_rewrite(Cx *cx, Plan *j, BExpr **conj, int nconj) {
+  if (j->kind != P_JOIN || j->join != J_INNER || !j->interval || j->lwin >= 0 || j->nkeys != 1)
+    return 0;
+  if (j->inputs[0]->updating || j->inputs[1]->updating) return 0;
+  for (int dside = 0; dside < 2; dside++)
+    if (try_side(cx, j, conj, nconj, dside)) return 1;
+  return 0;
+}
