@@ -178,10 +178,11 @@ char *bexpr_text(Cx *cx, const BExpr *e) {
 }
 
 /* ---- EXPLAIN ------------------------------------------------------------------------ */
-/* ns as "10s", "250ms" or "7ns": the largest of those units that divides it */
+/* ns as "10s", "250ms", "100us" or "7ns": the largest of those units that divides it */
 static const char *duration_text(Cx *cx, int64_t ns) {
   if (ns % 1000000000LL == 0) return cx_printf(cx, "%llds", (long long)(ns / 1000000000LL));
   if (ns % 1000000LL == 0) return cx_printf(cx, "%lldms", (long long)(ns / 1000000LL));
+  if (ns % 1000LL == 0) return cx_printf(cx, "%lldus", (long long)(ns / 1000LL));
   return cx_printf(cx, "%lldns", (long long)ns);
 }
 
