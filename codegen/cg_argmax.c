@@ -264,7 +264,7 @@ void cg_argmax_input(Gen *gen, Plan *J, const CgVal *in, const char *hdr) {
   const CgVal *v = &in[x->col], *t = &in[x->tcol];
   if (strcmp(v->n, "0") && strcmp(t->n, "0")) em_line(em, "if (%s || %s) break;", v->n, t->n);
   else if (strcmp(v->n, "0") || strcmp(t->n, "0")) em_line(em, "if (%s) break;", strcmp(v->n, "0") ? v->n : t->n);
-  emit_prefilter(gen, J, v->v, t->v);
+  if (gen->stage == 0) emit_prefilter(gen, J, v->v, t->v);   /* the source loop (its prologue declared it) */
   em_line(em, "row_n%d_in %s;", id, o);
   /* field by field: tcc turns struct assignment into a memmove call */
   em_line(em, "%s.h.ts = %s.ts; %s.h.hash = 0; %s.h.retract = %s.retract;", o, hdr, o, o, hdr);
