@@ -10,12 +10,14 @@
 **     values (strings point into the table's copy of the key bytes), per-aggregate fields, and
 **     for updating aggregates the previously emitted output values.
 **   - the consuming stage: n<id>_process (serialize the key, st_get, update; the lookups of
-**     the rows 8 and 16 ahead are prefetched with rt->st_prefetch), and either
+**     the rows 8 and 16 ahead are prefetched with rt->st_prefetch; windowed aggregates with
+**     fixed-size keys first look the key up in a small cache of the batch's recent keys, see
+**     recent_keys), and either
 **       tumble: on_watermark emits every bucket (window) whose end <= watermark, then drops it;
 **       hop:    buckets are panes of one slide; on_watermark emits each window end <= watermark
 **               by merging its panes per key (each pane's partial aggregate is shared by the
-**               width/slide windows containing it), a cursor in state table 1 remembers the
-**               next window end;
+**               width/slide windows containing it; only panes that hold entries are looked
+**               into), a cursor in state table 1 remembers the next window end;
 **       session: per key an entry in state table 1 lists its open sessions (id, start, end:
 **               8 in the entry, any more in a value list that the table frees and snapshots);
 **               each session's accumulator is in table 0 under key bytes + id. A row merges

@@ -8,7 +8,9 @@
 ** the rest is the residual predicate, evaluated on candidate pairs.
 ** Streaming kinds: when both inputs carry a window column (they come from windowed
 ** aggregates) the join is windowed: rows meet only within the same window and the result is
-** append-only, emitted when the window closes. Otherwise it is an updating join (results are
+** append-only, emitted when the window closes (an INNER one that keeps A's rows equal to the
+** per-window maximum of one of A's columns becomes a P_MAXFILTER instead: maxfilter.c).
+** Otherwise it is an updating join (results are
 ** retracted when input rows are). Outer joins pad the missing side with NULLs.
 ** Interval join: append-only inputs, the ON bounds right.t - left.t between two constants
 ** (col +/- INTERVAL on both sides) and both time columns are provably their side's event time
