@@ -28,7 +28,6 @@ import datetime
 import json
 import os
 import re
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -656,44 +655,44 @@ def main():
         return db
 
     # 2. the queries
-    tmpdir = tempfile.mkdtemp(prefix="nexmark-check.")
-    side_input = os.path.join(tmpdir, "side_input.json")
-    write_side_input(side_input)
-    for name, oracle, debezium, opts in QUERIES:
-        if args.only and name not in args.only:
-            continue
-        base = opts.get("base", BASE_TIME)
-        db = events(base)
-        if db is None:
-            report(name, "no events for base time %s" % base)
-            continue
-        try:
-            expected = oracle(db, side_input) if opts.get("side_input") else oracle(db)
-        except Vacuous as e:
-            report(name, "the check would be vacuous: %s" % e)
-            continue
-        expected_ms = multiset(expected)
-        compile_args = ["--udf", opts["udf"]] if "udf" in opts else []
-        with open(os.path.join(HERE, "queries", name + ".sql")) as f:
-            template = f.read()
-        runs = [(b, 1) for b in args.backends.split(",")] + [("tcc", 3)]
-        for backend, par in runs:
-            tag = "%s[%s%s]" % (name, backend, ",p%d" % par if par > 1 else "")
-            out = os.path.join(workdir, "%s.%s.p%d.out" % (name, backend, par))
-            sql = (template.replace("$output_path", out).replace("$max_events", str(args.events))
-                   .replace("$base_time", base).replace("$side_input", side_input))
-            err = compile_and_run(binp, sql, workdir, name, backend, par, out, compile_args)
-            if err is None:
-                try:
-                    err = diff(expected_ms, read_output(out, debezium))
-                except (ValueError, KeyError) as e:
-                    err = "bad output: %s" % e
-            if err is None and len(expected) == 0:
-                err = "the oracle gives no rows (the check would be vacuous)"
-            if err is None:
-                tag += " (%d rows)" % len(expected)
-            report(tag, err)
-    shutil.rmtree(tmpdir)
+    with tempfile.TemporaryDirectory(prefix="nexmark-check.") as tmpdir:
+        side_input = os.path.join(tmpdir, "side_input.json")
+        write_side_input(side_input)
+        for name, oracle, debezium, opts in QUERIES:
+            if args.only and name not in args.only:
+                continue
+            base = opts.get("base", BASE_TIME)
+            db = events(base)
+            if db is None:
+                report(name, "no events for base time %s" % base)
+                continue
+            try:
+                expected = oracle(db, side_input) if opts.get("side_input") else oracle(db)
+            except Vacuous as e:
+                report(name, "the check would be vacuous: %s" % e)
+                continue
+            expected_ms = multiset(expected)
+            compile_args = ["--udf", opts["udf"]] if "udf" in opts else []
+            with open(os.path.join(HERE, "queries", name + ".sql")) as f:
+                template = f.read()
+            runs = [(b, 1) for b in args.backends.split(",")] + [("tcc", 3)]
+            for backend, par in runs:
+                tag = "%s[%s%s]" % (name, backend, ",p%d" % par if par > 1 else "")
+                out = os.path.join(workdir, "%s.%s.p%d.out" % (name, backend, par))
+                sql = (template.replace("$output_path", out)
+                       .replace("$max_events", str(args.events))
+                       .replace("$base_time", base).replace("$side_input", side_input))
+                err = compile_and_run(binp, sql, workdir, name, backend, par, out, compile_args)
+                if err is None:
+                    try:
+                        err = diff(expected_ms, read_output(out, debezium))
+                    except (ValueError, KeyError) as e:
+                        err = "bad output: %s" % e
+                if err is None and len(expected) == 0:
+                    err = "the oracle gives no rows (the check would be vacuous)"
+                if err is None:
+                    tag += " (%d rows)" % len(expected)
+                report(tag, err)
 
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
