@@ -6,7 +6,7 @@
    JSON-lines file; the events are loaded into an in-memory SQLite database as tables
    person, auction and bid, each with a ts column holding the event time in integer
    nanoseconds since the epoch. A few queries use another base time (q14: the events straddle
-   08:00 UTC; q15-q17: midnight; q7_boundary: bids at window ends), dumped once each.
+   08:00 UTC; q15-q17: midnight; q7_boundary, q7_wide: bids at window ends), dumped once each.
 2. Each tests/nexmark/queries/qN.sql (our dialect; '$output_path', '$max_events',
    '$base_time' and '$side_input' are substituted) is compiled with both backends (tcc, gcc;
    q14 with --udf bench/nexmark/udf_count_char.c) and run with bin/arroyo-worker, and the tcc
@@ -208,19 +208,20 @@ def expect_q5(db):
     return q(db, sql, ["starttime", "auction", "num"], ts_cols=["starttime"])
 
 
-def q7_rows(db, price):
+def q7_rows(db, price, bound=TUMBLE):
     """The standard q7 with the bid price given by the SQL expression price: for each window
-    end E that has bids, every bid with E - W <= ts <= E (inclusive on both ends: a bid
+    end E that has bids, every bid with E - bound <= ts <= E (inclusive on both ends: a bid
     exactly at E, which belongs to the next window, also matches window E's maximum) whose
-    price equals the maximum price of the bids in [E - W, E)."""
+    price equals the maximum price of the bids in [E - W, E) (W = TUMBLE; the standard q7
+    has bound = W). Also returns how many of the rows are bids at exactly E."""
     t = TUMBLE
     sql = """
       WITH p AS (SELECT auction, {price} AS price, bidder, datetime, extra, ts FROM bid),
            mx AS (SELECT (ts / {t} + 1) * {t} AS e, max(price) AS maxprice FROM p
                   GROUP BY ts / {t})
       SELECT b.auction, b.price, b.bidder, b.datetime, b.extra, b.ts = m.e
-      FROM mx m JOIN p b ON b.price = m.maxprice AND b.ts >= m.e - {t} AND b.ts <= m.e
-    """.format(t=t, price=price)
+      FROM mx m JOIN p b ON b.price = m.maxprice AND b.ts >= m.e - {bound} AND b.ts <= m.e
+    """.format(t=t, price=price, bound=bound)
     rows = q(db, sql, ["auction", "price", "bidder", "datetime", "extra", "at_end"])
     return rows, sum(r.pop("at_end") for r in rows)
 
@@ -234,6 +235,10 @@ def expect_q7_boundary(db):
     if at_end == 0:
         raise Vacuous("no bid at exactly a window's end meets that window's maximum")
     return rows
+
+
+def expect_q7_wide(db):
+    return q7_rows(db, "price % 5", bound=2 * TUMBLE)[0]
 
 
 def expect_q7_windowed(db):
@@ -258,7 +263,7 @@ def expect_q8(db):
     return q(db, sql, ["id", "name", "stime"], ts_cols=["stime"])
 
 
-SESSION_GAP = 200_000     # 200 microseconds (q11)
+SESSION_GAP = 20_000      # 20 microseconds (q11)
 
 
 def expect_q11(db):
@@ -480,6 +485,7 @@ QUERIES = [
     ("q5_flink", expect_q5, False, {}),
     ("q7", expect_q7, False, {}),
     ("q7_boundary", expect_q7_boundary, False, {"base": BASE_Q7_BOUNDARY}),
+    ("q7_wide", expect_q7_wide, False, {"base": BASE_Q7_BOUNDARY}),
     ("q7_windowed", expect_q7_windowed, False, {}),
     ("q8", expect_q8, False, {}),
     ("q11", expect_q11, False, {}),
