@@ -55,7 +55,9 @@ row() { # query backend events wall cpu rss_kb compile_ms
 }
 
 echo "Nexmark, $EVENTS events, parallelism 1; $(nproc) CPUs: $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
-echo "binaries: $BIN (worktree HEAD $(git rev-parse --short HEAD 2>/dev/null), load average $(cut -d" " -f1-3 /proc/loadavg))"
+# the commit of the checkout the binaries were built in (NEXMARK_BIN may be another build)
+bin_head=$(git -C "$(dirname "$BIN/arroyo-worker")/.." rev-parse --short HEAD 2>/dev/null || echo unknown)
+echo "binaries: $BIN (HEAD $bin_head of the checkout they are in, load average $(cut -d" " -f1-3 /proc/loadavg))"
 printf "%-5s %-8s %10s %8s %12s %14s %8s %10s\n" query backend events seconds "events/s" \
   "events/s/core" "RSS MB" "compile ms"
 declare -A OURS BASE
