@@ -359,12 +359,6 @@ static void key_outs(Gen *gen, Plan *A, const char *acc, CgVal *outs) {
   }
 }
 
-static void emit_header(Gen *gen, const char *ts, const char *retract) {
-  em_line(gen->em, "RtRowHeader hdr;");
-  em_line(gen->em, "hdr.ts = %s; hdr.hash = 0; hdr.retract = %s;", ts, retract);
-  em_line(gen->em, "hdr.pad_[0] = hdr.pad_[1] = hdr.pad_[2] = hdr.pad_[3] = hdr.pad_[4] = hdr.pad_[5] = hdr.pad_[6] = 0;");
-}
-
 /* Session windows, process side. A row at ts opens [ts, ts + gap); every open session of its
 ** key that this overlaps is taken out of the key's list (the entry's span[] or the overflow
 ** list), their accumulators merged into the first one's, and the union put back as one
@@ -458,7 +452,7 @@ static void emit_window_row(Gen *gen, Plan *A, const char *acc, const char *wsta
   int nkw = A->nkeys + (A->wincol >= 0 ? 1 : 0);
   em_line(em, "RtWindow w;");
   em_line(em, "w.start = %s; w.end = %s;", wstart, wend);
-  emit_header(gen, "w.end - 1", "0");
+  cg_out_header(gen->em, "w.end - 1", "0");
   key_outs(gen, A, acc, outs);
   outs[A->nkeys].v = "w";
   outs[A->nkeys].n = "0";
@@ -526,6 +520,25 @@ static void emit_prefetch(Gen *gen, Plan *A) {
   em_line(em, "%srt->st_prefetch(ctx, 0, %s, p->h.hash, 0);", rk ? "  " : "", bucket_of(gen, A, "p"));
   em_close(em, NULL);
   em_close(em, NULL);
+}
+
+/* n<id>_on_watermark for a stage whose state table 0 holds one bucket per window (bucket =
+** window end): every bucket at or before the watermark is visited with n<id>_emit (which
+** emits one entry) and then dropped, oldest first. `what` names what is emitted, for the
+** comment. Used by input-window aggregates and cg_maxfilter.c. */
+void cg_agg_close_buckets(Gen *gen, int id, const char *what) {
+  Emitter *em = gen->em;
+  em_line(em, "/* [n%d] the watermark reached window ends: emit those %s and free them */", id, what);
+  em_open(em, "static int n%d_on_watermark(RtCtx *ctx, int64_t wm) {", id);
+  em_open(em, "for (;;) {");
+  em_line(em, "int64_t b = rt->st_first_bucket(ctx, 0);");
+  em_line(em, "if (b == INT64_MAX || b > wm) break;");
+  em_line(em, "if (rt->st_visit_bucket(ctx, 0, b, n%d_emit, 0)) return -1;", id);
+  em_line(em, "rt->st_drop_bucket(ctx, 0, b);");
+  em_close(em, NULL);
+  em_line(em, "return 0;");
+  em_close(em, NULL);
+  em_line(em, "%s", "");
 }
 
 void cg_agg_stage(Gen *gen, Plan *A) {
@@ -645,17 +658,7 @@ void cg_agg_stage(Gen *gen, Plan *A) {
     em_line(em, "return 0;");
     em_close(em, NULL);
     em_line(em, "%s", "");
-    em_line(em, "/* [n%d] the watermark reached window ends: emit those windows and free them */", id);
-    em_open(em, "static int n%d_on_watermark(RtCtx *ctx, int64_t wm) {", id);
-    em_open(em, "for (;;) {");
-    em_line(em, "int64_t b = rt->st_first_bucket(ctx, 0);");
-    em_line(em, "if (b == INT64_MAX || b > wm) break;");
-    em_line(em, "if (rt->st_visit_bucket(ctx, 0, b, n%d_emit, 0)) return -1;", id);
-    em_line(em, "rt->st_drop_bucket(ctx, 0, b);");
-    em_close(em, NULL);
-    em_line(em, "return 0;");
-    em_close(em, NULL);
-    em_line(em, "%s", "");
+    cg_agg_close_buckets(gen, id, "windows");
   } else if (A->win.kind == W_HOP) {
     gen->tmp = 0;
     long long width = (long long)A->win.width, slide = (long long)A->win.slide;
@@ -815,7 +818,7 @@ void cg_agg_stage(Gen *gen, Plan *A) {
     em_line(em, "/* [n%d] one changed key: retract the previous output row, emit the new one */", id);
     em_open(em, "static int n%d_flush_one(RtCtx *ctx, void *arg, int64_t bucket, const void *key, uint32_t keylen, void *value) {", id);
     em_line(em, "n%d_acc *a = (n%d_acc *)value;", id, id);
-    emit_header(gen, "0", "0");
+    cg_out_header(gen->em, "0", "0");
     key_outs(gen, A, "a", outs);
     emit_finalize(gen, A, "a", outs, nkw);
     /* previous outputs: strings live in a string box (p<i>_box) so they outlive the batch */

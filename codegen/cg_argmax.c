@@ -339,9 +339,7 @@ static void emit_out(Gen *gen, Plan *J, const uint8_t *need) {
   em_line(em, "/* [n%d] an output row: the candidate's columns, and the window's (its end, its start, or", id);
   em_line(em, "** the maximum, which is the candidate's own value) */");
   em_open(em, "static int n%d_out(RtCtx *ctx, const row_n%d_in *r, int64_t end, int64_t ts) {", id, id);
-  em_line(em, "RtRowHeader hdr;");
-  em_line(em, "hdr.ts = ts; hdr.hash = 0; hdr.retract = 0;");
-  em_line(em, "hdr.pad_[0] = hdr.pad_[1] = hdr.pad_[2] = hdr.pad_[3] = hdr.pad_[4] = hdr.pad_[5] = hdr.pad_[6] = 0;");
+  cg_out_header(em, "ts", "0");
   CgVal *outs = cx_alloc(cx, sizeof(CgVal) * (size_t)(J->ncols ? J->ncols : 1));
   for (int c = 0; c < D->ncols; c++) {
     CgVal *o = &outs[x->doff + c];

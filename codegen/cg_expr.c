@@ -26,6 +26,12 @@ void cg_assign(Emitter *em, const char *dst, SqlType t, const char *v) {
   else em_line(em, "%s = %s;", dst, v);
 }
 
+void cg_out_header(Emitter *em, const char *ts, const char *retract) {
+  em_line(em, "RtRowHeader hdr;");
+  em_line(em, "hdr.ts = %s; hdr.hash = 0; hdr.retract = %s;", ts, retract);
+  em_line(em, "hdr.pad_[0] = hdr.pad_[1] = hdr.pad_[2] = hdr.pad_[3] = hdr.pad_[4] = hdr.pad_[5] = hdr.pad_[6] = 0;");
+}
+
 const char *cg_zero(SqlType t) {
   switch (t.kind) {
     case RT_TEXT: case RT_JSON: case RT_BYTEA: return "{0, 0}";

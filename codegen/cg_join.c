@@ -440,9 +440,7 @@ static void emit_pair_fns(Gen *gen, Plan *J) {
   em_line(em, "int lmiss = lp == 0, rmiss = rp == 0;");
   em_line(em, "const row_n%d_l *l = lp ? lp : &n%d_l_nulls;", id, id);
   em_line(em, "const row_n%d_r *r = rp ? rp : &n%d_r_nulls;", id, id);
-  em_line(em, "RtRowHeader hdr;");
-  em_line(em, "hdr.ts = ts; hdr.hash = 0; hdr.retract = (uint8_t)retract;");
-  em_line(em, "hdr.pad_[0] = hdr.pad_[1] = hdr.pad_[2] = hdr.pad_[3] = hdr.pad_[4] = hdr.pad_[5] = hdr.pad_[6] = 0;");
+  cg_out_header(em, "ts", "(uint8_t)retract");
   CgVal *out = join_outs(gen, J, "l", "lmiss", "r", "rmiss");
   em_open(em, "do {");
   consume_parents(gen, J, out, "hdr");

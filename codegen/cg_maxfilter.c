@@ -31,14 +31,7 @@ void cg_maxfilter_types(Gen *gen, Plan *F) {
   Plan *A = F->inputs[0];   /* no ARRAY, INTERVAL or STRUCT columns: refused by join_bind */
   em_line(ty, "/* [n%d] rows equal to their window's %s: the input row, shuffled by its window */", id,
           F->mf_min ? "minimum" : "maximum");
-  em_open(ty, "typedef struct row_n%d_in {", id);
-  em_line(ty, "RtRowHeader h;");
-  for (int c = 0; c < A->ncols; c++)
-    em_line(ty, "%s c%d;   /* %s */", type_c(A->cols[c].t), c, c_comment(cx, A->cols[c].name));
-  em_open(ty, "struct {");
-  for (int c = 0; c < A->ncols; c++) em_line(ty, "uint8_t c%d;", c);
-  em_close(ty, " _null;");
-  em_close(ty, cx_printf(cx, " row_n%d_in;", id));
+  cg_whole_row_types(gen, id, A);
   em_line(ty, "/* [n%d] one window (state table 0, bucket = window end, key = window start): the running", id);
   em_line(ty, "** %s of %s and the rows tied with it, packed in a join-rows block */", F->mf_min ? "minimum" : "maximum",
           c_comment(cx, A->cols[F->mf_col].name));
@@ -49,20 +42,6 @@ void cg_maxfilter_types(Gen *gen, Plan *F) {
   em_line(ty, "uint8_t has;               /* best is set (some c was not NULL) */");
   em_close(ty, cx_printf(cx, " n%d_win;", id));
   em_line(ty, "%s", "");
-  /* edge schema: every column but windows (no strings there) */
-  em_open(ds, "static const RtColumn n%d_in_cols[] = {", id);
-  int n = 0;
-  for (int c = 0; c < A->ncols; c++) {
-    SqlType t = A->cols[c].t;
-    if (t.kind == T_WINDOW) continue;
-    em_line(ds, "{ \"c%d\", %d, 1, %d, %d, (uint32_t)offsetof(row_n%d_in, c%d), (uint32_t)offsetof(row_n%d_in, _null.c%d) },",
-            c, t.kind, t.prec, t.scale, id, c, id, c);
-    n++;
-  }
-  if (!n) em_line(ds, "{ 0, 0, 0, 0, 0, 0, 0 }");
-  em_close(ds, ";");
-  em_line(ds, "static const RtSchema n%d_in_schema = { \"row_n%d_in\", sizeof(row_n%d_in), %d, n%d_in_cols };",
-          id, id, id, n, id);
   em_line(ds, "static const uint32_t n%d_objs[] = { (uint32_t)offsetof(n%d_win, ties) };", id, id);
   em_open(ds, "static const RtStateDesc n%d_states[] = {", id);
   em_line(ds, "{ \"n%d windows: %s and its ties\", sizeof(n%d_win), 1, n%d_objs, 0, 0, 0 },", id,
@@ -178,9 +157,7 @@ void cg_maxfilter_stage(Gen *gen, Plan *F) {
   em_line(em, "rt_zero(&r, (int64_t)sizeof r);");
   em_line(em, "r.c%d.start = w->start; r.c%d.end = bucket;", wc, wc);
   em_line(em, "r.c%d = w->best;", cc);
-  em_line(em, "RtRowHeader hdr;");
-  em_line(em, "hdr.ts = bucket - 1; hdr.hash = 0; hdr.retract = 0;");
-  em_line(em, "hdr.pad_[0] = hdr.pad_[1] = hdr.pad_[2] = hdr.pad_[3] = hdr.pad_[4] = hdr.pad_[5] = hdr.pad_[6] = 0;");
+  cg_out_header(em, "bucket - 1", "0");
   em_open(em, "while ((p = rt->jrows_next(w->ties, &pos, &len)) != 0) {");
   em_line(em, "uint32_t o = 0;");
   for (int c = 0; c < A->ncols; c++) {
@@ -207,15 +184,5 @@ void cg_maxfilter_stage(Gen *gen, Plan *F) {
   em_line(em, "(void)arg; (void)key; (void)keylen;");
   em_line(em, "return 0;");
   em_close(em, NULL);
-  em_line(em, "/* [n%d] the watermark reached window ends: emit those windows' ties and free them */", id);
-  em_open(em, "static int n%d_on_watermark(RtCtx *ctx, int64_t wm) {", id);
-  em_open(em, "for (;;) {");
-  em_line(em, "int64_t b = rt->st_first_bucket(ctx, 0);");
-  em_line(em, "if (b == INT64_MAX || b > wm) break;");
-  em_line(em, "if (rt->st_visit_bucket(ctx, 0, b, n%d_emit, 0)) return -1;", id);
-  em_line(em, "rt->st_drop_bucket(ctx, 0, b);");
-  em_close(em, NULL);
-  em_line(em, "return 0;");
-  em_close(em, NULL);
-  em_line(em, "%s", "");
+  cg_agg_close_buckets(gen, id, "windows' ties");
 }

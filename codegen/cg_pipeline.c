@@ -102,6 +102,36 @@ void cg_table_descriptor(Emitter *em, Cx *cx, TableLayout *l, const char *prefix
   emit_descriptor(em, cx, l, prefix, 1);
 }
 
+/* row_n<id>_in, every column of `in` as one edge row (into gen->types), and its edge schema
+** n<id>_in_schema (into gen->descs), which leaves window columns out: they hold no strings. For
+** the stages that ship their input rows whole (top-N, window functions, maxfilter). The caller
+** writes the struct's comment line first. */
+void cg_whole_row_types(Gen *gen, int id, const Plan *in) {
+  Cx *cx = gen->cx;
+  Emitter *ty = &gen->types, *ds = &gen->descs;
+  em_open(ty, "typedef struct row_n%d_in {", id);
+  em_line(ty, "RtRowHeader h;");
+  for (int c = 0; c < in->ncols; c++)
+    em_line(ty, "%s c%d;   /* %s */", type_c(in->cols[c].t), c, c_comment(cx, in->cols[c].name));
+  em_open(ty, "struct {");
+  for (int c = 0; c < in->ncols; c++) em_line(ty, "uint8_t c%d;", c);
+  em_close(ty, " _null;");
+  em_close(ty, cx_printf(cx, " row_n%d_in;", id));
+  em_open(ds, "static const RtColumn n%d_in_cols[] = {", id);
+  int n = 0;
+  for (int c = 0; c < in->ncols; c++) {
+    SqlType t = in->cols[c].t;
+    if (t.kind == T_WINDOW) continue;
+    em_line(ds, "{ \"c%d\", %d, 1, %d, %d, (uint32_t)offsetof(row_n%d_in, c%d), (uint32_t)offsetof(row_n%d_in, _null.c%d) },",
+            c, t.kind, t.prec, t.scale, id, c, id, c);
+    n++;
+  }
+  if (!n) em_line(ds, "{ 0, 0, 0, 0, 0, 0, 0 }");
+  em_close(ds, ";");
+  em_line(ds, "static const RtSchema n%d_in_schema = { \"row_n%d_in\", sizeof(row_n%d_in), %d, n%d_in_cols };",
+          id, id, id, n, id);
+}
+
 /* ---- stages and outputs --------------------------------------------------------------- */
 static StageGen *new_stage(Gen *gen, const char *name) {
   Cx *cx = gen->cx;

@@ -84,11 +84,12 @@ static void unbounded_types(Gen *gen, Plan *T) {
   st->process_fn = cx_printf(cx, "n%d_process", id);
 }
 
-/* The row struct row_n<id>_in (the whole input row) and its edge schema; shared by P_TOPN and
-** P_OVER, whose producers both ship the row by partition hash (cg_topn_input). */
+/* The row struct row_n<id>_in (the whole input row) and its edge schema, after checking that
+** the keys name columns and that every column can be shuffled; shared by P_TOPN and P_OVER,
+** whose producers both ship the row by partition hash (cg_topn_input). */
 void cg_topn_row_types(Gen *gen, Plan *T) {
   Cx *cx = gen->cx;
-  Emitter *ty = &gen->types, *ds = &gen->descs;
+  Emitter *ty = &gen->types;
   int id = T->id;
   Plan *in = T->inputs[0];
   const char *what = T->kind == P_OVER ? "window function" : "row_number()";
@@ -106,29 +107,7 @@ void cg_topn_row_types(Gen *gen, Plan *T) {
                  in->cols[c].name, type_name(in->cols[c].t));
 
   em_line(ty, "/* [n%d] %s input: the whole row, shuffled by its partition */", id, what);
-  em_open(ty, "typedef struct row_n%d_in {", id);
-  em_line(ty, "RtRowHeader h;");
-  for (int c = 0; c < in->ncols; c++)
-    em_line(ty, "%s c%d;   /* %s */", type_c(in->cols[c].t), c, c_comment(cx, in->cols[c].name));
-  em_open(ty, "struct {");
-  for (int c = 0; c < in->ncols; c++) em_line(ty, "uint8_t c%d;", c);
-  em_close(ty, " _null;");
-  em_close(ty, cx_printf(cx, " row_n%d_in;", id));
-
-  /* the edge schema lists every column except the window (it holds no strings) */
-  em_open(ds, "static const RtColumn n%d_in_cols[] = {", id);
-  int n = 0;
-  for (int c = 0; c < in->ncols; c++) {
-    SqlType t = in->cols[c].t;
-    if (t.kind == T_WINDOW) continue;
-    em_line(ds, "{ \"c%d\", %d, 1, %d, %d, (uint32_t)offsetof(row_n%d_in, c%d), (uint32_t)offsetof(row_n%d_in, _null.c%d) },",
-            c, t.kind, t.prec, t.scale, id, c, id, c);
-    n++;
-  }
-  if (!n) em_line(ds, "{ 0, 0, 0, 0, 0, 0, 0 }");
-  em_close(ds, ";");
-  em_line(ds, "static const RtSchema n%d_in_schema = { \"row_n%d_in\", sizeof(row_n%d_in), %d, n%d_in_cols };",
-          id, id, id, n, id);
+  cg_whole_row_types(gen, id, in);
 }
 
 void cg_topn_types(Gen *gen, Plan *T) {

@@ -103,6 +103,8 @@ void cg_aggfn_free_temp(Gen *gen, AggCall *a, int i, AggRepr r, const char *t);
 void cg_agg_types(Gen *gen, Plan *agg);                                   /* structs + schemas */
 void cg_agg_input(Gen *gen, Plan *agg, const CgVal *in, const char *hdr); /* producer side */
 void cg_agg_stage(Gen *gen, Plan *agg);                                   /* consumer stage */
+/* n<id>_on_watermark: emit (n<id>_emit) and drop table 0's buckets up to the watermark */
+void cg_agg_close_buckets(Gen *gen, int id, const char *what);
 /* cg_topn.c: ROW_NUMBER() OVER (PARTITION BY window ...) */
 void cg_topn_types(Gen *gen, Plan *t);
 void cg_topn_input(Gen *gen, Plan *t, const CgVal *in, const char *hdr);
@@ -142,11 +144,15 @@ TableLayout cg_table_layout(Cx *cx, Table *t, const char *role);   /* struct row
 void cg_table_struct(Emitter *em, Cx *cx, TableLayout *l, const char *what);
 /* <prefix>_cols, <prefix>_schema, <prefix>_opts (physical columns only) */
 void cg_table_descriptor(Emitter *em, Cx *cx, TableLayout *l, const char *prefix);
+/* row_n<id>_in (all of in's columns) and its edge schema n<id>_in_schema */
+void cg_whole_row_types(Gen *gen, int id, const Plan *in);
 const char *cg_tmp(Cg *g, const char *what);      /* fresh local name n<node>_<what><k> */
 const char *cg_zero(SqlType t);                   /* initializer for a local of type t */
 const char *cg_where(Cg *g, const BExpr *e);      /* "file:line:col" C string literal */
 /* "dst = v;" for a value of type t, member by member for strings, windows and arrays (tcc
 ** turns struct assignment into a memmove call) */
 void cg_assign(Emitter *em, const char *dst, SqlType t, const char *v);
+/* "RtRowHeader hdr;" for an output row: time ts, hash 0, retract flag, padding zeroed */
+void cg_out_header(Emitter *em, const char *ts, const char *retract);
 
 #endif
