@@ -23,35 +23,16 @@ the tumble aggregate and never reach the maximum; kept, they would change the re
 Run it from anywhere: python3 tests/golden/argmax_oracle.py [--check] (without --check it
 rewrites the input and goldens; with --check it compares and exits 1 on a difference).
 """
-import calendar
-import datetime
 import json
 import os
 import random
 import sqlite3
 
-from oracle_lib import HERE, GOLDEN, INPUTS, lines, put, finish, load, on_time
+from oracle_lib import HERE, GOLDEN, INPUTS, lines, put, finish, load, on_time, SEC, ts_ns, fmt_ts
 
-SEC = 1_000_000_000
 MIN = 60 * SEC
 MAX_BATCH_SPAN = 2900   # as issue4_oracle.py: join_win_late.json's late rows and first filler
                         # are never in one source batch
-
-
-def ts_ns(s):
-    assert s.endswith("Z"), s
-    body, frac_ns = s[:-1], 0
-    if "." in body:
-        body, frac = body.split(".")
-        frac_ns = int((frac + "000000000")[:9])
-    dt = datetime.datetime.strptime(body, "%Y-%m-%dT%H:%M:%S")
-    return calendar.timegm(dt.timetuple()) * SEC + frac_ns
-
-
-def fmt_ts(ns):
-    secs, frac = divmod(ns, SEC)
-    s = (datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=secs)).strftime("%Y-%m-%dT%H:%M:%S")
-    return s if frac == 0 else s + ".%03d" % (frac // 1_000_000)
 
 
 BASE = ts_ns("2024-03-01T10:00:00Z")

@@ -31,48 +31,19 @@ Run it from anywhere: python3 tests/golden/issue3_oracle.py [--check]. Without -
 difference (the committed files must be what this script produces).
 """
 
-import calendar
-import datetime
 import json
 import math
 import os
 import sqlite3
 import statistics
 
-from oracle_lib import HERE, GOLDEN, INPUTS, CHECK, lines, put, finish, load
+from oracle_lib import HERE, GOLDEN, INPUTS, CHECK, lines, put, finish, load, SEC, ts_ns, fmt_ts
 
 
 MAX_BATCH_SPAN = 1500   # rows per source batch assumed at most (the worker aims at ~1024)
 
 
-
 # ---- encoding helpers -------------------------------------------------------------------
-
-def ts_ns(s):
-    """RFC 3339 text (with Z) -> integer nanoseconds since the epoch."""
-    assert s.endswith("Z"), s
-    body = s[:-1]
-    frac_ns = 0
-    if "." in body:
-        body, frac = body.split(".")
-        frac_ns = int((frac + "000000000")[:9])
-    dt = datetime.datetime.strptime(body, "%Y-%m-%dT%H:%M:%S")
-    return calendar.timegm(dt.timetuple()) * 1_000_000_000 + frac_ns
-
-
-def fmt_ts(ns):
-    """Nanoseconds -> the json sink's TIMESTAMP text."""
-    secs, frac = divmod(ns, 1_000_000_000)
-    dt = datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=secs)
-    s = dt.strftime("%Y-%m-%dT%H:%M:%S")
-    if frac == 0:
-        return s
-    if frac % 1_000_000 == 0:
-        return s + ".%03d" % (frac // 1_000_000)
-    if frac % 1000 == 0:
-        return s + ".%06d" % (frac // 1000)
-    return s + ".%09d" % frac
-
 
 def df_round4(x):
     """DataFusion round(x, 4): (x * 10000).round() / 10000 with Rust's f64::round."""
@@ -121,7 +92,6 @@ def q(db, sql, *args):
     return [dict(zip(names, r)) for r in cur.fetchall()]
 
 
-SEC = 1_000_000_000
 MIN = 60 * SEC
 HOUR = 60 * MIN
 

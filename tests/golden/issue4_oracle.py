@@ -30,13 +30,11 @@ Run it from anywhere: python3 tests/golden/issue4_oracle.py [--check]. Without -
 difference (the committed files must be what this script produces).
 """
 
-import calendar
-import datetime
 import json
 import os
 import sqlite3
 
-from oracle_lib import HERE, GOLDEN, INPUTS, CHECK, lines, put, finish, load, on_time
+from oracle_lib import HERE, GOLDEN, INPUTS, CHECK, lines, put, finish, load, on_time, SEC, ts_ns, fmt_ts
 
 PEER_INPUTS = os.path.join(HERE, "..", "..", "..", "shared", "peer-tests", "arroyo", "inputs")
 
@@ -51,36 +49,6 @@ assert sqlite3.sqlite_version_info >= (3, 39, 0), "RIGHT/FULL JOIN need SQLite 3
 
 
 # ---- encoding helpers -------------------------------------------------------------------
-
-def ts_ns(s):
-    """RFC 3339 text (Z or +00:00) -> integer nanoseconds since the epoch."""
-    if s.endswith("+00:00"):
-        s = s[:-6] + "Z"
-    assert s.endswith("Z"), s
-    body = s[:-1]
-    frac_ns = 0
-    if "." in body:
-        body, frac = body.split(".")
-        frac_ns = int((frac + "000000000")[:9])
-    dt = datetime.datetime.strptime(body, "%Y-%m-%dT%H:%M:%S")
-    return calendar.timegm(dt.timetuple()) * 1_000_000_000 + frac_ns
-
-
-def fmt_ts(ns):
-    """Nanoseconds -> the json sink's TIMESTAMP text (None stays None)."""
-    if ns is None:
-        return None
-    secs, frac = divmod(ns, 1_000_000_000)
-    dt = datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=secs)
-    s = dt.strftime("%Y-%m-%dT%H:%M:%S")
-    if frac == 0:
-        return s
-    if frac % 1_000_000 == 0:
-        return s + ".%03d" % (frac // 1_000_000)
-    if frac % 1000 == 0:
-        return s + ".%06d" % (frac // 1000)
-    return s + ".%09d" % frac
-
 
 def write_input(name, rows):
     put(os.path.join(INPUTS, name), lines(rows))
@@ -117,7 +85,6 @@ def q(db, sql, *args):
     return [dict(zip(names, r)) for r in cur.fetchall()]
 
 
-SEC = 1_000_000_000
 MIN = 60 * SEC
 
 

@@ -26,37 +26,24 @@ window [10:01:30, 10:01:40), which closed when the watermark reached 10:01:40.
 
 Run it from anywhere: python3 tests/golden/join_argmax_oracle.py [--check].
 """
-import calendar
-import datetime
 import json
 import os
 import random
 import sqlite3
 
-from oracle_lib import HERE, GOLDEN, INPUTS, lines, put, finish, on_time
+from oracle_lib import HERE, GOLDEN, INPUTS, lines, put, finish, on_time, SEC, ts_ns, fmt_ts
 
-SEC = 1_000_000_000
 W = 10 * SEC
 DELAY = 15 * SEC        # rowmax.json's watermark delay
 MAX_BATCH_SPAN = 2900   # rows per source batch assumed at most (see issue4_oracle.py)
 
 
-def fmt_ts(ns):
-    secs, frac = divmod(ns, SEC)
-    s = (datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=secs)).strftime("%Y-%m-%dT%H:%M:%S")
-    return s if frac == 0 else s + ".%03d" % (frac // 1_000_000)
+BASE = ts_ns("2024-03-01T10:00:00Z")
 
 
-def ts_ns(s):
-    body, frac_ns = s.rstrip("Z"), 0
-    if "." in body:
-        body, frac = body.split(".")
-        frac_ns = int((frac + "000000000")[:9])
-    dt = datetime.datetime.strptime(body, "%Y-%m-%dT%H:%M:%S")
-    return calendar.timegm(dt.timetuple()) * SEC + frac_ns
-
-
-BASE = ts_ns("2024-03-01T10:00:00")
+def row_ns(r):
+    """A row's time: the inputs' timestamps carry no offset (UTC, as the json source reads them)."""
+    return ts_ns(r["ts"] + "Z")
 
 
 def make(rows, sec, price):
@@ -97,7 +84,7 @@ tail.sort()
 for _, sec in sorted(tail, key=lambda p: p[0]):   # shuffled by up to 4 s
     b(sec, None if rng.random() < 0.08 else rng.choice([3, 5, 8, 8, 13, 13, 21]))
 
-ts_list = [ts_ns(r["ts"]) for r in ROWS]
+ts_list = [row_ns(r) for r in ROWS]
 for i in range(1, len(ts_list)):   # out of order by less than the delay: never late
     assert ts_list[i] >= max(ts_list[:i]) - DELAY, i
 
@@ -110,7 +97,7 @@ for i in range(3000):                                          # fillers: push t
 lb(2, 9); lb(5, 11); lb(13, 7); lb(96, 42); lb(98, 50); lb(99.999, 42)   # late: dropped
 lb(100, 42)                  # at the end of [90, 100), closed at watermark 100: ties its max 42
 lb(101, 6); lb(105, 6); lb(110, 3); lb(112, 6)
-late_ok = on_time([ts_ns(r["ts"]) for r in LATE], MAX_BATCH_SPAN)
+late_ok = on_time([row_ns(r) for r in LATE], MAX_BATCH_SPAN)
 assert sum(1 for ok in late_ok if not ok) == 6
 
 
@@ -120,7 +107,7 @@ def join(rows, agg, lo, hi, extra_cols=""):
     db = sqlite3.connect(":memory:")
     db.execute("CREATE TABLE bids (ts, id, price)")
     for r in rows:
-        db.execute("INSERT INTO bids VALUES (?, ?, ?)", (ts_ns(r["ts"]), r["id"], r["price"]))
+        db.execute("INSERT INTO bids VALUES (?, ?, ?)", (row_ns(r), r["id"], r["price"]))
     cur = db.execute("""SELECT b.id AS id, b.price AS price, b.ts AS ts, m.wend AS wend{extra}
         FROM bids b JOIN (SELECT (ts / {w}) * {w} + {w} AS wend, {agg}(price) AS best
                           FROM bids GROUP BY ts / {w}) m

@@ -20,33 +20,14 @@ does not take, so it keeps the log plan. Every row is on time (ts never decrease
 Run it from anywhere: python3 tests/golden/join_ilog_oracle.py [--check] (without --check it
 rewrites the input and goldens; with --check it compares and exits 1 on a difference).
 """
-import calendar
-import datetime
 import json
 import os
 import random
 import sqlite3
 
-from oracle_lib import HERE, GOLDEN, CHECK, lines, put, finish
+from oracle_lib import HERE, GOLDEN, CHECK, lines, put, finish, SEC, ts_ns, fmt_ts
 
 INPUT = os.path.join(HERE, "inputs", "ilog.json")
-SEC = 1_000_000_000
-
-
-def ts_ns(s):
-    assert s.endswith("Z"), s
-    body, frac_ns = s[:-1], 0
-    if "." in body:
-        body, frac = body.split(".")
-        frac_ns = int((frac + "000000000")[:9])
-    dt = datetime.datetime.strptime(body, "%Y-%m-%dT%H:%M:%S")
-    return calendar.timegm(dt.timetuple()) * SEC + frac_ns
-
-
-def fmt_ts(ns):
-    secs, frac = divmod(ns, SEC)
-    s = (datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=secs)).strftime("%Y-%m-%dT%H:%M:%S")
-    return s if frac == 0 else s + ".%03d" % (frac // 1_000_000)
 
 
 BASE = ts_ns("2024-03-01T10:00:00Z")

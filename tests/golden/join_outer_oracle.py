@@ -41,38 +41,15 @@ joins keep such a row padded), duplicate rows on both sides give every pair.
 Run it from anywhere: python3 tests/golden/join_outer_oracle.py [--check] (without --check it
 rewrites the inputs and goldens it owns; with --check it compares and exits 1 on a difference).
 """
-import calendar
-import datetime
 import json
 import os
 import sqlite3
 
-from oracle_lib import HERE, GOLDEN, INPUTS, CHECK, lines, put, finish, load, on_time
+from oracle_lib import HERE, GOLDEN, INPUTS, CHECK, lines, put, finish, load, on_time, SEC, ts_ns, fmt_ts
 
 MAX_BATCH_SPAN = 2900   # see issue4_oracle.py (single_file's first read is 64 KB)
-SEC = 1_000_000_000
 
 assert sqlite3.sqlite_version_info >= (3, 39, 0), "RIGHT/FULL JOIN need SQLite 3.39"
-
-
-def ts_ns(s):
-    if s.endswith("+00:00"):
-        s = s[:-6] + "Z"
-    assert s.endswith("Z"), s
-    body, frac_ns = s[:-1], 0
-    if "." in body:
-        body, frac = body.split(".")
-        frac_ns = int((frac + "000000000")[:9])
-    dt = datetime.datetime.strptime(body, "%Y-%m-%dT%H:%M:%S")
-    return calendar.timegm(dt.timetuple()) * SEC + frac_ns
-
-
-def fmt_ts(ns):
-    if ns is None:
-        return None
-    secs, frac = divmod(ns, SEC)
-    s = (datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=secs)).strftime("%Y-%m-%dT%H:%M:%S")
-    return s if frac == 0 else s + ".%03d" % (frac // 1_000_000)
 
 
 def T(hms):

@@ -20,32 +20,14 @@ duplicate rows on both sides give every pair.
 Run it from anywhere: python3 tests/golden/join_tbound_oracle.py [--check] (without --check it
 rewrites the input and goldens; with --check it compares and exits 1 on a difference).
 """
-import calendar
-import datetime
 import json
 import os
 import sqlite3
 
-from oracle_lib import HERE, GOLDEN, CHECK, lines, put, finish, on_time
+from oracle_lib import HERE, GOLDEN, CHECK, lines, put, finish, on_time, ts_ns, fmt_ts
 
 INPUT = os.path.join(HERE, "inputs", "tbound.json")   # not join_*: issue4_oracle.py caps those
 MAX_BATCH_SPAN = 2900   # see issue4_oracle.py: single_file's first read (64 KB) is ~1700 rows here
-
-
-def ts_ns(s):
-    assert s.endswith("Z"), s
-    body, frac_ns = s[:-1], 0
-    if "." in body:
-        body, frac = body.split(".")
-        frac_ns = int((frac + "000000000")[:9])
-    dt = datetime.datetime.strptime(body, "%Y-%m-%dT%H:%M:%S")
-    return calendar.timegm(dt.timetuple()) * 1_000_000_000 + frac_ns
-
-
-def fmt_ts(ns):
-    secs, frac = divmod(ns, 1_000_000_000)
-    s = (datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=secs)).strftime("%Y-%m-%dT%H:%M:%S")
-    return s if frac == 0 else s + ".%03d" % (frac // 1_000_000)
 
 
 def T(hms):

@@ -4,10 +4,13 @@ The oracles compute golden outputs independently of arroyo-c (SQLite, plain Pyth
 without arguments an oracle (re)writes the inputs and goldens it owns; with --check it only
 compares them with what it computes, and finish() prints "<name>: OK" or the differences and
 exits 1 on any (tests/golden/check_oracles.sh runs every oracle that way in the test suite).
-This module holds the paths, the JSON-lines encoding the goldens use, and that write-or-compare
-step; the queries and inputs stay in each oracle.
+This module holds the paths, the JSON-lines encoding the goldens use, the timestamp text of
+the inputs and the json sink, and that write-or-compare step; the queries and inputs stay in
+each oracle.
 """
 
+import calendar
+import datetime
 import json
 import os
 import sys
@@ -17,11 +20,41 @@ INPUTS = os.path.join(HERE, "inputs")
 GOLDEN = os.path.join(HERE, "golden_outputs")
 CHECK = "--check" in sys.argv[1:]
 problems = []
+SEC = 1_000_000_000   # nanoseconds
 
 
 def lines(rows):
     """JSON lines as the goldens hold them: compact separators, one object per line."""
     return "".join(json.dumps(r, separators=(",", ":")) + "\n" for r in rows)
+
+
+def ts_ns(s):
+    """RFC 3339 text in UTC (Z or +00:00) -> integer nanoseconds since the epoch."""
+    if s.endswith("+00:00"):
+        s = s[:-6] + "Z"
+    assert s.endswith("Z"), s
+    body, frac_ns = s[:-1], 0
+    if "." in body:
+        body, frac = body.split(".")
+        frac_ns = int((frac + "000000000")[:9])
+    dt = datetime.datetime.strptime(body, "%Y-%m-%dT%H:%M:%S")
+    return calendar.timegm(dt.timetuple()) * SEC + frac_ns
+
+
+def fmt_ts(ns):
+    """Nanoseconds -> the json sink's TIMESTAMP text: no fraction when whole seconds, else 3, 6
+    or 9 digits, the fewest that are exact (None stays None)."""
+    if ns is None:
+        return None
+    secs, frac = divmod(ns, SEC)
+    s = (datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=secs)).strftime("%Y-%m-%dT%H:%M:%S")
+    if frac == 0:
+        return s
+    if frac % 1_000_000 == 0:
+        return s + ".%03d" % (frac // 1_000_000)
+    if frac % 1000 == 0:
+        return s + ".%06d" % (frac // 1000)
+    return s + ".%09d" % frac
 
 
 def put(path, text):
