@@ -573,3 +573,24 @@ Plan *agg_bind_select(Cx *cx, Select *s, Plan *in, const char *qual) {
   plan_add_input(cx, p, top);
   return p;
 }
+
+/* ---- an aggregate seen through projections (the join rewrites maxfilter.c, argmax.c) ---- */
+const Plan *agg_behind(const Plan *p, int *c, int *field) {
+  if (field) *field = -1;
+  while (p->kind == P_PROJECT) {
+    const BExpr *e = p->exprs[*c];
+    if (e->kind == B_COL) *c = e->colidx;
+    else if (field && *field < 0 && e->kind == B_FIELD && e->nargs == 1 && e->args[0]->kind == B_COL &&
+             e->args[0]->t.kind == T_WINDOW) {
+      *field = e->field;
+      *c = e->args[0]->colidx;
+    } else return NULL;
+    p = p->inputs[0];
+  }
+  return p->kind == P_AGGREGATE ? p : NULL;
+}
+
+int agg_is_minmax_of_column(const AggCall *a) {
+  return (a->fn == A_MAX || a->fn == A_MIN) && a->nargs == 1 && !a->distinct && !a->filter &&
+         a->args[0]->kind == B_COL;
+}

@@ -35,27 +35,15 @@
 /* What an S column is, in terms of AG (ArgmaxInfo.scols): see compiler.h. Returns -1 when the
 ** column is not one of those, and sets *ag to the aggregate reached. */
 static int s_column_kind(const Plan *p, int c, const Plan **ag) {
-  int field = -1;   /* window.start (0) / window.end (1) taken on the way, or -1 */
-  for (;;) {
-    if (p->kind == P_PROJECT) {
-      const BExpr *e = p->exprs[c];
-      if (e->kind == B_COL) c = e->colidx;
-      else if (e->kind == B_FIELD && field < 0 && e->nargs == 1 && e->args[0]->kind == B_COL &&
-               e->args[0]->t.kind == T_WINDOW) {
-        field = e->field;
-        c = e->args[0]->colidx;
-      } else return -1;
-      p = p->inputs[0];
-      continue;
-    }
-    if (p->kind != P_AGGREGATE) return -1;
-    *ag = p;
-    /* (the window column itself never gets here: join_bind refuses a windowed side joined
-    ** with a non-windowed one) */
-    if (c == p->wincol) return field < 0 ? -1 : field ? AMX_WEND : AMX_WSTART;
-    if (field >= 0 || c < p->nkeys + 1) return -1;
-    return AMX_AGG0 + (c - p->nkeys - 1);
-  }
+  int field;   /* window.start (0) / window.end (1) taken on the way, or -1 */
+  const Plan *g = agg_behind(p, &c, &field);
+  if (!g) return -1;
+  *ag = g;
+  /* (the window column itself never gets here: join_bind refuses a windowed side joined
+  ** with a non-windowed one) */
+  if (c == g->wincol) return field < 0 ? -1 : field ? AMX_WEND : AMX_WSTART;
+  if (field >= 0 || c < g->nkeys + 1) return -1;
+  return AMX_AGG0 + (c - g->nkeys - 1);
 }
 
 /* Follow p's column *c down through projections (of any kind: they keep the rows) while it is
@@ -139,9 +127,7 @@ static int try_side(Cx *cx, Plan *j, BExpr **conj, int nconj, int dside) {
   int ai = kinds[scol] - AMX_AGG0;
   if (ai < 0 || ai >= AG->naggs) return 0;
   const AggCall *a = &AG->aggs[ai];
-  if ((a->fn != A_MAX && a->fn != A_MIN) || a->nargs != 1 || a->filter || a->distinct ||
-      a->args[0]->kind != B_COL || !argmax_type_ok(a->args[0]->t))
-    return 0;
+  if (!agg_is_minmax_of_column(a) || !argmax_type_ok(a->args[0]->t)) return 0;
   for (int c = 0; c < S->ncols; c++)   /* other aggregates cannot be produced */
     if (kinds[c] >= AMX_AGG0 && kinds[c] != kinds[scol]) return 0;
   /* D: the aggregate's own input rows, and the key is the aggregated column */

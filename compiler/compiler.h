@@ -543,6 +543,13 @@ int argmax_rewrite(Cx *cx, Plan *j, BExpr **conj, int nconj);
 
 /* agg.c */
 int agg_is_aggregate_name(const char *name);
+/* The P_AGGREGATE node that column *c of p is an output column of, followed down through
+** projections that copy it (and, when field is not NULL, through at most one window.start or
+** window.end of a window column: *field 0 or 1, else -1); *c becomes the aggregate's column.
+** NULL when the chain ends at another kind of node or a projection computes the column. */
+const Plan *agg_behind(const Plan *p, int *c, int *field);
+/* Whether a is MAX or MIN of one plain column, without DISTINCT or FILTER. */
+int agg_is_minmax_of_column(const AggCall *a);
 int expr_has_aggregate(Cx *cx, const Expr *e);
 /* Bind SELECT ... GROUP BY / aggregates over `in` (already filtered by WHERE): returns the
 ** plan whose output is the select list (aggregate, then HAVING filter, then projection). */

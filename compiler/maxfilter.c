@@ -51,8 +51,8 @@ static const Plan *plain_aggregate(const Plan *m) {
   const Plan *g = NULL;
   for (int i = 0; i < m->ncols; i++) {
     int c = i;
-    const Plan *q = copied_from(m, &c);
-    if (q->kind != P_AGGREGATE || (g && q != g)) return NULL;
+    const Plan *q = agg_behind(m, &c, NULL);
+    if (!q || (g && q != g)) return NULL;
     g = q;
   }
   return g;
@@ -95,8 +95,7 @@ Plan *maxfilter_plan(Cx *cx, Plan *j, BExpr **conj, int nconj) {
     const Plan *g = plain_aggregate(M);
     if (!g || g->win.kind != W_INPUT || g->nkeys != 0 || g->naggs != 1 || g->wincol < 0) continue;
     const AggCall *a = &g->aggs[0];
-    if ((a->fn != A_MAX && a->fn != A_MIN) || a->distinct || a->filter || a->nargs != 1) continue;
-    if (a->args[0]->kind != B_COL || !orderable(a->args[0]->t) || g->winexpr->kind != B_COL) continue;
+    if (!agg_is_minmax_of_column(a) || !orderable(a->args[0]->t) || g->winexpr->kind != B_COL) continue;
     /* A.c is column ca of A: the maximum's column and the window must be A's own */
     int ca = -1;
     for (int c = 0; c < A->ncols && ca < 0; c++)
