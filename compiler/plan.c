@@ -218,8 +218,7 @@ static void explain_node(Cx *cx, Buf *b, Plan *p, int depth) {
         buf_printf(b, "%s%s = %s", i ? " AND " : "", bexpr_text(cx, p->exprs[i]), bexpr_text(cx, p->rkeys[i]));
       if (p->pred) buf_printf(b, " AND %s", bexpr_text(cx, p->pred));
       if (p->interval)
-        buf_printf(b, " (right time - left time in [%llds, %llds])", (long long)(p->ilo / 1000000000LL),
-                   (long long)(p->ihi / 1000000000LL));
+        buf_printf(b, " (right time - left time in [%s, %s])", duration_text(cx, p->ilo), duration_text(cx, p->ihi));
       if (p->interval && p->logside >= 0)
         buf_printf(b, " (%s rows kept as a log: the %s side has at most one row per window)",
                    p->logside ? "right" : "left", p->logside ? "left" : "right");
@@ -229,12 +228,12 @@ static void explain_node(Cx *cx, Buf *b, Plan *p, int depth) {
       break;
     }
     case P_MAXFILTER:
-      buf_printf(b, "[n%d] rows equal to their window's %s(%s) (windowed inner join on %s, rewritten: maxfilter)",
+      buf_printf(b, "[n%d] rows equal to their window's %s(%s) (maxfilter: replaces the windowed inner join on %s)",
                  p->id, p->mf_min ? "min" : "max", p->inputs[0]->cols[p->mf_col].name, p->label);
       break;
     case P_ARGMAX: {
       const ArgmaxInfo *x = p->amx;
-      buf_printf(b, "[n%d] rows equal to their window's %s (argmax join, replaces the interval join with [n%d] "
+      buf_printf(b, "[n%d] rows equal to their window's %s (argmax join: replaces the interval join with [n%d] "
                  "tumble(%s)): window end - %s in [%s, %s]", p->id, x->agg_text, x->agg_id, duration_text(cx, x->width),
                  p->cols[x->doff + x->tcol].name, duration_text(cx, x->lo), duration_text(cx, x->hi));
       break;
@@ -270,11 +269,10 @@ static void explain_node(Cx *cx, Buf *b, Plan *p, int depth) {
     case P_AGGREGATE: {
       static const char *const wk[] = { "", "tumble", "hop", "session", "input-window" };
       buf_printf(b, "[n%d] %s aggregate", p->id, p->win.kind == W_NONE ? "updating" : wk[p->win.kind]);
-      if (p->win.kind == W_TUMBLE) buf_printf(b, "(%llds)", (long long)(p->win.width / 1000000000LL));
+      if (p->win.kind == W_TUMBLE) buf_printf(b, "(%s)", duration_text(cx, p->win.width));
       if (p->win.kind == W_HOP)
-        buf_printf(b, "(slide %llds, width %llds)", (long long)(p->win.slide / 1000000000LL),
-                   (long long)(p->win.width / 1000000000LL));
-      if (p->win.kind == W_SESSION) buf_printf(b, "(gap %llds)", (long long)(p->win.gap / 1000000000LL));
+        buf_printf(b, "(slide %s, width %s)", duration_text(cx, p->win.slide), duration_text(cx, p->win.width));
+      if (p->win.kind == W_SESSION) buf_printf(b, "(gap %s)", duration_text(cx, p->win.gap));
       buf_puts(b, " by ");
       for (int i = 0; i < p->nkeys; i++) buf_printf(b, "%s%s", i ? ", " : "", bexpr_text(cx, p->exprs[i]));
       if (p->nkeys == 0) buf_puts(b, "()");

@@ -7,7 +7,7 @@
 #   golden   tests/golden with both backends (tcc and gcc), deterministic --emit-c, the compile
 #            error contract, and the multi-case error file tests/golden/errors/*.sql; the
 #            topn_*, over_*, join_upd_*, join_cdc_*, join_outer_*, join_ilog_*, join_argmax_*,
-#            join_win_*, argmax_* (not the late-row ones) and join_many_windowed tests also at
+#            join_win_*, maxfilter_* (not the late-row ones) and join_many_windowed tests also at
 #            parallelism 3 and with checkpoint/restore; and every tests/golden/*_oracle.py with --check (the goldens
 #            are what the independent oracles compute)
 #   peer     the Arroyo peer suite ($PEER_DIR); only tests in tests/peer/expected_pass.txt
@@ -128,7 +128,7 @@ if want golden; then
   # parallelism 3, and with checkpoints: stop, restore at parallelism 2, stop, restore at 3 to the
   # end (not the late-row tests: which rows are late depends on the other source subtasks then)
   keyed=$(cd tests/golden/queries && ls topn_*.sql over_*.sql join_upd_*.sql join_cdc_*.sql join_outer_*.sql join_ilog_*.sql \
-                                          join_argmax_*.sql join_win_*.sql join_many_windowed.sql argmax_*.sql 2>/dev/null |
+                                          join_argmax_*.sql join_win_*.sql join_many_windowed.sql maxfilter_*.sql 2>/dev/null |
           grep -v '_late\.sql$' | sed 's/\.sql$//')
   part golden-p3 python3 tests/peer/run_peer.py --suite tests/golden --label golden-p3 --parallelism 3 \
     --only $keyed --jobs "$JOBS" "${verbose[@]}"

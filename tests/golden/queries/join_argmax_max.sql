@@ -1,6 +1,6 @@
 -- Rows equal to the maximum of their 10 s tumbling window (Nexmark q7's shape), with columns
 -- from both sides: the join is rewritten into an argmax join (compiler/argmax.c, EXPLAIN
--- "rows equal to their window's max(price) (argmax join ..."; codegen/cg_argmax.c), which keeps
+-- "rows equal to their window's max(price) (argmax join: ..."; codegen/cg_argmax.c), which keeps
 -- per window the running maximum and its ties instead of every row.
 -- stderr: stage 'n5_argmax'
 -- Input (rowmax.json, out of order by less than the 15 s watermark delay, so nothing is late):

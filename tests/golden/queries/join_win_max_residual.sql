@@ -1,9 +1,9 @@
--- The windowed join of argmax_hop.sql with one more residual condition (`c.k <> 'zz'`, true
+-- The windowed join of maxfilter_hop.sql with one more residual condition (`c.k <> 'zz'`, true
 -- for every row here): not the exact shape compiler/maxfilter.c rewrites, so it stays a
--- windowed inner join (EXPLAIN: "windowed inner join") and must give argmax_hop's rows. It
+-- windowed inner join (EXPLAIN: "windowed inner join") and must give maxfilter_hop's rows. It
 -- keeps the windowed join's coverage for q5's shape (also at parallelism 3 and with
 -- checkpoints, as every join_win_* golden).
--- Expected output: tests/golden/argmax_oracle.py (SQLite; the same rows as argmax_hop).
+-- Expected output: tests/golden/maxfilter_oracle.py (SQLite; the same rows as maxfilter_hop).
 CREATE TABLE ev (
   ts TIMESTAMP NOT NULL,
   k TEXT,
@@ -12,7 +12,7 @@ CREATE TABLE ev (
   WATERMARK FOR ts
 ) WITH (
   connector = 'single_file',
-  path = '$input_dir/argmax.json',
+  path = '$input_dir/maxfilter.json',
   format = 'json',
   type = 'source'
 );

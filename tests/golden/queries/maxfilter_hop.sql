@@ -2,11 +2,11 @@
 -- the count of each key, joined on the window with the window's largest count, keeping the
 -- keys that reach it (`>=`: only equality can hold). The planner turns the windowed join
 -- into one operator that keeps per window the running maximum and its ties
--- (compiler/maxfilter.c; EXPLAIN: "rows equal to their window's max(n)"). Output columns come
--- from both sides (t.maxn is c.n, t.window is c.window). Input (argmax.json, in time order):
+-- (compiler/maxfilter.c; EXPLAIN: "rows equal to their window's max(n) (maxfilter: ..."). Output columns come
+-- from both sides (t.maxn is c.n, t.window is c.window). Input (maxfilter.json, in time order):
 -- a window with a tie (a and b 3 times each), a one-row window, then 8 minutes of random rows.
 -- join_win_max_residual is the same join with a residual that keeps the windowed join.
--- Expected output: tests/golden/argmax_oracle.py (SQLite); independent of arroyo-c.
+-- Expected output: tests/golden/maxfilter_oracle.py (SQLite); independent of arroyo-c.
 CREATE TABLE ev (
   ts TIMESTAMP NOT NULL,
   k TEXT,
@@ -15,7 +15,7 @@ CREATE TABLE ev (
   WATERMARK FOR ts
 ) WITH (
   connector = 'single_file',
-  path = '$input_dir/argmax.json',
+  path = '$input_dir/maxfilter.json',
   format = 'json',
   type = 'source'
 );

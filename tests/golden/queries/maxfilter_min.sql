@@ -1,8 +1,8 @@
 -- Rows equal to their window's MINIMUM: tumble(1 min) sums per (k, tag), joined with the
 -- window's smallest sum written as `m.mn >= a.s` (only equality can hold), the minimum from a
 -- subquery over the same view. NULL sums never tie; negative values; a tie of two at 10:03.
--- Input: argmax.json (see argmax_hop.sql).
--- Expected output: tests/golden/argmax_oracle.py (SQLite); independent of arroyo-c.
+-- Input: maxfilter.json (see maxfilter_hop.sql).
+-- Expected output: tests/golden/maxfilter_oracle.py (SQLite); independent of arroyo-c.
 CREATE TABLE ev (
   ts TIMESTAMP NOT NULL,
   k TEXT,
@@ -11,7 +11,7 @@ CREATE TABLE ev (
   WATERMARK FOR ts
 ) WITH (
   connector = 'single_file',
-  path = '$input_dir/argmax.json',
+  path = '$input_dir/maxfilter.json',
   format = 'json',
   type = 'source'
 );

@@ -4,7 +4,7 @@
 -- after the watermark reached 10:05 are late and dropped by the aggregate: kept, they would
 -- make b the 10:00 maximum (32, not a's 11), change c's sum and add a 10:04 window for e.
 -- Parallelism 1 only (which rows are late depends on the other source subtasks otherwise).
--- Expected output: tests/golden/argmax_oracle.py (classifies late rows as issue4_oracle.py,
+-- Expected output: tests/golden/maxfilter_oracle.py (classifies late rows as issue4_oracle.py,
 -- then SQLite); independent of arroyo-c.
 CREATE TABLE ev (
   ts TIMESTAMP NOT NULL,

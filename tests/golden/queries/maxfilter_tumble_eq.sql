@@ -3,8 +3,8 @@
 -- maximum's columns in another order (m, window). The compared column is a sum that is NULL
 -- for groups of only NULL values: a NULL never ties and does not count; the 10:02 window has
 -- only NULL sums and gives no row. String columns (k, tag) come back from the kept ties.
--- Input: argmax.json (see argmax_hop.sql); ties of two and three rows, a one-row window.
--- Expected output: tests/golden/argmax_oracle.py (SQLite); independent of arroyo-c.
+-- Input: maxfilter.json (see maxfilter_hop.sql); ties of two and three rows, a one-row window.
+-- Expected output: tests/golden/maxfilter_oracle.py (SQLite); independent of arroyo-c.
 CREATE TABLE ev (
   ts TIMESTAMP NOT NULL,
   k TEXT,
@@ -13,7 +13,7 @@ CREATE TABLE ev (
   WATERMARK FOR ts
 ) WITH (
   connector = 'single_file',
-  path = '$input_dir/argmax.json',
+  path = '$input_dir/maxfilter.json',
   format = 'json',
   type = 'source'
 );

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""tests/golden/argmax_oracle.py: input and expected outputs of the goldens for the rows equal
-to their window's maximum (tests/golden/queries/argmax_*.sql and join_win_max_residual.sql):
+"""tests/golden/maxfilter_oracle.py: input and expected outputs of the goldens for the rows equal
+to their window's maximum (tests/golden/queries/maxfilter_*.sql and join_win_max_residual.sql):
 Nexmark q5's shape, a windowed aggregate A joined on the window with the MAX (or MIN) of one of
 its columns per window (an aggregate over A grouped by A's window only), keeping the rows of A
 that reach it. compiler/maxfilter.c plans that as one operator (P_MAXFILTER, EXPLAIN "rows
 equal to their window's max(...)"); join_win_max_residual adds a residual condition that is
 always true on this input, so it keeps the windowed join and must give the same rows as
-argmax_hop.
+maxfilter_hop.
 
 The expected outputs are computed here INDEPENDENTLY of arroyo-c, with SQLite (python's
 sqlite3): a tumble window is ts / 60 s, a hop(1 min, 2 min) row belongs to the windows starting
@@ -16,11 +16,11 @@ SQL gives the edge cases: sum() of only NULLs is NULL, max()/min() ignore NULLs 
 for a window of only NULLs, a NULL never compares true (those windows have no rows), ties give
 one row each.
 
-argmax_late reads join_win_late.json (written by issue4_oracle.py): rows late at the source
+maxfilter_late reads join_win_late.json (written by issue4_oracle.py): rows late at the source
 (behind the watermark, classified for every batching as issue4_oracle.py does) are dropped by
 the tumble aggregate and never reach the maximum; kept, they would change the result.
 
-Run it from anywhere: python3 tests/golden/argmax_oracle.py [--check] (without --check it
+Run it from anywhere: python3 tests/golden/maxfilter_oracle.py [--check] (without --check it
 rewrites the input and goldens; with --check it compares and exits 1 on a difference).
 """
 import json
@@ -85,20 +85,20 @@ def golden(db, tests, sql, ts_cols):
     return len(out)
 
 
-put(os.path.join(INPUTS, "argmax.json"), lines(ROWS))
+put(os.path.join(INPUTS, "maxfilter.json"), lines(ROWS))
 db = db_of(ROWS)
 W = 2 * MIN
-n = golden(db, ["argmax_hop", "join_win_max_residual"], """
+n = golden(db, ["maxfilter_hop", "join_win_max_residual"], """
 WITH c AS (SELECT ws, k, count(*) AS n FROM hw GROUP BY ws, k),
      m AS (SELECT ws, max(n) AS maxn FROM c GROUP BY ws)
 SELECT c.ws AS ws, c.ws + %d AS we, c.k AS k, c.n AS n, m.maxn AS maxn, m.ws + %d AS twe
 FROM c JOIN m ON c.ws = m.ws AND c.n >= m.maxn""" % (W, W), ["ws", "we", "twe"])
-golden(db, ["argmax_tumble_eq"], """
+golden(db, ["maxfilter_tumble_eq"], """
 WITH s AS (SELECT ts / %d * %d AS ws, k, tag, sum(v) AS s FROM ev GROUP BY 1, 2, 3),
      b AS (SELECT max(s) AS m, ws FROM s GROUP BY ws)
 SELECT b.ws AS ws, a.k AS k, a.tag AS tag, a.s AS s, b.m AS m
 FROM b JOIN s a ON b.ws = a.ws AND b.m = a.s""" % (MIN, MIN), ["ws"])
-golden(db, ["argmax_min"], """
+golden(db, ["maxfilter_min"], """
 WITH s AS (SELECT ts / %d * %d AS ws, k, tag, sum(v) AS s FROM ev GROUP BY 1, 2, 3),
      m AS (SELECT ws, min(s) AS mn FROM s GROUP BY ws)
 SELECT a.k AS k, a.tag AS tag, a.s AS s, m.mn AS mn, m.ws + %d AS we
@@ -107,10 +107,10 @@ FROM s a JOIN m ON a.ws = m.ws AND m.mn >= a.s""" % (MIN, MIN, MIN), ["we"])
 # late rows: join_win_late.json (issue4_oracle.py), rows with s set, sum(v) per k and minute
 late = load("join_win_late.json")
 kept = [r for r, ok in zip(late, on_time([ts_ns(r["ts"]) for r in late], MAX_BATCH_SPAN)) if ok and r.get("s")]
-golden(db_of(kept), ["argmax_late"], """
+golden(db_of(kept), ["maxfilter_late"], """
 WITH s AS (SELECT ts / %d * %d AS ws, k, sum(v) AS sv FROM ev GROUP BY 1, 2),
      m AS (SELECT ws, max(sv) AS mx FROM s GROUP BY ws)
 SELECT s.ws AS ws, s.k AS k, s.sv AS sv FROM s JOIN m ON s.ws = m.ws AND s.sv >= m.mx""" % (MIN, MIN), ["ws"])
 
-finish("argmax_oracle")
-print("argmax_oracle: %d input rows, %d rows in argmax_hop" % (len(ROWS), n))
+finish("maxfilter_oracle")
+print("maxfilter_oracle: %d input rows, %d rows in maxfilter_hop" % (len(ROWS), n))
