@@ -23,6 +23,9 @@
 **               each session's accumulator is in table 0 under key bytes + id. A row merges
 **               every session its [ts, ts + gap) overlaps (emit_session_lookup); a timer per
 **               key at the session end emits what the watermark closed;
+**       input window (GROUP BY a window column of the input, e.g. a per-window MAX over a
+**               windowed aggregate): bucket = that window's end, emitted and dropped as a
+**               tumble's (cg_agg_close_buckets, which cg_maxfilter.c uses too);
 **       updating (no window): flush emits, once per batch per changed key, a retraction of the
 **               previous output and the new output; empty groups are removed.
 **   Output rows then run through the aggregate's parents (HAVING, projections, sinks, further

@@ -60,14 +60,6 @@ static uint8_t *needed(Gen *gen, Plan *J) {
   return need;
 }
 
-static int fixed_bytes(SqlType t) {
-  switch (t.kind) {
-    case RT_BOOL: return 1;
-    case RT_I32: case RT_U32: case RT_F32: return 4;
-    default: return 8;
-  }
-}
-
 void cg_argmax_types(Gen *gen, Plan *J) {
   Cx *cx = gen->cx;
   Emitter *ty = &gen->types, *ds = &gen->descs;
@@ -285,7 +277,7 @@ static void emit_pack(Gen *gen, Plan *J, const uint8_t *need) {
   for (int c = 0; c < D->ncols; c++) nst += need[c];
   int bitmap = (nst + 7) / 8, fixed = bitmap;
   for (int c = 0; c < D->ncols; c++)
-    if (need[c]) fixed += type_is_stringy(D->cols[c].t) ? 4 : fixed_bytes(D->cols[c].t);
+    if (need[c]) fixed += type_is_stringy(D->cols[c].t) ? 4 : cg_fixed_size(D->cols[c].t);
   em_line(em, "/* [n%d] candidate row bytes: [null bitmap, %d byte(s)] then per column its bytes (strings: u32 length + bytes) */", id, bitmap);
   em_open(em, "static uint32_t n%d_packsize(const row_n%d_in *r) {", id, id);
   em_line(em, "uint32_t n = %d;", fixed);
@@ -304,7 +296,7 @@ static void emit_pack(Gen *gen, Plan *J, const uint8_t *need) {
       em_line(em, "{ uint32_t len = r->_null.c%d ? 0 : (uint32_t)r->c%d.len; rt_put_bytes(p + o, &len, 4); o += 4;", c, c);
       em_line(em, "  rt_put_bytes(p + o, r->c%d.ptr, len); o += len; }", c);
     } else {
-      int sz = fixed_bytes(D->cols[c].t);
+      int sz = cg_fixed_size(D->cols[c].t);
       em_line(em, "if (r->_null.c%d) rt_zero(p + o, %d); else rt_put_bytes(p + o, &r->c%d, %d);", c, sz, c, sz);
       em_line(em, "o += %d;", sz);
     }
@@ -321,7 +313,7 @@ static void emit_pack(Gen *gen, Plan *J, const uint8_t *need) {
     if (type_is_stringy(D->cols[c].t))
       em_line(em, "{ uint32_t len; rt_put_bytes(&len, p + o, 4); o += 4; r->c%d.ptr = (const char *)p + o; r->c%d.len = len; o += len; }", c, c);
     else
-      em_line(em, "rt_put_bytes(&r->c%d, p + o, %d); o += %d;", c, fixed_bytes(D->cols[c].t), fixed_bytes(D->cols[c].t));
+      em_line(em, "rt_put_bytes(&r->c%d, p + o, %d); o += %d;", c, cg_fixed_size(D->cols[c].t), cg_fixed_size(D->cols[c].t));
     bit++;
   }
   em_close(em, NULL);

@@ -32,6 +32,14 @@ void cg_out_header(Emitter *em, const char *ts, const char *retract) {
   em_line(em, "hdr.pad_[0] = hdr.pad_[1] = hdr.pad_[2] = hdr.pad_[3] = hdr.pad_[4] = hdr.pad_[5] = hdr.pad_[6] = 0;");
 }
 
+int cg_fixed_size(SqlType t) {
+  switch (t.kind) {
+    case RT_BOOL: return 1;
+    case RT_I32: case RT_U32: case RT_F32: return 4;
+    default: return 8;
+  }
+}
+
 const char *cg_zero(SqlType t) {
   switch (t.kind) {
     case RT_TEXT: case RT_JSON: case RT_BYTEA: return "{0, 0}";

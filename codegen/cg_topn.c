@@ -31,14 +31,6 @@
 
 static int col_of(BExpr *e) { return e->kind == B_COL ? e->colidx : -1; }
 
-int cg_topn_fixed_size(SqlType t) {
-  switch (t.kind) {
-    case RT_BOOL: return 1;
-    case RT_I32: case RT_U32: case RT_F32: return 4;
-    default: return 8;
-  }
-}
-
 static int nstrings(const Plan *ip) {
   int n = 0;
   for (int c = 0; c < ip->ncols; c++) n += type_is_stringy(ip->cols[c].t);
@@ -218,7 +210,7 @@ void cg_topn_stage(Gen *gen, Plan *T) {
   for (int i = 0; i < T->nkeys; i++) {
     int c = col_of(T->exprs[i]);
     if (c == wc) continue;
-    fixed += 1 + (type_is_stringy(ip->cols[c].t) ? 4 : cg_topn_fixed_size(ip->cols[c].t));
+    fixed += 1 + (type_is_stringy(ip->cols[c].t) ? 4 : cg_fixed_size(ip->cols[c].t));
   }
   em_line(em, "uint32_t kl = %d, ko = 0;", fixed);
   for (int c = 0; c < ip->ncols; c++)
@@ -239,7 +231,7 @@ void cg_topn_stage(Gen *gen, Plan *T) {
       em_line(em, "  rt_put_bytes(kb + ko, r->c%d.ptr, len); ko += len; }", c);
     } else {
       em_line(em, "{ %s kv = r->_null.c%d ? 0 : r->c%d; rt_put_bytes(kb + ko, &kv, %d); ko += %d; }", type_c(t), c, c,
-              cg_topn_fixed_size(t), cg_topn_fixed_size(t));
+              cg_fixed_size(t), cg_fixed_size(t));
     }
   }
   em_line(em, "int64_t seq = rt->next_seq(ctx);   /* arrival order, unique across restores */");
@@ -353,7 +345,7 @@ void cg_topn_partition_key(Emitter *em, Plan *T, Plan *ip) {
   int fixed = 0;
   for (int i = 0; i < T->nkeys; i++) {
     int c = col_of(T->exprs[i]);
-    fixed += 1 + (type_is_stringy(ip->cols[c].t) ? 4 : cg_topn_fixed_size(ip->cols[c].t));
+    fixed += 1 + (type_is_stringy(ip->cols[c].t) ? 4 : cg_fixed_size(ip->cols[c].t));
   }
   em_line(em, "uint32_t kl = %d, ko = 0;", fixed);
   for (int i = 0; i < T->nkeys; i++) {
@@ -371,7 +363,7 @@ void cg_topn_partition_key(Emitter *em, Plan *T, Plan *ip) {
       em_line(em, "  if (len) rt_put_bytes(kb + ko, r->c%d.ptr, len); ko += len; }", c);
     } else {
       em_line(em, "{ %s kv = r->_null.c%d ? 0 : r->c%d; rt_put_bytes(kb + ko, &kv, %d); ko += %d; }", type_c(t), c, c,
-              cg_topn_fixed_size(t), cg_topn_fixed_size(t));
+              cg_fixed_size(t), cg_fixed_size(t));
     }
   }
 }

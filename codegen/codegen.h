@@ -111,7 +111,6 @@ void cg_topn_input(Gen *gen, Plan *t, const CgVal *in, const char *hdr);
 void cg_topn_stage(Gen *gen, Plan *t);
 /* the row struct row_n<id>_in and its edge schema n<id>_in_schema (shared with cg_over.c) */
 void cg_topn_row_types(Gen *gen, Plan *t);
-int cg_topn_fixed_size(SqlType t);
 /* "if (a's column c sorts differently from b's) return <0 / >0;" (pa/pb: "a->", "b->row.") */
 void cg_topn_cmp_col(Emitter *em, SqlType t, int c, int desc, int nulls_first, const char *pa,
                      const char *pb);
@@ -148,6 +147,7 @@ void cg_table_descriptor(Emitter *em, Cx *cx, TableLayout *l, const char *prefix
 void cg_whole_row_types(Gen *gen, int id, const Plan *in);
 const char *cg_tmp(Cg *g, const char *what);      /* fresh local name n<node>_<what><k> */
 const char *cg_zero(SqlType t);                   /* initializer for a local of type t */
+int cg_fixed_size(SqlType t);                     /* bytes of a non-string scalar when packed */
 const char *cg_where(Cg *g, const BExpr *e);      /* "file:line:col" C string literal */
 /* "dst = v;" for a value of type t, member by member for strings, windows and arrays (tcc
 ** turns struct assignment into a memmove call) */

@@ -21,8 +21,9 @@
 **     input A of an integer or TIMESTAMP type (floats are refused: -0.0 = 0.0 and NaN make
 **     "equal to the maximum" differ from the join's byte equality of keys);
 **   - the other side D has the same rows as A: both reach, through projections only (no
-**     filter: the maximum is over A's rows and only D's rows are compared), one node or two
-**     scans of one source table; and D's key column is c copied unchanged (no cast);
+**     filter: the maximum is over A's rows and only D's rows are compared), one node (every
+**     FROM of a source table reads its one scan node); and D's key column is c copied
+**     unchanged (no cast);
 **   - S's time column is the window end E, D's is its event time t (the interval join checked
 **     is_event_time), and the interval bounds E - t to [lo, hi] with 0 <= lo <= hi <= W: a row
 **     can then match only its own window (E - t in (0, W]) and, when t is a window end and
@@ -59,8 +60,8 @@ static const Plan *row_base(const Plan *p, int *c) {
 
 /* Whether column dc of D and column ac of A hold the same values of the same rows: both reach,
 ** through projections only (no filter: the maximum is over A's rows and only D's rows are
-** compared), one node, or two scans of one source table (each FROM of a table is its own scan
-** node; they read the same rows), at the same column, copied unchanged. */
+** compared), one node at the same column, copied unchanged (two FROMs of one source table
+** read its one scan node: bind.c scan_plan). */
 static int reaches(const Plan *p, int c, const Plan *to, int tc) {
   while (p != to && p->kind == P_PROJECT && c >= 0) {
     c = p->exprs[c]->kind == B_COL ? p->exprs[c]->colidx : -1;
@@ -73,8 +74,7 @@ static int same_rows_column(const Plan *D, int dc, const Plan *A, int ac) {
   /* one is the other, or a projection of it (Nexmark q7: the bid view is both) */
   if (reaches(D, dc, A, ac) || reaches(A, ac, D, dc)) return 1;
   const Plan *bd = row_base(D, &dc), *ba = row_base(A, &ac);
-  if (dc < 0 || dc != ac) return 0;
-  return bd == ba || (bd->kind == P_SCAN && ba->kind == P_SCAN && bd->table == ba->table);
+  return dc >= 0 && dc == ac && bd == ba;
 }
 
 /* e as `column [+/- interval]` over the join's output: the column, or -1. */
