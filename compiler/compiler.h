@@ -534,9 +534,10 @@ Plan *join_bind(Cx *cx, Plan *left, const char *lqual, Plan *right, const char *
 ** number of conjuncts, *conj the conjuncts. */
 int join_bind_on(Cx *cx, Plan *j, Expr *on, int nl, int scalar_keys, BExpr ***conj);
 
-/* maxfilter.c: j (a freshly bound windowed join, conj its ON conjuncts) turned in place into a
-** P_MAXFILTER when it keeps the rows equal to their window's maximum or minimum; else NULL. */
-Plan *maxfilter_plan(Cx *cx, Plan *j, BExpr **conj, int nconj);
+/* maxfilter.c: turn j (a freshly bound windowed join, conj its ON conjuncts) in place into a
+** P_MAXFILTER when it keeps the rows equal to their window's maximum or minimum; 1 when
+** rewritten. */
+int maxfilter_rewrite(Cx *cx, Plan *j, BExpr **conj, int nconj);
 /* argmax.c: turn an INNER interval join planned by join_bind (conj: its ON conjuncts) into a
 ** P_ARGMAX node when it joins rows with their own window's MAX/MIN; 1 when rewritten. */
 int argmax_rewrite(Cx *cx, Plan *j, BExpr **conj, int nconj);

@@ -384,7 +384,7 @@ Plan *join_bind(Cx *cx, Plan *left, const char *lqual, Plan *right, const char *
     if (left->updating || right->updating)
       diag_error(cx, f->join_line, f->join_col, "a windowed join of an updating input is not supported");
     j->updating = 0;
-    maxfilter_plan(cx, j, conj, nconj);   /* rows equal to their window's maximum: maxfilter.c */
+    maxfilter_rewrite(cx, j, conj, nconj);   /* rows equal to their window's maximum: maxfilter.c */
   } else {
     j->updating = 1;
     /* interval join: the residual bounds right.t - left.t on both sides */

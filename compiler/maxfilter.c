@@ -6,7 +6,7 @@
 **   A JOIN (SELECT window, max(c) AS m FROM A GROUP BY window) M
 **     ON A.window = M.window AND A.c >= M.m
 ** As a windowed join that keeps every row of A until its window closes, only to keep the few
-** equal to the window's maximum. maxfilter_plan recognises the shape on the freshly bound
+** equal to the window's maximum. maxfilter_rewrite recognises the shape on the freshly bound
 ** P_JOIN and turns that node (in place: same id, same output columns) into a P_MAXFILTER over
 ** A alone, which keeps per window the running maximum of c and only the rows of A tied with it
 ** (codegen/cg_maxfilter.c). The rewrite applies only when all of this holds:
@@ -85,8 +85,8 @@ static int tie_condition(const BExpr *e, AggFn fn, int ac, int mc) {
   return op == OP_EQ || op == (fn == A_MAX ? OP_GE : OP_LE);
 }
 
-Plan *maxfilter_plan(Cx *cx, Plan *j, BExpr **conj, int nconj) {
-  if (j->join != J_INNER || j->lwin < 0 || j->rwin < 0 || nconj != 2) return NULL;
+int maxfilter_rewrite(Cx *cx, Plan *j, BExpr **conj, int nconj) {
+  if (j->join != J_INNER || j->lwin < 0 || j->rwin < 0 || nconj != 2) return 0;
   int nl = j->inputs[0]->ncols;
   for (int ms = 0; ms < 2; ms++) {   /* ms: the side that is M */
     Plan *A = j->inputs[!ms], *M = j->inputs[ms];
@@ -169,7 +169,7 @@ Plan *maxfilter_plan(Cx *cx, Plan *j, BExpr **conj, int nconj) {
     j->mf_min = a->fn == A_MIN;
     j->lwin = j->rwin = -1;
     j->updating = 0;
-    return j;
+    return 1;
   }
-  return NULL;
+  return 0;
 }
