@@ -380,7 +380,7 @@ typedef struct ArgmaxInfo {
   int is_min;            /* MIN instead of MAX */
   int64_t width;         /* the tumble width W (ns) */
   int64_t lo, hi;        /* a row at t matches window end E when E - t in [lo, hi] (0 <= lo <= hi <= W) */
-  int nscols;
+  int nscols;            /* S's columns (entries of scols) */
   int *scols;            /* per S column: AMX_WSTART, AMX_WEND, or AMX_AGG0 (the maximum) */
   int agg_id;            /* the aggregate node the rewrite replaced, for EXPLAIN */
   const char *agg_text;  /* "max(price)" */
