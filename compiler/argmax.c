@@ -20,10 +20,10 @@
 **   - that aggregate is max(c) or min(c) without FILTER or DISTINCT, c a plain column of AG's
 **     input A of an integer or TIMESTAMP type (floats are refused: -0.0 = 0.0 and NaN make
 **     "equal to the maximum" differ from the join's byte equality of keys);
-**   - the other side D has the same rows as A: both reach, through projections only (no
-**     filter: the maximum is over A's rows and only D's rows are compared), one node (every
-**     FROM of a source table reads its one scan node); and D's key column is c copied
-**     unchanged (no cast);
+**   - the other side D has the same rows as A: D's key column and c are one column of one
+**     node, reached through projections that copy it (plan_same_column; no filter: the
+**     maximum is over A's rows and only D's rows are compared; every FROM of a source table
+**     reads its one scan node), so D's key is c unchanged (no cast);
 **   - S's time column is the window end E, D's is its event time t (the interval join checked
 **     is_event_time), and the interval bounds E - t to [lo, hi] with 0 <= lo <= hi <= W: a row
 **     can then match only its own window (E - t in (0, W]) and, when t is a window end and
@@ -45,36 +45,6 @@ static int s_column_kind(const Plan *p, int c, const Plan **ag) {
   if (c == g->wincol) return field < 0 ? -1 : field ? AMX_WEND : AMX_WSTART;
   if (field >= 0 || c < g->nkeys + 1) return -1;
   return AMX_AGG0 + (c - g->nkeys - 1);
-}
-
-/* Follow p's column *c down through projections (of any kind: they keep the rows) while it is
-** copied; returns the node where the chain of projections ends, *c its column there, or -1
-** in *c when a projection on the way computes it. */
-static const Plan *row_base(const Plan *p, int *c) {
-  while (p->kind == P_PROJECT) {
-    if (*c >= 0) *c = p->exprs[*c]->kind == B_COL ? p->exprs[*c]->colidx : -1;
-    p = p->inputs[0];
-  }
-  return p;
-}
-
-/* Whether column dc of D and column ac of A hold the same values of the same rows: both reach,
-** through projections only (no filter: the maximum is over A's rows and only D's rows are
-** compared), one node at the same column, copied unchanged (two FROMs of one source table
-** read its one scan node: bind.c scan_plan). */
-static int reaches(const Plan *p, int c, const Plan *to, int tc) {
-  while (p != to && p->kind == P_PROJECT && c >= 0) {
-    c = p->exprs[c]->kind == B_COL ? p->exprs[c]->colidx : -1;
-    p = p->inputs[0];
-  }
-  return p == to && c == tc;
-}
-
-static int same_rows_column(const Plan *D, int dc, const Plan *A, int ac) {
-  /* one is the other, or a projection of it (Nexmark q7: the bid view is both) */
-  if (reaches(D, dc, A, ac) || reaches(A, ac, D, dc)) return 1;
-  const Plan *bd = row_base(D, &dc), *ba = row_base(A, &ac);
-  return dc >= 0 && dc == ac && bd == ba;
 }
 
 /* e as `column [+/- interval]` over the join's output: the column, or -1. */
@@ -132,7 +102,7 @@ static int try_side(Cx *cx, Plan *j, BExpr **conj, int nconj, int dside) {
     if (kinds[c] >= AMX_AGG0 && kinds[c] != kinds[scol]) return 0;
   /* D: the aggregate's own input rows, and the key is the aggregated column */
   const Plan *A = AG->inputs[0];
-  if (!same_rows_column(D, dcol, A, a->args[0]->colidx) || !type_eq(D->cols[dcol].t, a->args[0]->t))
+  if (!plan_same_column(D, dcol, A, a->args[0]->colidx) || !type_eq(D->cols[dcol].t, a->args[0]->t))
     return 0;
   /* times: S's is the window end, D's its event time (checked by the interval join) */
   int dt = dside ? j->ircol : j->ilcol, st = dside ? j->ilcol : j->ircol;

@@ -504,6 +504,12 @@ Plan *share_aggregate(Cx *cx, Plan *agg);
 int bexpr_same(const BExpr *a, const BExpr *b);
 void plan_add_input(Cx *cx, Plan *p, Plan *in);
 void plan_link_parents(Cx *cx);                /* fill parents[] from inputs[] over all sinks */
+/* The node column *c of p is a copy of: p and *c follow projections down while the column is
+** a bare column reference (*c becomes its index there). plan_same_column: whether column ca of
+** a and column cb of b are one column of one node that way: the same values of the same rows
+** (projections neither drop nor add rows). */
+const Plan *plan_copied_from(const Plan *p, int *c);
+int plan_same_column(const Plan *a, int ca, const Plan *b, int cb);
 char *plan_explain(Cx *cx);                    /* EXPLAIN text for all sinks */
 char *bexpr_text(Cx *cx, const BExpr *e);      /* SQL-ish rendering for EXPLAIN */
 

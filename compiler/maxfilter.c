@@ -36,16 +36,6 @@
 */
 #include "compiler.h"
 
-/* The node column *c of p comes from through projections that copy it (*c becomes its index
-** there); stops at anything else. */
-static const Plan *copied_from(const Plan *p, int *c) {
-  while (p->kind == P_PROJECT && p->exprs[*c]->kind == B_COL) {
-    *c = p->exprs[*c]->colidx;
-    p = p->inputs[0];
-  }
-  return p;
-}
-
 /* The aggregate M's columns all come from, or NULL when some column is computed. */
 static const Plan *plain_aggregate(const Plan *m) {
   const Plan *g = NULL;
@@ -56,14 +46,6 @@ static const Plan *plain_aggregate(const Plan *m) {
     g = q;
   }
   return g;
-}
-
-/* Whether column ca of A and column cg of in are one column of one node, reached through
-** projections that copy it: then in's rows are A's, one for one (projections neither drop nor
-** add rows), with that column equal. */
-static int same_column(const Plan *A, int ca, const Plan *in, int cg) {
-  const Plan *x = copied_from(A, &ca), *y = copied_from(in, &cg);
-  return x == y && ca == cg;
 }
 
 static int orderable(SqlType t) {
@@ -99,18 +81,18 @@ int maxfilter_rewrite(Cx *cx, Plan *j, BExpr **conj, int nconj) {
     /* A.c is column ca of A: the maximum's column and the window must be A's own */
     int ca = -1;
     for (int c = 0; c < A->ncols && ca < 0; c++)
-      if (same_column(A, c, g->inputs[0], a->args[0]->colidx)) ca = c;
-    if (ca < 0 || !same_column(A, awin, g->inputs[0], g->winexpr->colidx)) continue;
+      if (plan_same_column(A, c, g->inputs[0], a->args[0]->colidx)) ca = c;
+    if (ca < 0 || !plan_same_column(A, awin, g->inputs[0], g->winexpr->colidx)) continue;
     int aggcol = g->nkeys + 1;   /* output columns: keys, the window, then the aggregates */
     /* every column of M is g's window or its aggregate; the same for M's window column */
     int ok = 1;
     for (int i = 0; i < M->ncols && ok; i++) {
       int c = i;
-      copied_from(M, &c);
+      plan_copied_from(M, &c);
       ok = c == g->wincol || c == aggcol;
     }
     int mwin = ms ? j->rwin : j->lwin, c = mwin;
-    copied_from(M, &c);
+    plan_copied_from(M, &c);
     if (!ok || c != g->wincol) continue;
     /* the ON: the window equality, and the tie condition (a key too when it is `=`) */
     int ac = abase + ca;
@@ -121,7 +103,7 @@ int maxfilter_rewrite(Cx *cx, Plan *j, BExpr **conj, int nconj) {
       int lc = l->colidx, rc = nl + r->colidx;   /* over the join's columns */
       int ca = ms ? lc : rc, cm = ms ? rc : lc;
       int mcol = cm - mbase;
-      copied_from(M, &mcol);
+      plan_copied_from(M, &mcol);
       if (ca == abase + awin && mcol == g->wincol) has_window++;
       else if (ca == ac && mcol == aggcol) has_tie++;
       else other = 1;
@@ -131,7 +113,7 @@ int maxfilter_rewrite(Cx *cx, Plan *j, BExpr **conj, int nconj) {
       int found = 0;
       for (int i = 0; i < M->ncols && !found; i++) {
         int mc = i;
-        copied_from(M, &mc);
+        plan_copied_from(M, &mc);
         if (mc == aggcol && tie_condition(e, a->fn, ac, mbase + i)) found = 1;
       }
       if (found) has_tie++;
@@ -148,7 +130,7 @@ int maxfilter_rewrite(Cx *cx, Plan *j, BExpr **conj, int nconj) {
       if (i >= abase && i < abase + A->ncols) from = i - abase;
       else {
         int mc = i - mbase;
-        copied_from(M, &mc);
+        plan_copied_from(M, &mc);
         from = mc == g->wincol ? awin : ca;
       }
       e->colidx = from;

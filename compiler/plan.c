@@ -60,6 +60,19 @@ void plan_link_parents(Cx *cx) {
   }
 }
 
+const Plan *plan_copied_from(const Plan *p, int *c) {
+  while (p->kind == P_PROJECT && p->exprs[*c]->kind == B_COL) {
+    *c = p->exprs[*c]->colidx;
+    p = p->inputs[0];
+  }
+  return p;
+}
+
+int plan_same_column(const Plan *a, int ca, const Plan *b, int cb) {
+  const Plan *x = plan_copied_from(a, &ca), *y = plan_copied_from(b, &cb);
+  return x == y && ca == cb;
+}
+
 /* ---- expression text ----------------------------------------------------------------- */
 static const char *op_text(OpKind op) {
   switch (op) {
