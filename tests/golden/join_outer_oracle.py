@@ -101,15 +101,15 @@ def append_db():
     return db
 
 
-def upd_residual(test, join):
-    rows = q(append_db(), """SELECT l.id AS l_id, l.k AS lk, l.v AS v, r.id AS r_id, r.k AS rk,
-                                    r.w AS w
-                             FROM l %s JOIN r ON l.k = r.k AND l.v < r.w""" % join)
+def residual_join(test, db, join):
+    """`l <join> JOIN r ON l.k = r.k AND l.v < r.w` over db's final tables l and r."""
+    rows = q(db, """SELECT l.id AS l_id, l.k AS lk, l.v AS v, r.id AS r_id, r.k AS rk, r.w AS w
+                    FROM l %s JOIN r ON l.k = r.k AND l.v < r.w""" % join)
     write_debezium_golden(test, rows, ["l_id", "r_id"])
 
 
-upd_residual("join_upd_left_residual", "LEFT")
-upd_residual("join_upd_full_residual", "FULL")
+residual_join("join_upd_left_residual", append_db(), "LEFT")
+residual_join("join_upd_full_residual", append_db(), "FULL")
 
 
 # ---- 2. updating outer joins with a residual over updating inputs ---------------------------
@@ -185,16 +185,9 @@ def cdc_db():
     return db
 
 
-def cdc_residual(test, join):
-    rows = q(cdc_db(), """SELECT l.id AS l_id, l.k AS lk, l.v AS v, r.id AS r_id, r.k AS rk,
-                                 r.w AS w
-                          FROM l %s JOIN r ON l.k = r.k AND l.v < r.w""" % join)
-    write_debezium_golden(test, rows, ["l_id", "r_id"])
-
-
-cdc_residual("join_cdc_left_residual", "LEFT")
-cdc_residual("join_cdc_right_residual", "RIGHT")
-cdc_residual("join_cdc_full_residual", "FULL")
+residual_join("join_cdc_left_residual", cdc_db(), "LEFT")
+residual_join("join_cdc_right_residual", cdc_db(), "RIGHT")
+residual_join("join_cdc_full_residual", cdc_db(), "FULL")
 
 
 def cdc_dup():
